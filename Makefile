@@ -1,0 +1,24 @@
+# Customer Segmentation for Odoo 18.0: set-up, demo, tests, lint and benchmark.
+# `make demo` and `make test` install whatever is missing first.
+SHELL := /bin/bash
+PORT ?= 8069
+
+.PHONY: setup demo test lint pot bench clean
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	@PORT=$(PORT) bash scripts/demo.sh
+
+test: setup
+	@bash scripts/test.sh
+
+lint: setup
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	@cd .build/addons && ../../.venv/bin/pylint --rcfile=../../.pylintrc --disable=missing-readme --ignore=bench,scripts partner_segmentation
+
+bench: setup
+	@bash bench/run.sh
+
+clean:
+	rm -rf .build .venv

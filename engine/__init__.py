@@ -1,0 +1,1 @@
+from . import domains, formula, recompute, sql

@@ -1,0 +1,137 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Formula metrics: a whitelisted arithmetic language compiled to SQL.
+
+A formula is a Python-like expression over metric codes and numbers::
+
+    (revenue_12m - revenue_prev_12m) / revenue_prev_12m * 100
+    max(revenue_12m, 0) + abs(margin_12m)
+
+Allowed: numbers, metric codes, ``+ - * /``, unary ``-``/``+``, parentheses and
+the functions ``min``, ``max`` and ``abs``.  Anything else is refused with a
+message naming what is wrong.  Division by zero yields no value (NULL), never
+an error.  Nothing of the text reaches SQL: numbers become parameters and codes
+are mapped to column names chosen by the caller.
+"""
+
+import ast
+
+from odoo.tools import SQL
+
+_BINOPS = {ast.Add: SQL("+"), ast.Sub: SQL("-"), ast.Mult: SQL("*"), ast.Div: SQL("/")}
+_FUNCS = {"min": SQL("LEAST"), "max": SQL("GREATEST"), "abs": SQL("ABS")}
+
+
+class FormulaError(ValueError):
+    """The formula is not valid; ``args[0]`` says why (already translated)."""
+
+
+def _parse(formula, env):
+    """Parse ``formula`` and check every node against the whitelist.
+
+    Messages are translated in the language of ``env``.  Returns the AST
+    and the set of codes it names.
+    """
+    if not formula or not formula.strip():
+        raise FormulaError(env._("The formula is empty."))
+    try:
+        tree = ast.parse(formula.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError(
+            env._("The formula is not valid arithmetic: %(error)s", error=exc.msg)
+        ) from None
+    codes = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expression | ast.expr_context | ast.operator | ast.unaryop):
+            continue
+        if isinstance(node, ast.BinOp):
+            if type(node.op) not in _BINOPS:
+                raise FormulaError(
+                    env._(
+                        "Only + - * / are allowed in a formula, not '%(op)s'.", op=ast.unparse(node)
+                    )
+                )
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, ast.USub | ast.UAdd):
+                raise FormulaError(
+                    env._("'%(expr)s' is not allowed in a formula.", expr=ast.unparse(node))
+                )
+        elif isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, int | float):
+                raise FormulaError(
+                    env._("Only numbers are allowed as constants, not %(value)r.", value=node.value)
+                )
+        elif isinstance(node, ast.Call):
+            if (
+                not isinstance(node.func, ast.Name)
+                or node.func.id not in _FUNCS
+                or node.keywords
+                or not node.args
+                or (node.func.id == "abs" and len(node.args) != 1)
+            ):
+                raise FormulaError(
+                    env._(
+                        "Only min(a, b, …), max(a, b, …) and abs(a) can be called, not '%(call)s'.",
+                        call=ast.unparse(node),
+                    )
+                )
+        elif isinstance(node, ast.Name):
+            if node.id not in _FUNCS:
+                codes.add(node.id)
+        else:
+            raise FormulaError(
+                env._("'%(expr)s' is not allowed in a formula.", expr=ast.unparse(node))
+            )
+    # Function names are only valid in call position.
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in _FUNCS:
+            parents_ok = any(isinstance(p, ast.Call) and p.func is node for p in ast.walk(tree))
+            if not parents_ok:
+                raise FormulaError(
+                    env._("'%(name)s' is a function: call it as %(name)s(…).", name=node.id)
+                )
+    return tree, codes
+
+
+def formula_codes(formula, env):
+    """Return the set of metric codes ``formula`` names (validating it)."""
+    return _parse(formula, env)[1]
+
+
+def compile_formula(formula, columns, env):
+    """Compile ``formula`` to an :class:`~odoo.tools.SQL` expression.
+
+    :param columns: mapping code -> SQL expression of that metric's value
+    """
+    tree, codes = _parse(formula, env)
+    unknown = codes - set(columns)
+    if unknown:
+        raise FormulaError(
+            env._(
+                "Unknown metric code(s) in the formula: %(codes)s", codes=", ".join(sorted(unknown))
+            )
+        )
+
+    def emit(node):
+        if isinstance(node, ast.Expression):
+            return emit(node.body)
+        if isinstance(node, ast.Constant):
+            return SQL("%s::numeric", node.value)
+        if isinstance(node, ast.Name):
+            return SQL("(%s)::numeric", columns[node.id])
+        if isinstance(node, ast.UnaryOp):
+            return (
+                SQL("(-%s)", emit(node.operand))
+                if isinstance(node.op, ast.USub)
+                else emit(node.operand)
+            )
+        if isinstance(node, ast.BinOp):
+            left, right = emit(node.left), emit(node.right)
+            if isinstance(node.op, ast.Div):
+                return SQL("(%s / NULLIF(%s, 0))", left, right)
+            return SQL("(%s %s %s)", left, _BINOPS[type(node.op)], right)
+        if isinstance(node, ast.Call):
+            args = SQL(", ").join(emit(arg) for arg in node.args)
+            return SQL("%s(%s)", _FUNCS[node.func.id], args)
+        raise FormulaError(env._("'%(expr)s' is not allowed in a formula.", expr=ast.unparse(node)))
+
+    return emit(tree)

@@ -1,0 +1,596 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""The recompute engine: set-based classification of commercial partners.
+
+One run:
+
+1. takes a transaction-level advisory lock (a second run returns ``None``);
+2. releases the manual overrides whose end date has passed;
+3. per scheme, inside a savepoint: computes the metrics the scheme needs
+   (one SQL aggregate per metric, built on the ORM's query for the source
+   domain; formulas over those), classifies the scheme's universe into
+   ``psseg_result`` with one statement, then applies the difference to the
+   assignments, the history and ``res.partner.segment_ids`` with bulk SQL;
+   a failing scheme is rolled back to its savepoint and recorded;
+4. posts one chatter message per changed partner (schemes that ask for it),
+   runs the segments' enter/exit server actions on their batches, records
+   the run, and invalidates the ORM cache.
+
+All SQL text lives in :mod:`.sql`.
+"""
+
+import datetime
+import logging
+import time
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import fields
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from . import domains, formula
+from . import sql as Q
+
+_logger = logging.getLogger(__name__)
+
+ZERO_DEFAULT_AGGREGATES = ("sum", "count")
+RANKING_METHODS = ("pareto", "quantile")
+
+
+def today_of(env):
+    """The reference day of a run (``segmentation_today`` in the context
+    lets tests and the benchmark pin it)."""
+    value = env.context.get("segmentation_today")
+    return fields.Date.to_date(value) if value else fields.Date.context_today(env.user)
+
+
+# ---------------------------------------------------------------------------
+# Metrics
+# ---------------------------------------------------------------------------
+
+
+def _zero_default(metric):
+    return metric.kind == "aggregate" and metric.aggregate in ZERO_DEFAULT_AGGREGATES
+
+
+def _ordered_with_dependencies(metrics):
+    """``metrics`` and every metric their formulas use, dependencies first."""
+    ordered, seen = [], set()
+
+    def visit(metric, path=()):
+        if metric.id in seen:
+            return
+        if metric.id in path:  # refused at save time; never loop here
+            return
+        for dep in metric.dependency_ids:
+            visit(dep, (*path, metric.id))
+        seen.add(metric.id)
+        ordered.append(metric)
+
+    for metric in metrics:
+        visit(metric)
+    return ordered
+
+
+def _window_domain(metric, today):
+    if not metric.date_field_id or not (metric.window_days or metric.offset_days):
+        return []
+    fname = metric.date_field_id.name
+    end = today - datetime.timedelta(days=metric.offset_days)
+    start = end - datetime.timedelta(days=metric.window_days) if metric.window_days else None
+    if metric.date_field_id.ttype == "datetime":
+        end_value = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+        domain = [(fname, "<", end_value)]
+        if start:
+            start_value = datetime.datetime.combine(
+                start + datetime.timedelta(days=1), datetime.time.min
+            )
+            domain.append((fname, ">=", start_value))
+        return domain
+    domain = [(fname, "<=", end)]
+    if start:
+        domain.append((fname, ">", start))
+    return domain
+
+
+def _compute_aggregate(env, metric, partner_ids, today):
+    model = env[metric.model_id.model]
+    domain = domains.eval_domain(env, metric.source_domain)
+    domain = expression.AND([domain, _window_domain(metric, today)])
+    if metric.company_id and "company_id" in model._fields:
+        domain = expression.AND([domain, [("company_id", "=", metric.company_id.id)]])
+    query = model._search(domain)
+    partner_alias = query.join(
+        query.table, metric.partner_field_id.name, "res_partner", "id", "psseg_partner"
+    )
+    commercial = SQL.identifier(partner_alias, "commercial_partner_id")
+    if partner_ids is not None:
+        query.add_where(SQL("%s = ANY(%s)", commercial, list(partner_ids)))
+    value = (
+        SQL.identifier(query.table, metric.value_field_id.name) if metric.value_field_id else None
+    )
+    date = SQL.identifier(query.table, metric.date_field_id.name) if metric.date_field_id else None
+    aggregate = Q.AGGREGATES[metric.aggregate](value, date, today)
+    env.cr.execute(Q.insert_metric_values(metric.id, query, commercial, aggregate))
+
+
+def _compute_formula(env, metric):
+    deps = {dep.code: dep for dep in metric.dependency_ids}
+    columns = {code: SQL.identifier(f"m_{dep.id}") for code, dep in deps.items()}
+    expression_sql = formula.compile_formula(metric.formula, columns, env)
+    dependency_columns = [(f"m_{dep.id}", dep.id, _zero_default(dep)) for dep in deps.values()]
+    if not dependency_columns:  # a constant formula: no partner to give it to
+        return
+    env.cr.execute(Q.insert_formula_values(metric.id, dependency_columns, expression_sql))
+
+
+def compute_metrics(env, metrics, partner_ids, today, done):
+    """Fill ``psseg_value`` for ``metrics`` (and their dependencies) not in
+    ``done`` (dict metric id -> scope); returns the newly computed ids.
+
+    :param partner_ids: restrict to these commercial partners, or None for all
+    """
+    new = {}
+    for metric in _ordered_with_dependencies(metrics):
+        scope = done.get(metric.id, new.get(metric.id, False))
+        if scope is None or (scope is not False and partner_ids is not None):
+            continue  # already computed for everyone, or for the same subset
+        if scope is not False:  # computed for a subset, now needed for all
+            env.cr.execute(SQL("DELETE FROM psseg_value WHERE metric_id = %s", metric.id))
+        if metric.kind == "formula":
+            _compute_formula(env, metric)
+        else:
+            _compute_aggregate(env, metric, partner_ids, today)
+        new[metric.id] = None if partner_ids is None else True
+    return new
+
+
+def metric_values(metric, partners):
+    """{commercial partner id: value} of ``metric`` for ``partners``, now."""
+    env = metric.env
+    ids = partners.commercial_partner_id.ids
+    env.flush_all()
+    env.cr.execute(Q.CREATE_WORK_TABLES)
+    compute_metrics(env, metric, ids, today_of(env), {})
+    env.cr.execute(Q.select_values(metric.id, ids))
+    values = dict(env.cr.fetchall())
+    if _zero_default(metric):
+        return {pid: float(values.get(pid, 0)) for pid in ids}
+    return {pid: float(values[pid]) if values.get(pid) is not None else None for pid in ids}
+
+
+def metric_preview(metric, limit=8):
+    """[(partner, value)] for the partners with the highest values."""
+    env = metric.env
+    env.flush_all()
+    env.cr.execute(Q.CREATE_WORK_TABLES)
+    compute_metrics(env, metric, None, today_of(env), {})
+    env.cr.execute(Q.select_top_values(metric.id, limit))
+    rows = env.cr.fetchall()
+    partners = env["res.partner"].browse([pid for pid, _v in rows])
+    return [(partner, float(value)) for partner, (_pid, value) in zip(partners, rows, strict=True)]
+
+
+def partner_metric_table(env, partner):
+    """[{name, value, unit}] of every active metric for one commercial partner."""
+    metrics = env["partner.segment.metric"].search([])
+    if not partner or not metrics:
+        return []
+    env.flush_all()
+    env.cr.execute(Q.CREATE_WORK_TABLES)
+    try:
+        with env.cr.savepoint():
+            compute_metrics(env, metrics, [partner.id], today_of(env), {})
+    except Exception:
+        _logger.exception("Computing the metrics of partner %s failed", partner.id)
+        return []
+    env.cr.execute(Q.select_values_all(partner.id))
+    values = dict(env.cr.fetchall())
+    table = []
+    for metric in metrics:
+        value = values.get(metric.id)
+        if value is None and _zero_default(metric):
+            value = 0
+        table.append(
+            {
+                "name": metric.name,
+                "code": metric.code,
+                "value": float(value) if value is not None else None,
+                "unit": metric.unit or "",
+            }
+        )
+    return table
+
+
+# ---------------------------------------------------------------------------
+# Classification
+# ---------------------------------------------------------------------------
+
+
+def _universe(env, scheme, partner_ids=None):
+    """The ORM subquery of the commercial partners ``scheme`` classifies."""
+    domain = expression.AND(
+        [
+            domains.eval_domain(env, scheme.partner_domain),
+            [("partner_share", "=", True)],
+            [("company_id", "in", [False, scheme.company_id.id])] if scheme.company_id else [],
+            [("id", "in", list(partner_ids))] if partner_ids is not None else [],
+        ]
+    )
+    query = env["res.partner"].with_context(active_test=True)._search(domain)
+    query.add_where(
+        SQL(
+            "%s = %s",
+            SQL.identifier(query.table, "id"),
+            SQL.identifier(query.table, "commercial_partner_id"),
+        )
+    )
+    query.order = None
+    return query.subselect()
+
+
+def _scheme_metrics(scheme):
+    if scheme.method == "rules":
+        return scheme.segment_ids.condition_ids.metric_id
+    return scheme.metric_id
+
+
+def _classify_rules(env, scheme, scope_ids):
+    segments = scheme.segment_ids.filtered("active").sorted(lambda s: (s.sequence, s.id))
+    aliases, joins, cases = {}, [], []
+    for metric in segments.condition_ids.metric_id:
+        aliases[metric.id] = f"v{len(aliases)}"
+        joins.append(Q.value_join(aliases[metric.id], metric.id))
+    for segment in segments:
+        parts = []
+        for cond in segment.condition_ids:
+            column = Q.value_expr(aliases[cond.metric_id.id], _zero_default(cond.metric_id))
+            parts.append(Q.CONDITION_OPERATORS[cond.operator](column, cond.value, cond.value_to))
+        if segment.partner_domain and domains.eval_domain(env, segment.partner_domain):
+            query = env["res.partner"]._search(domains.eval_domain(env, segment.partner_domain))
+            query.order = None
+            parts.append(Q.in_subquery(query.subselect()))
+        cases.append((SQL(" AND ").join(parts) if parts else SQL("TRUE"), segment.id))
+    if not cases:
+        return
+    universe = _universe(env, scheme, scope_ids)
+    env.cr.execute(Q.insert_rules_result(universe, joins, cases, None))
+
+
+def _classify_pareto(env, scheme, scope_ids):
+    segments = scheme.segment_ids.filtered("active")
+    cutoffs = sorted((seg.pareto_cutoff, seg.id) for seg in segments)
+    if not cutoffs:
+        return
+    env.cr.execute(
+        Q.insert_pareto_result(_universe(env, scheme), scheme.metric_id.id, cutoffs, scope_ids)
+    )
+
+
+def _classify_quantile(env, scheme, scope_ids):
+    segments = scheme.segment_ids.filtered("active")
+    buckets_map = [(seg.quantile_from, seg.quantile_to, seg.id) for seg in segments]
+    if not buckets_map:
+        return
+    env.cr.execute(
+        Q.insert_quantile_result(
+            _universe(env, scheme),
+            scheme.metric_id.id,
+            _zero_default(scheme.metric_id),
+            scheme.quantile_count,
+            scheme.quantile_order != "asc",
+            buckets_map,
+            scope_ids,
+        )
+    )
+
+
+CLASSIFIERS = {
+    "rules": _classify_rules,
+    "pareto": _classify_pareto,
+    "quantile": _classify_quantile,
+}
+
+
+def _run_scheme(env, scheme, scope_ids, today, run_id, computed):
+    """Classify one scheme and apply the difference; returns (partners, changes)."""
+    cr = env.cr
+    needs_all = scheme.method in RANKING_METHODS
+    metric_scope = None if (needs_all or scope_ids is None) else scope_ids
+    computed.update(compute_metrics(env, _scheme_metrics(scheme), metric_scope, today, computed))
+    cr.execute(Q.TRUNCATE_RESULT)
+    CLASSIFIERS[scheme.method](env, scheme, scope_ids)
+    cr.execute(Q.COUNT_RESULT)
+    partners = cr.fetchone()[0]
+    uid = env.uid
+    cr.execute(Q.update_computed(scheme.id, scope_ids))
+    cr.execute(Q.apply_changed(scheme.id, today, run_id, uid, scope_ids))
+    cr.execute(Q.apply_removed(scheme.id, run_id, uid, scope_ids))
+    cr.execute(Q.apply_added(scheme.id, today, run_id, uid))
+    for statement in Q.sync_rel_for_changes(scheme.id):
+        cr.execute(statement)
+    cr.execute(Q.count_changes(scheme.id))
+    return partners, cr.fetchone()[0]
+
+
+def run(env, schemes, partners=None, trigger="manual"):
+    """Recompute ``schemes`` for everyone, or for ``partners`` only (their
+    commercial partners; Pareto and quantile still rank against everyone).
+
+    Returns the ``partner.segment.run`` record, or ``None`` when another run
+    holds the lock.
+    """
+    cr = env.cr
+    cr.execute(Q.TRY_RUN_LOCK)
+    if not cr.fetchone()[0]:
+        _logger.info("Segmentation run skipped: another run is in progress")
+        return None
+    started = time.perf_counter()
+    queries_before = cr.sql_log_count
+    today = today_of(env)
+    schemes = schemes.filtered("active").sorted(lambda s: (s.sequence, s.id))
+    scope_ids = None
+    if partners is not None:
+        scope_ids = sorted(set(partners.commercial_partner_id.ids))
+    run_rec = (
+        env["partner.segment.run"]
+        .sudo()
+        .create(
+            {
+                "date_start": fields.Datetime.now(),
+                "trigger": trigger,
+                "user_id": env.uid,
+                "scheme_ids": [(6, 0, schemes.ids)],
+                "status": "running",
+            }
+        )
+    )
+    env.flush_all()
+    cr.execute(Q.CREATE_WORK_TABLES)
+    cr.execute(Q.release_expired_locks(schemes.ids or [0], today, scope_ids))
+
+    computed, errors, total_partners, total_changes = {}, [], 0, 0
+    facts = {}
+    for scheme in schemes:
+        t0 = time.perf_counter()
+        try:
+            with cr.savepoint():
+                new_computed = dict(computed)
+                partners_count, changes = _run_scheme(
+                    env, scheme, scope_ids, today, run_rec.id, new_computed
+                )
+            computed = new_computed
+            total_partners = max(total_partners, partners_count)
+            total_changes += changes
+            facts[scheme] = {
+                "last_run_status": "done",
+                "last_run_error": False,
+                "last_run_changes": changes,
+            }
+        except Exception as exc:
+            _logger.exception("Segmentation of scheme %s failed", scheme.code)
+            message = f"{scheme.name}: {exc}"
+            errors.append(message)
+            facts[scheme] = {
+                "last_run_status": "failed",
+                "last_run_error": str(exc),
+                "last_run_changes": 0,
+            }
+        facts[scheme].update(
+            last_run_date=fields.Datetime.now(), last_run_duration=time.perf_counter() - t0
+        )
+
+    env.invalidate_all()
+    _post_chatter(env, schemes.filtered("post_chatter"))
+    _run_segment_actions(env, schemes)
+    for scheme, values in facts.items():
+        scheme.sudo().with_context(tracking_disable=True).write(values)
+    status = "done"
+    if errors:
+        status = "failed" if len(errors) == len(schemes) else "partial"
+    run_rec.write(
+        {
+            "duration": time.perf_counter() - started,
+            "partner_count": total_partners,
+            "change_count": total_changes,
+            "query_count": cr.sql_log_count - queries_before,
+            "status": status,
+            "error": "\n".join(errors) or False,
+        }
+    )
+    env.flush_all()
+    env.invalidate_all()
+    _logger.info(
+        "Segmentation run %s: %s partners, %s changes, %.2fs, %s",
+        run_rec.id,
+        total_partners,
+        total_changes,
+        run_rec.duration,
+        status,
+    )
+    return run_rec
+
+
+# ---------------------------------------------------------------------------
+# After a run: chatter and segment actions
+# ---------------------------------------------------------------------------
+
+
+def _post_chatter(env, schemes):
+    """One note per partner that changed, all its schemes together."""
+    if not schemes:
+        return
+    env.cr.execute(Q.SELECT_CHANGES)
+    per_partner = defaultdict(list)
+    scheme_ids = set(schemes.ids)
+    for partner_id, scheme_id, from_id, to_id in env.cr.fetchall():
+        if scheme_id in scheme_ids:
+            per_partner[partner_id].append((scheme_id, from_id, to_id))
+    if not per_partner:
+        return
+    Segment = env["partner.segment"].with_context(active_test=False, segment_short_name=True)
+    names = {s.id: s.display_name for s in Segment.search([("scheme_id", "in", list(scheme_ids))])}
+    scheme_names = {s.id: s.name for s in schemes}
+    none = env._("none")
+    subtype = env.ref("mail.mt_note")
+    author = env.user.partner_id.id
+    vals_list = []
+    for partner_id, changes in per_partner.items():
+        items = Markup("").join(
+            Markup("<li>%s: %s → %s</li>")
+            % (
+                escape(scheme_names[scheme_id]),
+                escape(names.get(from_id, none) if from_id else none),
+                escape(names.get(to_id, none) if to_id else none),
+            )
+            for scheme_id, from_id, to_id in changes
+        )
+        vals_list.append(
+            {
+                "model": "res.partner",
+                "res_id": partner_id,
+                "message_type": "notification",
+                "subtype_id": subtype.id,
+                "author_id": author,
+                "body": Markup("<p>%s</p><ul>%s</ul>") % (env._("Segments changed:"), items),
+            }
+        )
+    Message = env["mail.message"].sudo().with_context(mail_create_nosubscribe=True)
+    for start in range(0, len(vals_list), 1000):
+        Message.create(vals_list[start : start + 1000])
+
+
+def _run_segment_actions(env, schemes):
+    segments = schemes.segment_ids.filtered(lambda s: s.on_enter_action_id or s.on_exit_action_id)
+    if not segments:
+        return
+    for column, action_field in (("to_id", "on_enter_action_id"), ("from_id", "on_exit_action_id")):
+        with_action = segments.filtered(action_field)
+        if not with_action:
+            continue
+        env.cr.execute(Q.select_moved(column, with_action.ids))
+        moved = dict(env.cr.fetchall())
+        for segment in with_action:
+            partner_ids = moved.get(segment.id)
+            if not partner_ids:
+                continue
+            action = segment[action_field]
+            try:
+                with env.cr.savepoint():
+                    action.with_context(
+                        active_model="res.partner",
+                        active_ids=partner_ids,
+                        active_id=partner_ids[0],
+                        segment_id=segment.id,
+                    ).run()
+            except Exception:
+                _logger.exception(
+                    "Action %s of segment %s failed", action.name, segment.display_name
+                )
+
+
+# ---------------------------------------------------------------------------
+# Manual overrides and contacts
+# ---------------------------------------------------------------------------
+
+
+def set_manual(env, partner, segment, reason, lock_until=False):
+    """Lock ``partner`` (its commercial entity) on ``segment``."""
+    partner = partner.commercial_partner_id
+    Assignment = env["partner.segment.assignment"]
+    assignment = Assignment.search(
+        [("partner_id", "=", partner.id), ("scheme_id", "=", segment.scheme_id.id)]
+    )
+    old = assignment.segment_id
+    values = {
+        "segment_id": segment.id,
+        "locked": True,
+        "lock_reason": reason,
+        "lock_until": lock_until or False,
+        "locked_by_id": env.uid,
+    }
+    if assignment:
+        assignment.write(values)
+    else:
+        assignment = Assignment.create(
+            dict(
+                values,
+                partner_id=partner.id,
+                scheme_id=segment.scheme_id.id,
+                date_assigned=fields.Date.context_today(env.user),
+            )
+        )
+    if old != segment:
+        assignment.date_assigned = fields.Date.context_today(env.user)
+        env["partner.segment.history"].create(
+            {
+                "partner_id": partner.id,
+                "scheme_id": segment.scheme_id.id,
+                "from_segment_id": old.id,
+                "to_segment_id": segment.id,
+                "cause": "manual",
+                "note": reason,
+            }
+        )
+    sync_partner_segments(env, _members(env, partner))
+    return assignment
+
+
+def unlock(env, assignments):
+    """End overrides: the segment goes back to what the engine computed."""
+    for assignment in assignments.filtered("locked"):
+        partner, scheme = assignment.partner_id, assignment.scheme_id
+        old, new = assignment.segment_id, assignment.computed_segment_id
+        if old != new:
+            env["partner.segment.history"].create(
+                {
+                    "partner_id": partner.id,
+                    "scheme_id": scheme.id,
+                    "from_segment_id": old.id,
+                    "to_segment_id": new.id,
+                    "cause": "manual",
+                    "note": env._("Override ended"),
+                }
+            )
+        if new:
+            assignment.write(
+                {
+                    "locked": False,
+                    "lock_reason": False,
+                    "lock_until": False,
+                    "locked_by_id": False,
+                    "segment_id": new.id,
+                    "date_assigned": fields.Date.context_today(env.user)
+                    if old != new
+                    else assignment.date_assigned,
+                }
+            )
+        else:
+            assignment.unlink()
+        sync_partner_segments(env, _members(env, partner))
+
+
+def _members(env, partner):
+    return (
+        env["res.partner"]
+        .with_context(active_test=False)
+        .search([("commercial_partner_id", "=", partner.id)])
+        .ids
+    )
+
+
+def sync_partner_segments(env, partner_ids):
+    """Make ``segment_ids`` of these partners their commercial partner's."""
+    if not partner_ids:
+        return
+    env.flush_all()
+    for statement in Q.sync_rel_for_partners(partner_ids):
+        env.cr.execute(statement)
+    env["res.partner"].invalidate_model(["segment_ids"])
+
+
+def assignment_ids_differing(env):
+    env.flush_all()
+    env.cr.execute(Q.DIFFERING_ASSIGNMENTS)
+    return [row[0] for row in env.cr.fetchall()]

@@ -1,0 +1,483 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Every SQL statement of the recompute engine, in one place.
+
+Statements are :class:`odoo.tools.SQL` objects: user input only ever arrives
+as parameters or as SQL built by the ORM (domains) or by the formula compiler.
+
+Work tables (temporary, dropped at commit):
+
+* ``psseg_value(metric_id, partner_id, value)``: metric values per
+  commercial partner; a partner without source records has no row.
+* ``psseg_result(partner_id, segment_id)``: what a scheme says, per partner.
+* ``psseg_change(partner_id, scheme_id, from_id, to_id)``: the changes a run
+  made, for chatter messages and segment actions.
+"""
+
+from odoo.tools import SQL
+
+ADVISORY_LOCK_KEY = 7261_0018  # "partner_segmentation" run lock
+
+TRY_RUN_LOCK = SQL("SELECT pg_try_advisory_xact_lock(%s)", ADVISORY_LOCK_KEY)
+
+CREATE_WORK_TABLES = SQL(
+    """
+    CREATE TEMP TABLE IF NOT EXISTS psseg_value (
+        metric_id integer NOT NULL,
+        partner_id integer NOT NULL,
+        value numeric,
+        PRIMARY KEY (metric_id, partner_id)
+    ) ON COMMIT DROP;
+    CREATE TEMP TABLE IF NOT EXISTS psseg_result (
+        partner_id integer PRIMARY KEY,
+        segment_id integer NOT NULL
+    ) ON COMMIT DROP;
+    CREATE TEMP TABLE IF NOT EXISTS psseg_change (
+        partner_id integer NOT NULL,
+        scheme_id integer NOT NULL,
+        from_id integer,
+        to_id integer
+    ) ON COMMIT DROP;
+    TRUNCATE psseg_value, psseg_result, psseg_change;
+    """
+)
+
+TRUNCATE_RESULT = SQL("TRUNCATE psseg_result")
+ANALYZE_VALUES = SQL("ANALYZE psseg_value")
+
+# -- metrics ------------------------------------------------------------------
+
+AGGREGATES = {
+    "sum": lambda value, date, today: SQL("SUM(%s)::numeric", value),
+    "count": lambda value, date, today: SQL("COUNT(*)::numeric"),
+    "avg": lambda value, date, today: SQL("AVG(%s)::numeric", value),
+    "min": lambda value, date, today: SQL("MIN(%s)::numeric", value),
+    "max": lambda value, date, today: SQL("MAX(%s)::numeric", value),
+    "days_since_last": lambda value, date, today: SQL(
+        "(%s::date - MAX(%s)::date)::numeric", today, date
+    ),
+    "days_since_first": lambda value, date, today: SQL(
+        "(%s::date - MIN(%s)::date)::numeric", today, date
+    ),
+}
+
+
+def insert_metric_values(metric_id, query, commercial_column, aggregate_sql):
+    """Fill ``psseg_value`` with one aggregate of ``query`` grouped by
+    commercial partner (``query`` is the ORM's query for the source domain)."""
+    query.groupby = commercial_column
+    query.order = None
+    return SQL(
+        "INSERT INTO psseg_value (metric_id, partner_id, value) %s",
+        query.select(SQL("%s", metric_id), commercial_column, aggregate_sql),
+    )
+
+
+def insert_formula_values(metric_id, dependency_columns, expression):
+    """Fill ``psseg_value`` for a formula metric over its dependencies' values.
+
+    :param dependency_columns: list of (alias, dependency metric id, zero_default)
+    """
+    pivots = SQL(", ").join(
+        SQL(
+            "COALESCE(MAX(value) FILTER (WHERE metric_id = %s), 0) AS %s"
+            if zero_default
+            else "MAX(value) FILTER (WHERE metric_id = %s) AS %s",
+            dep_id,
+            SQL.identifier(alias),
+        )
+        for alias, dep_id, zero_default in dependency_columns
+    )
+    dep_ids = [dep_id for _alias, dep_id, _zero in dependency_columns]
+    return SQL(
+        """
+        INSERT INTO psseg_value (metric_id, partner_id, value)
+        SELECT %(metric)s, f.partner_id, f.value
+          FROM (SELECT p.partner_id, %(expr)s AS value
+                  FROM (SELECT partner_id, %(pivots)s
+                          FROM psseg_value
+                         WHERE metric_id = ANY(%(deps)s)
+                      GROUP BY partner_id) p) f
+         WHERE f.value IS NOT NULL
+        """,
+        metric=metric_id,
+        expr=expression,
+        pivots=pivots,
+        deps=dep_ids,
+    )
+
+
+def select_values(metric_id, partner_ids):
+    return SQL(
+        "SELECT partner_id, value FROM psseg_value WHERE metric_id = %s AND partner_id = ANY(%s)",
+        metric_id,
+        list(partner_ids),
+    )
+
+
+def select_top_values(metric_id, limit):
+    return SQL(
+        """
+        SELECT partner_id, value FROM psseg_value
+         WHERE metric_id = %s ORDER BY value DESC NULLS LAST, partner_id LIMIT %s
+        """,
+        metric_id,
+        limit,
+    )
+
+
+COUNT_VALUES = SQL("SELECT metric_id, COUNT(*) FROM psseg_value GROUP BY metric_id")
+
+# -- classification -------------------------------------------------------------
+
+
+def value_join(alias, metric_id, universe_alias="u"):
+    return SQL(
+        "LEFT JOIN psseg_value %s ON %s = %s AND %s = %s",
+        SQL.identifier(alias),
+        SQL.identifier(alias, "partner_id"),
+        SQL.identifier(universe_alias, "id"),
+        SQL.identifier(alias, "metric_id"),
+        metric_id,
+    )
+
+
+def value_expr(alias, zero_default):
+    column = SQL.identifier(alias, "value")
+    return SQL("COALESCE(%s, 0)", column) if zero_default else column
+
+
+CONDITION_OPERATORS = {
+    ">": lambda x, a, b: SQL("%s > %s", x, a),
+    ">=": lambda x, a, b: SQL("%s >= %s", x, a),
+    "<": lambda x, a, b: SQL("%s < %s", x, a),
+    "<=": lambda x, a, b: SQL("%s <= %s", x, a),
+    "=": lambda x, a, b: SQL("%s = %s", x, a),
+    "!=": lambda x, a, b: SQL("%s <> %s", x, a),
+    "between": lambda x, a, b: SQL("%s BETWEEN %s AND %s", x, a, b),
+    "set": lambda x, a, b: SQL("%s IS NOT NULL", x),
+    "not set": lambda x, a, b: SQL("%s IS NULL", x),
+}
+
+
+def in_subquery(subquery):
+    return SQL("u.id IN %s", subquery)
+
+
+def insert_rules_result(universe, joins, cases, scope_ids):
+    """First matching segment wins: one CASE over the universe."""
+    return SQL(
+        """
+        INSERT INTO psseg_result (partner_id, segment_id)
+        SELECT partner_id, segment_id FROM (
+            SELECT u.id AS partner_id, CASE %(cases)s ELSE NULL END AS segment_id
+              FROM %(universe)s AS u(id) %(joins)s
+             %(scope)s
+        ) r WHERE segment_id IS NOT NULL
+        """,
+        cases=SQL(" ").join(SQL("WHEN %s THEN %s", cond, seg) for cond, seg in cases),
+        universe=universe,
+        joins=SQL(" ").join(joins),
+        scope=SQL("WHERE u.id = ANY(%s)", list(scope_ids)) if scope_ids is not None else SQL(),
+    )
+
+
+def insert_pareto_result(universe, metric_id, cutoffs, scope_ids):
+    """Rank by value (highest first, ties by partner id); a partner belongs
+    to the first segment whose cut-off is above the cumulative share of the
+    partners ranked before it.  The 100 % segment takes everyone else,
+    including partners with no or a non-positive value.
+
+    :param cutoffs: list of (cutoff percent, segment id), ascending
+    """
+    cases = SQL(" ").join(
+        SQL("WHEN TRUE THEN %s", seg)
+        if cutoff >= 100
+        else SQL("WHEN r.v > 0 AND r.before * 100 < r.total * %s THEN %s", cutoff, seg)
+        for cutoff, seg in cutoffs
+    )
+    return SQL(
+        """
+        INSERT INTO psseg_result (partner_id, segment_id)
+        SELECT partner_id, segment_id FROM (
+            SELECT r.partner_id, CASE %(cases)s ELSE NULL END AS segment_id
+              FROM (SELECT s.partner_id, s.v,
+                           COALESCE(SUM(s.v) OVER (ORDER BY s.v DESC, s.partner_id
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
+                           SUM(s.v) OVER () AS total
+                      FROM (SELECT u.id AS partner_id, GREATEST(COALESCE(val.value, 0), 0) AS v
+                              FROM %(universe)s AS u(id) %(join)s) s) r
+             %(scope)s
+        ) x WHERE segment_id IS NOT NULL
+        """,
+        cases=cases,
+        universe=universe,
+        join=value_join("val", metric_id),
+        scope=SQL("WHERE r.partner_id = ANY(%s)", list(scope_ids))
+        if scope_ids is not None
+        else SQL(),
+    )
+
+
+def insert_quantile_result(
+    universe, metric_id, zero_default, buckets, descending, buckets_map, scope_ids
+):
+    """NTILE over the partners that have a value (ties by partner id).
+
+    :param buckets_map: list of (from bucket, to bucket, segment id)
+    """
+    cases = SQL(" ").join(
+        SQL("WHEN q.bucket BETWEEN %s AND %s THEN %s", lo, hi, seg) for lo, hi, seg in buckets_map
+    )
+    return SQL(
+        """
+        INSERT INTO psseg_result (partner_id, segment_id)
+        SELECT partner_id, segment_id FROM (
+            SELECT q.partner_id, CASE %(cases)s ELSE NULL END AS segment_id
+              FROM (SELECT s.partner_id,
+                           NTILE(%(n)s) OVER (ORDER BY s.v %(direction)s, s.partner_id) AS bucket
+                      FROM (SELECT u.id AS partner_id, %(value)s AS v
+                              FROM %(universe)s AS u(id) %(join)s) s
+                     WHERE s.v IS NOT NULL) q
+             %(scope)s
+        ) x WHERE segment_id IS NOT NULL
+        """,
+        cases=cases,
+        n=buckets,
+        direction=SQL("DESC") if descending else SQL("ASC"),
+        value=value_expr("val", zero_default),
+        universe=universe,
+        join=value_join("val", metric_id),
+        scope=SQL("WHERE q.partner_id = ANY(%s)", list(scope_ids))
+        if scope_ids is not None
+        else SQL(),
+    )
+
+
+# -- applying a scheme's result ---------------------------------------------------
+
+
+def _scope(column, scope_ids):
+    return SQL("AND %s = ANY(%s)", SQL(column), list(scope_ids)) if scope_ids is not None else SQL()
+
+
+def release_expired_locks(scheme_ids, today, scope_ids):
+    return SQL(
+        """
+        UPDATE partner_segment_assignment a
+           SET locked = FALSE, write_date = now() AT TIME ZONE 'UTC'
+         WHERE a.locked AND a.lock_until IS NOT NULL AND a.lock_until < %s
+           AND a.scheme_id = ANY(%s) %s
+        """,
+        today,
+        list(scheme_ids),
+        _scope("a.partner_id", scope_ids),
+    )
+
+
+def update_computed(scheme_id, scope_ids):
+    """Refresh what the engine says on every assignment, locked ones included."""
+    return SQL(
+        """
+        UPDATE partner_segment_assignment a
+           SET computed_segment_id = d.new
+          FROM (SELECT a2.id, r.segment_id AS new
+                  FROM partner_segment_assignment a2
+             LEFT JOIN psseg_result r ON r.partner_id = a2.partner_id
+                 WHERE a2.scheme_id = %s %s) d
+         WHERE a.id = d.id AND a.computed_segment_id IS DISTINCT FROM d.new
+        """,
+        scheme_id,
+        _scope("a2.partner_id", scope_ids),
+    )
+
+
+def _history(changes_cte, scheme_id, run_id, uid, cause):
+    """Append: insert the rows of ``changes_cte`` (partner_id, old, new) into
+    the history and into psseg_change."""
+    return SQL(
+        """
+        , h AS (
+            INSERT INTO partner_segment_history
+                   (partner_id, scheme_id, from_segment_id, to_segment_id, date, cause,
+                    run_id, user_id, create_uid, create_date, write_uid, write_date)
+            SELECT c.partner_id, %(scheme)s, c.old, c.new, now() AT TIME ZONE 'UTC', %(cause)s,
+                   %(run)s, %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
+                   now() AT TIME ZONE 'UTC'
+              FROM %(cte)s c
+         RETURNING partner_id, from_segment_id, to_segment_id)
+        INSERT INTO psseg_change (partner_id, scheme_id, from_id, to_id)
+        SELECT partner_id, %(scheme)s, from_segment_id, to_segment_id FROM h
+        """,
+        scheme=scheme_id,
+        cause=cause,
+        run=run_id,
+        uid=uid,
+        cte=SQL.identifier(changes_cte),
+    )
+
+
+def apply_changed(scheme_id, today, run_id, uid, scope_ids):
+    """Unlocked assignments whose segment changed: update, log history."""
+    return SQL(
+        """
+        WITH d AS (
+            SELECT a.id, a.partner_id, a.segment_id AS old, r.segment_id AS new
+              FROM partner_segment_assignment a
+              JOIN psseg_result r ON r.partner_id = a.partner_id
+             WHERE a.scheme_id = %(scheme)s AND NOT a.locked
+               AND a.segment_id IS DISTINCT FROM r.segment_id %(scope)s
+        ), c AS (
+            UPDATE partner_segment_assignment a
+               SET segment_id = d.new, date_assigned = %(today)s,
+                   write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+              FROM d WHERE a.id = d.id
+         RETURNING d.partner_id, d.old, d.new)
+        %(history)s
+        """,
+        scheme=scheme_id,
+        today=today,
+        uid=uid,
+        scope=_scope("a.partner_id", scope_ids),
+        history=_history("c", scheme_id, run_id, uid, "recompute"),
+    )
+
+
+def apply_removed(scheme_id, run_id, uid, scope_ids):
+    """Unlocked assignments of partners the scheme no longer classifies."""
+    return SQL(
+        """
+        WITH c AS (
+            DELETE FROM partner_segment_assignment a
+             WHERE a.scheme_id = %(scheme)s AND NOT a.locked %(scope)s
+               AND NOT EXISTS (SELECT 1 FROM psseg_result r WHERE r.partner_id = a.partner_id)
+         RETURNING a.partner_id, a.segment_id AS old, NULL::integer AS new)
+        %(history)s
+        """,
+        scheme=scheme_id,
+        scope=_scope("a.partner_id", scope_ids),
+        history=_history("c", scheme_id, run_id, uid, "recompute"),
+    )
+
+
+def apply_added(scheme_id, today, run_id, uid):
+    """Partners classified for the first time (or again) in this scheme."""
+    return SQL(
+        """
+        WITH c AS (
+            INSERT INTO partner_segment_assignment
+                   (partner_id, scheme_id, segment_id, computed_segment_id, date_assigned,
+                    locked, create_uid, create_date, write_uid, write_date)
+            SELECT r.partner_id, %(scheme)s, r.segment_id, r.segment_id, %(today)s, FALSE,
+                   %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+              FROM psseg_result r
+             WHERE NOT EXISTS (SELECT 1 FROM partner_segment_assignment a
+                                WHERE a.scheme_id = %(scheme)s AND a.partner_id = r.partner_id)
+         RETURNING partner_id, NULL::integer AS old, segment_id AS new)
+        %(history)s
+        """,
+        scheme=scheme_id,
+        today=today,
+        uid=uid,
+        history=_history("c", scheme_id, run_id, uid, "recompute"),
+    )
+
+
+COUNT_RESULT = SQL("SELECT COUNT(*) FROM psseg_result")
+
+
+def count_changes(scheme_id):
+    return SQL("SELECT COUNT(*) FROM psseg_change WHERE scheme_id = %s", scheme_id)
+
+
+def delete_changes(scheme_id):
+    return SQL("DELETE FROM psseg_change WHERE scheme_id = %s", scheme_id)
+
+
+# -- res_partner_segment_rel: contacts carry their commercial partner's segments ----
+
+
+def sync_rel_for_changes(scheme_id):
+    """Rewrite the segment rows of the scheme for the changed commercial
+    partners and all their contacts (two statements: delete, insert)."""
+    members = SQL(
+        """SELECT p.id, p.commercial_partner_id FROM res_partner p
+            WHERE p.commercial_partner_id IN
+                  (SELECT partner_id FROM psseg_change WHERE scheme_id = %s)""",
+        scheme_id,
+    )
+    return [
+        SQL(
+            """
+            DELETE FROM res_partner_segment_rel rel
+             USING (%(members)s) m, partner_segment s
+             WHERE rel.partner_id = m.id AND rel.segment_id = s.id AND s.scheme_id = %(scheme)s
+            """,
+            members=members,
+            scheme=scheme_id,
+        ),
+        SQL(
+            """
+            INSERT INTO res_partner_segment_rel (partner_id, segment_id)
+            SELECT m.id, a.segment_id
+              FROM (%(members)s) m
+              JOIN partner_segment_assignment a
+                ON a.partner_id = m.commercial_partner_id AND a.scheme_id = %(scheme)s
+             WHERE a.segment_id IS NOT NULL
+            ON CONFLICT DO NOTHING
+            """,
+            members=members,
+            scheme=scheme_id,
+        ),
+    ]
+
+
+def sync_rel_for_partners(partner_ids):
+    """Rewrite all segment rows of these partners from their commercial
+    partner's assignments (after a contact moved to another company)."""
+    return [
+        SQL("DELETE FROM res_partner_segment_rel WHERE partner_id = ANY(%s)", list(partner_ids)),
+        SQL(
+            """
+            INSERT INTO res_partner_segment_rel (partner_id, segment_id)
+            SELECT p.id, a.segment_id
+              FROM res_partner p
+              JOIN partner_segment_assignment a ON a.partner_id = p.commercial_partner_id
+             WHERE p.id = ANY(%s) AND a.segment_id IS NOT NULL
+            ON CONFLICT DO NOTHING
+            """,
+            list(partner_ids),
+        ),
+    ]
+
+
+# -- reading the changes of a run -----------------------------------------------------
+
+SELECT_CHANGES = SQL(
+    "SELECT partner_id, scheme_id, from_id, to_id FROM psseg_change ORDER BY partner_id, scheme_id"
+)
+
+
+def select_moved(segment_column, segment_ids):
+    """Partners that entered (to_id) or left (from_id) each segment."""
+    return SQL(
+        """
+        SELECT %(col)s, array_agg(DISTINCT partner_id ORDER BY partner_id)
+          FROM psseg_change
+         WHERE %(col)s = ANY(%(ids)s) AND from_id IS DISTINCT FROM to_id
+      GROUP BY %(col)s
+        """,
+        col=SQL.identifier(segment_column),
+        ids=list(segment_ids),
+    )
+
+
+DIFFERING_ASSIGNMENTS = SQL(
+    """
+    SELECT id FROM partner_segment_assignment
+     WHERE segment_id IS DISTINCT FROM computed_segment_id
+    """
+)
+
+
+def select_values_all(partner_id):
+    return SQL("SELECT metric_id, value FROM psseg_value WHERE partner_id = %s", partner_id)

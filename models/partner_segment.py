@@ -1,0 +1,206 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import domains
+
+CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+class PartnerSegment(models.Model):
+    """A segment of a scheme, with what the people acting on it should do."""
+
+    _name = "partner.segment"
+    _description = "Customer Segment"
+    _inherit = ["mail.thread"]
+    _order = "scheme_sequence, scheme_id, sequence, id"
+    _check_company_auto = True
+    _rec_names_search = ["name", "code", "scheme_id.name"]
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    color = fields.Integer()
+    active = fields.Boolean(default=True)
+    scheme_id = fields.Many2one(
+        "partner.segment.scheme", required=True, ondelete="cascade", index=True
+    )
+    scheme_sequence = fields.Integer(
+        related="scheme_id.sequence", store=True, string="Scheme Sequence"
+    )
+    method = fields.Selection(related="scheme_id.method")
+    company_id = fields.Many2one(related="scheme_id.company_id", store=True)
+    strategy = fields.Html(
+        translate=True,
+        help="What sales and marketing should do with the partners of this segment.",
+    )
+    # Method parameters
+    pareto_cutoff = fields.Float(
+        string="Cumulative Share up to (%)",
+        help="Pareto: partners ranked by the metric, highest first, belong to "
+        "this segment while the cumulative share before them is below this "
+        "cut-off (the partner that crosses it stays in the upper segment).",
+    )
+    quantile_from = fields.Integer(string="From Bucket", default=1)
+    quantile_to = fields.Integer(string="To Bucket", default=1)
+    partner_domain = fields.Char(
+        string="Partners",
+        help="Rules: only partners matching this domain can enter the segment.",
+    )
+    condition_ids = fields.One2many(
+        "partner.segment.condition", "segment_id", string="Conditions", copy=True
+    )
+    # Policy
+    contact_frequency = fields.Integer(
+        string="Touches a Year",
+        help="How often the partners of this segment should be contacted (e.g. 6 to 18 a year).",
+    )
+    customers_per_salesperson = fields.Integer(
+        help="Service policy: how many of this segment's customers one "
+        "salesperson looks after (A 1:1, B 1:2, C 1:3–5).",
+    )
+    winback_target = fields.Boolean(
+        string="Win-back Target",
+        help="Partners of this segment are proposed for win-back campaigns.",
+    )
+    # Actions
+    on_enter_action_id = fields.Many2one(
+        "ir.actions.server",
+        string="On Enter",
+        domain=[("model_id.model", "=", "res.partner")],
+        help="Server action run once per recompute on the partners that entered.",
+    )
+    on_exit_action_id = fields.Many2one(
+        "ir.actions.server",
+        string="On Exit",
+        domain=[("model_id.model", "=", "res.partner")],
+        help="Server action run once per recompute on the partners that left.",
+    )
+    partner_count = fields.Integer(compute="_compute_partner_count")
+
+    _sql_constraints = [
+        (
+            "code_scheme_unique",
+            "UNIQUE(scheme_id, code)",
+            "A segment with this code already exists in the scheme.",
+        ),
+    ]
+
+    @api.depends("name", "scheme_id.name")
+    @api.depends_context("segment_short_name")
+    def _compute_display_name(self):
+        for segment in self:
+            if self.env.context.get("segment_short_name") or not segment.scheme_id:
+                segment.display_name = segment.name
+            else:
+                segment.display_name = f"{segment.scheme_id.name}: {segment.name}"
+
+    def _compute_partner_count(self):
+        counts = dict(
+            self.env["partner.segment.assignment"]._read_group(
+                [("segment_id", "in", self.ids)], ["segment_id"], ["__count"]
+            )
+        )
+        for segment in self:
+            segment.partner_count = counts.get(segment, 0)
+
+    @api.constrains("code")
+    def _check_code(self):
+        for segment in self:
+            if not CODE_RE.match(segment.code or ""):
+                raise ValidationError(
+                    self.env._(
+                        "The segment code '%(code)s' is not valid: use letters, digits, "
+                        "'_', '.' or '-' (at most 64).",
+                        code=segment.code,
+                    )
+                )
+
+    @api.constrains("partner_domain")
+    def _check_partner_domain(self):
+        for segment in self.filtered("partner_domain"):
+            domains.check_domain(
+                self.env,
+                "res.partner",
+                segment.partner_domain,
+                self.env._("segment '%s'", segment.name),
+            )
+
+    @api.constrains("contact_frequency", "customers_per_salesperson")
+    def _check_policy(self):
+        for segment in self:
+            if segment.contact_frequency < 0 or segment.customers_per_salesperson < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Segment '%(name)s': touches a year and customers per "
+                        "salesperson cannot be negative.",
+                        name=segment.name,
+                    )
+                )
+
+    @api.constrains("pareto_cutoff", "quantile_from", "quantile_to", "scheme_id")
+    def _check_method_parameters(self):
+        for scheme in self.scheme_id:
+            segments = scheme.segment_ids.sorted(lambda s: (s.sequence, s.id))
+            if scheme.method == "pareto":
+                previous = 0.0
+                for segment in segments.sorted(lambda s: (s.pareto_cutoff, s.sequence, s.id)):
+                    cutoff = segment.pareto_cutoff
+                    if not 0 < cutoff <= 100:
+                        raise ValidationError(
+                            self.env._(
+                                "Segment '%(name)s': the Pareto cut-off must be above 0 "
+                                "and at most 100 (got %(cutoff)s).",
+                                name=segment.name,
+                                cutoff=cutoff,
+                            )
+                        )
+                    if cutoff <= previous:
+                        raise ValidationError(
+                            self.env._(
+                                "Scheme '%(scheme)s': Pareto cut-offs must be strictly "
+                                "increasing; %(cutoff)s appears twice.",
+                                scheme=scheme.name,
+                                cutoff=cutoff,
+                            )
+                        )
+                    previous = cutoff
+            elif scheme.method == "quantile":
+                taken = {}
+                for segment in segments:
+                    lo, hi = segment.quantile_from, segment.quantile_to
+                    if not 1 <= lo <= hi <= scheme.quantile_count:
+                        raise ValidationError(
+                            self.env._(
+                                "Segment '%(name)s': buckets must satisfy 1 ≤ from ≤ to ≤ "
+                                "%(count)s (got %(lo)s to %(hi)s).",
+                                name=segment.name,
+                                count=scheme.quantile_count,
+                                lo=lo,
+                                hi=hi,
+                            )
+                        )
+                    for bucket in range(lo, hi + 1):
+                        if bucket in taken:
+                            raise ValidationError(
+                                self.env._(
+                                    "Bucket %(bucket)s belongs to both '%(a)s' and '%(b)s'.",
+                                    bucket=bucket,
+                                    a=taken[bucket],
+                                    b=segment.name,
+                                )
+                            )
+                        taken[bucket] = segment.name
+
+    def action_view_partners(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("contacts.action_contacts")
+        action.update(
+            {
+                "domain": [("segment_assignment_ids.segment_id", "=", self.id)],
+                "name": self.display_name,
+            }
+        )
+        return action

@@ -1,0 +1,125 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import recompute
+
+
+class PartnerSegmentAssignment(models.Model):
+    """The current segment of a commercial partner in a scheme.
+
+    Written in bulk by the recompute engine.  A user may lock it on a segment
+    of their choice (manual override); the engine then leaves ``segment_id``
+    alone until ``lock_until`` and keeps ``computed_segment_id`` up to date.
+    """
+
+    _name = "partner.segment.assignment"
+    _description = "Segment Assignment"
+    _order = "scheme_sequence, scheme_id, partner_id"
+    _rec_name = "segment_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    scheme_id = fields.Many2one(
+        "partner.segment.scheme", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    scheme_sequence = fields.Integer(related="scheme_id.sequence")
+    segment_id = fields.Many2one(
+        "partner.segment",
+        ondelete="cascade",
+        index=True,
+        domain="[('scheme_id', '=', scheme_id)]",
+    )
+    color = fields.Integer(related="segment_id.color")
+    computed_segment_id = fields.Many2one(
+        "partner.segment",
+        ondelete="set null",
+        readonly=True,
+        help="What the last recompute says, whatever the lock.",
+    )
+    date_assigned = fields.Date(string="Since", readonly=True, default=fields.Date.context_today)
+    locked = fields.Boolean(help="Manual override: recomputes leave this segment alone.")
+    lock_reason = fields.Char(string="Reason")
+    lock_until = fields.Date(
+        string="Locked Until", help="The override ends after this day; empty: no end."
+    )
+    locked_by_id = fields.Many2one("res.users", readonly=True)
+    differs = fields.Boolean(
+        string="Differs from Computed",
+        compute="_compute_differs",
+        search="_search_differs",
+    )
+    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+
+    _sql_constraints = [
+        (
+            "partner_scheme_unique",
+            "UNIQUE(partner_id, scheme_id)",
+            "A partner has one assignment per scheme.",
+        ),
+    ]
+
+    @api.depends("segment_id", "computed_segment_id")
+    def _compute_differs(self):
+        for assignment in self:
+            assignment.differs = assignment.segment_id != assignment.computed_segment_id
+
+    def _search_differs(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(self.env._("Unsupported search on 'Differs from Computed'."))
+        ids = recompute.assignment_ids_differing(self.env)
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", ids)]
+
+    @api.constrains("segment_id", "scheme_id")
+    def _check_segment_scheme(self):
+        for assignment in self:
+            if assignment.segment_id and assignment.segment_id.scheme_id != assignment.scheme_id:
+                raise ValidationError(
+                    self.env._(
+                        "Segment '%(segment)s' does not belong to scheme '%(scheme)s'.",
+                        segment=assignment.segment_id.name,
+                        scheme=assignment.scheme_id.name,
+                    )
+                )
+
+    @api.constrains("partner_id")
+    def _check_commercial(self):
+        for assignment in self:
+            if assignment.partner_id != assignment.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Only commercial partners are classified; '%(contact)s' belongs "
+                        "to '%(company)s'.",
+                        contact=assignment.partner_id.display_name,
+                        company=assignment.partner_id.commercial_partner_id.display_name,
+                    )
+                )
+
+    @api.constrains("locked", "lock_reason", "lock_until")
+    def _check_lock(self):
+        for assignment in self.filtered("locked"):
+            if not (assignment.lock_reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Say why the segment of '%(partner)s' is set by hand.",
+                        partner=assignment.partner_id.display_name,
+                    )
+                )
+            if assignment.lock_until and assignment.lock_until < fields.Date.context_today(self):
+                raise ValidationError(
+                    self.env._(
+                        "The override of '%(partner)s' cannot end in the past.",
+                        partner=assignment.partner_id.display_name,
+                    )
+                )
+
+    @api.model
+    def set_manual(self, partner, segment, reason, lock_until=False):
+        """Lock ``partner`` on ``segment`` (in its scheme) for ``reason``."""
+        return recompute.set_manual(self.env, partner, segment, reason, lock_until)
+
+    def action_unlock(self):
+        recompute.unlock(self.env, self)
+        return True

@@ -1,0 +1,33 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields, models
+
+
+class PartnerSegmentHistory(models.Model):
+    """One change of a partner's segment in a scheme (written in bulk)."""
+
+    _name = "partner.segment.history"
+    _description = "Segment Change"
+    _order = "date desc, id desc"
+    _rec_name = "to_segment_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    scheme_id = fields.Many2one(
+        "partner.segment.scheme", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    from_segment_id = fields.Many2one(
+        "partner.segment", string="From", ondelete="set null", readonly=True
+    )
+    to_segment_id = fields.Many2one(
+        "partner.segment", string="To", ondelete="set null", readonly=True
+    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True, index=True)
+    cause = fields.Selection(
+        [("recompute", "Recompute"), ("manual", "Manual")], required=True, readonly=True
+    )
+    run_id = fields.Many2one("partner.segment.run", ondelete="set null", readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="By", readonly=True, default=lambda self: self.env.user
+    )
+    note = fields.Char(readonly=True)

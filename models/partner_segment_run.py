@@ -1,0 +1,52 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+
+
+class PartnerSegmentRun(models.Model):
+    """One recompute: what ran, how long, how many partners and changes."""
+
+    _name = "partner.segment.run"
+    _description = "Segmentation Run"
+    _order = "date_start desc, id desc"
+    _rec_name = "date_start"
+
+    date_start = fields.Datetime(string="Started", required=True, readonly=True)
+    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 3))
+    trigger = fields.Selection(
+        [("cron", "Scheduled"), ("manual", "Manual"), ("partner", "Selected Partners")],
+        readonly=True,
+    )
+    user_id = fields.Many2one("res.users", readonly=True)
+    scheme_ids = fields.Many2many("partner.segment.scheme", string="Schemes", readonly=True)
+    partner_count = fields.Integer(string="Partners", readonly=True)
+    change_count = fields.Integer(string="Changes", readonly=True)
+    query_count = fields.Integer(string="Queries", readonly=True)
+    status = fields.Selection(
+        [
+            ("running", "Running"),
+            ("done", "Done"),
+            ("partial", "Partly Failed"),
+            ("failed", "Failed"),
+        ],
+        readonly=True,
+    )
+    error = fields.Text(readonly=True)
+    summary = fields.Char(compute="_compute_summary")
+
+    @api.depends("partner_count", "change_count", "duration", "status", "error")
+    def _compute_summary(self):
+        for run in self:
+            run.summary = self.env._(
+                "%(partners)s partners classified, %(changes)s changes in %(duration).1f s.",
+                partners=run.partner_count,
+                changes=run.change_count,
+                duration=run.duration,
+            )
+            if run.error:
+                run.summary += " " + self.env._("Errors: %s", run.error)
+
+    @api.autovacuum
+    def _gc_old_runs(self):
+        """Keep the last 500 runs."""
+        old = self.search([("status", "!=", "running")], offset=500)
+        old.unlink()

@@ -1,0 +1,112 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine import recompute
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    segment_ids = fields.Many2many(
+        "partner.segment",
+        "res_partner_segment_rel",
+        "partner_id",
+        "segment_id",
+        string="Segments",
+        readonly=True,
+        copy=False,
+        help="Current segments of this partner's commercial entity, one per "
+        "scheme (contacts carry their company's segments).",
+    )
+    segment_assignment_ids = fields.One2many(
+        "partner.segment.assignment", "partner_id", string="Segment Assignments", readonly=True
+    )
+    segment_history_ids = fields.One2many("partner.segment.history", "partner_id", readonly=True)
+    segment_metric_values = fields.Json(
+        string="Metric Values", compute="_compute_segment_metric_values"
+    )
+    # Seed 000: what staff record on the customer card.
+    customer_type = fields.Selection(
+        [("wholesale", "Wholesale"), ("retail", "Retail"), ("buyer", "Buyer / end user")],
+        tracking=True,
+    )
+    governance_type = fields.Selection(
+        [
+            ("independent", "Independent"),
+            ("group", "Part of a group"),
+            ("purchasing_group", "Purchasing group"),
+        ],
+        string="Governance",
+        tracking=True,
+    )
+    sales_channel_id = fields.Many2one("partner.sales.channel", tracking=True, ondelete="restrict")
+    annual_potential = fields.Monetary(
+        currency_field="segment_currency_id",
+        help="Estimated yearly spend of this customer in your product range "
+        "(all suppliers); used for share of wallet.",
+    )
+    segment_currency_id = fields.Many2one("res.currency", compute="_compute_segment_currency_id")
+
+    @api.depends_context("company")
+    def _compute_segment_currency_id(self):
+        for partner in self:
+            partner.segment_currency_id = self.env.company.currency_id
+
+    def _compute_segment_metric_values(self):
+        for partner in self:
+            partner.segment_metric_values = (
+                recompute.partner_metric_table(self.env, partner.commercial_partner_id)
+                if partner.id
+                else []
+            )
+
+    @api.model
+    def _commercial_fields(self):
+        return [
+            *super()._commercial_fields(),
+            "customer_type",
+            "governance_type",
+            "sales_channel_id",
+            "annual_potential",
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        children = partners.filtered(lambda p: p.parent_id)
+        if children:
+            recompute.sync_partner_segments(self.env, children.ids)
+        return partners
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "parent_id" in vals or "is_company" in vals:
+            # commercial_partner_id may have changed for them and their contacts
+            ids = self.with_context(active_test=False).search([("id", "child_of", self.ids)]).ids
+            recompute.sync_partner_segments(self.env, ids)
+        return res
+
+    def action_segment_recompute(self):
+        """Recompute every active scheme for these partners' commercial entities."""
+        commercial = self.commercial_partner_id
+        run = recompute.run(
+            self.env,
+            self.env["partner.segment.scheme"].search([("active", "=", True)]),
+            partners=commercial,
+            trigger="partner",
+        )
+        if run is None:
+            raise UserError(
+                self.env._("A segmentation run is already in progress; try again later.")
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "danger" if run.status == "failed" else "success",
+                "title": self.env._("Segments recomputed"),
+                "message": run.summary,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

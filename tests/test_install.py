@@ -1,0 +1,31 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(TransactionCase):
+    """The module is installed and extends res.partner as DESIGN.md says."""
+
+    def test_module_installed(self):
+        module = self.env["ir.module.module"].search([("name", "=", "partner_segmentation")])
+        self.assertEqual(module.state, "installed")
+        self.assertEqual(module.latest_version, "18.0.1.0.0")
+
+    def test_partner_segment_ids_searchable(self):
+        field = self.env["res.partner"]._fields["segment_ids"]
+        self.assertEqual(field.type, "many2many")
+        self.assertEqual(field.comodel_name, "partner.segment")
+        self.assertTrue(field.store, "segment_ids is stored so that mailing domains can use it")
+        fields_info = self.env["res.partner"].fields_get(["segment_ids"], ["searchable"])
+        self.assertTrue(fields_info["segment_ids"]["searchable"])
+        segment = self.env.ref("partner_segmentation.segment_abc_a")
+        partner = self.env["res.partner"].create({"name": "Searchable Ltd", "is_company": True})
+        self.env["partner.segment.assignment"].set_manual(partner, segment, "test")
+        found = self.env["res.partner"].search([("segment_ids", "in", segment.ids)])
+        self.assertIn(partner, found)
+
+    def test_daily_cron(self):
+        cron = self.env.ref("partner_segmentation.ir_cron_segment_recompute")
+        self.assertTrue(cron.active)
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
+        self.assertIn("_cron_recompute", cron.code)
