@@ -384,6 +384,7 @@ def run(env, schemes, partners=None, trigger="manual"):
     env.invalidate_all()
     _post_chatter(env, schemes.filtered("post_chatter"))
     _run_segment_actions(env, schemes)
+    schemes._after_recompute(run_rec)
     for scheme, values in facts.items():
         scheme.sudo().with_context(tracking_disable=True).write(values)
     status = "done"

@@ -163,6 +163,12 @@ class PartnerSegmentScheme(models.Model):
         """Daily job: recompute every active scheme."""
         return recompute.run(self.env, self.search([("active", "=", True)]), trigger="cron")
 
+    def _after_recompute(self, run):
+        """Called once at the end of every run with the schemes that ran, after
+        assignments, chatter and segment actions.  Features that follow the
+        segments (dynamic mailing lists, …) hook in here."""
+        return True
+
     def action_view_partners(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("contacts.action_contacts")
