@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 from odoo import fields
 from odoo.osv import expression
 from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
 
 from . import domains, formula
 from . import sql as Q
@@ -303,11 +304,11 @@ def _run_scheme(env, scheme, scope_ids, today, run_id, computed):
     CLASSIFIERS[scheme.method](env, scheme, scope_ids)
     cr.execute(Q.COUNT_RESULT)
     partners = cr.fetchone()[0]
-    uid = env.uid
+    uid, now = env.uid, fields.Datetime.now()
     cr.execute(Q.update_computed(scheme.id, scope_ids))
-    cr.execute(Q.apply_changed(scheme.id, today, run_id, uid, scope_ids))
-    cr.execute(Q.apply_removed(scheme.id, run_id, uid, scope_ids))
-    cr.execute(Q.apply_added(scheme.id, today, run_id, uid))
+    cr.execute(Q.apply_changed(scheme.id, today, run_id, uid, now, scope_ids))
+    cr.execute(Q.apply_removed(scheme.id, run_id, uid, now, scope_ids))
+    cr.execute(Q.apply_added(scheme.id, today, run_id, uid, now))
     for statement in Q.sync_rel_for_changes(scheme.id):
         cr.execute(statement)
     cr.execute(Q.count_changes(scheme.id))
@@ -435,7 +436,14 @@ def _post_chatter(env, schemes):
     scheme_names = {s.id: s.name for s in schemes}
     none = env._("none")
     subtype = env.ref("mail.mt_note")
-    author = env.user.partner_id.id
+    author = env.user.partner_id
+    _author_id, email_from = env["mail.thread"]._message_compute_author(
+        author.id, raise_on_email=False
+    )
+    # Everything mail.message.create would compute one message at a time is
+    # given here, so that creating the notes stays a few queries per batch.
+    partners = env["res.partner"].browse(list(per_partner)).with_context(prefetch_fields=False)
+    record_names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
     vals_list = []
     for partner_id, changes in per_partner.items():
         items = Markup("").join(
@@ -453,7 +461,11 @@ def _post_chatter(env, schemes):
                 "res_id": partner_id,
                 "message_type": "notification",
                 "subtype_id": subtype.id,
-                "author_id": author,
+                "author_id": author.id,
+                "email_from": email_from,
+                "reply_to": email_from,
+                "record_name": record_names[partner_id],
+                "message_id": generate_tracking_message_id("segmentation"),
                 "body": Markup("<p>%s</p><ul>%s</ul>") % (env._("Segments changed:"), items),
             }
         )

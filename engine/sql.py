@@ -291,7 +291,7 @@ def update_computed(scheme_id, scope_ids):
     )
 
 
-def _history(changes_cte, scheme_id, run_id, uid, cause):
+def _history(changes_cte, scheme_id, run_id, uid, now, cause):
     """Append: insert the rows of ``changes_cte`` (partner_id, old, new) into
     the history and into psseg_change."""
     return SQL(
@@ -300,7 +300,7 @@ def _history(changes_cte, scheme_id, run_id, uid, cause):
             INSERT INTO partner_segment_history
                    (partner_id, scheme_id, from_segment_id, to_segment_id, date, cause,
                     run_id, user_id, create_uid, create_date, write_uid, write_date)
-            SELECT c.partner_id, %(scheme)s, c.old, c.new, now() AT TIME ZONE 'UTC', %(cause)s,
+            SELECT c.partner_id, %(scheme)s, c.old, c.new, %(now)s, %(cause)s,
                    %(run)s, %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
                    now() AT TIME ZONE 'UTC'
               FROM %(cte)s c
@@ -310,13 +310,14 @@ def _history(changes_cte, scheme_id, run_id, uid, cause):
         """,
         scheme=scheme_id,
         cause=cause,
+        now=now,
         run=run_id,
         uid=uid,
         cte=SQL.identifier(changes_cte),
     )
 
 
-def apply_changed(scheme_id, today, run_id, uid, scope_ids):
+def apply_changed(scheme_id, today, run_id, uid, now, scope_ids):
     """Unlocked assignments whose segment changed: update, log history."""
     return SQL(
         """
@@ -338,11 +339,11 @@ def apply_changed(scheme_id, today, run_id, uid, scope_ids):
         today=today,
         uid=uid,
         scope=_scope("a.partner_id", scope_ids),
-        history=_history("c", scheme_id, run_id, uid, "recompute"),
+        history=_history("c", scheme_id, run_id, uid, now, "recompute"),
     )
 
 
-def apply_removed(scheme_id, run_id, uid, scope_ids):
+def apply_removed(scheme_id, run_id, uid, now, scope_ids):
     """Unlocked assignments of partners the scheme no longer classifies."""
     return SQL(
         """
@@ -355,11 +356,11 @@ def apply_removed(scheme_id, run_id, uid, scope_ids):
         """,
         scheme=scheme_id,
         scope=_scope("a.partner_id", scope_ids),
-        history=_history("c", scheme_id, run_id, uid, "recompute"),
+        history=_history("c", scheme_id, run_id, uid, now, "recompute"),
     )
 
 
-def apply_added(scheme_id, today, run_id, uid):
+def apply_added(scheme_id, today, run_id, uid, now):
     """Partners classified for the first time (or again) in this scheme."""
     return SQL(
         """
@@ -378,7 +379,7 @@ def apply_added(scheme_id, today, run_id, uid):
         scheme=scheme_id,
         today=today,
         uid=uid,
-        history=_history("c", scheme_id, run_id, uid, "recompute"),
+        history=_history("c", scheme_id, run_id, uid, now, "recompute"),
     )
 
 

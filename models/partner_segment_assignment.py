@@ -107,7 +107,7 @@ class PartnerSegmentAssignment(models.Model):
                         partner=assignment.partner_id.display_name,
                     )
                 )
-            if assignment.lock_until and assignment.lock_until < fields.Date.context_today(self):
+            if assignment.lock_until and assignment.lock_until < recompute.today_of(self.env):
                 raise ValidationError(
                     self.env._(
                         "The override of '%(partner)s' cannot end in the past.",

@@ -1,0 +1,292 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Runs: history, overrides, partial runs, failures, the run lock, contacts
+and the number of queries."""
+
+import datetime
+
+from odoo import Command, api
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.partner_segmentation.engine import recompute
+from odoo.addons.partner_segmentation.engine import sql as Q
+
+from .common import TODAY, SegmentationCase
+
+
+@tagged("post_install", "-at_install")
+class TestRuns(SegmentationCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.revenue = cls.env.ref("partner_segmentation.metric_revenue_12m")
+        cls.big, cls.mid, cls.small, cls.none = (
+            cls.make_partner(name) for name in ("Big", "Mid", "Small", "None")
+        )
+        cls.make_invoice(cls.big, 5000)
+        cls.make_invoice(cls.mid, 1500)
+        cls.make_invoice(cls.small, 100)
+        cls.rules = cls.make_scheme(
+            "test_size",
+            "rules",
+            [
+                {"name": "Large", "conditions": [(cls.revenue, ">=", 1000)]},
+                {"name": "Small", "conditions": [(cls.revenue, ">", 0)]},
+            ],
+        )
+        cls.large, cls.small_seg = cls.rules.segment_ids.sorted("sequence")
+        cls.pareto = cls.make_scheme(
+            "test_pareto",
+            "pareto",
+            [{"name": "A", "pareto_cutoff": 70}, {"name": "C", "pareto_cutoff": 100}],
+            metric=cls.revenue,
+        )
+
+    def history(self, partner, scheme):
+        return self.History.search([("partner_id", "=", partner.id), ("scheme_id", "=", scheme.id)])
+
+    def test_history_only_on_change(self):
+        run = self.recompute(self.rules)
+        self.assertEqual(
+            self.codes([self.big, self.mid, self.small, self.none], self.rules),
+            ["Large", "Large", "Small", None],
+        )
+        self.assertEqual((run.status, run.partner_count, run.change_count), ("done", 3, 3))
+        self.assertEqual(self.history(self.big, self.rules).cause, "recompute")
+        before = self.History.search_count([("scheme_id", "=", self.rules.id)])
+        run = self.recompute(self.rules)
+        self.assertEqual(run.change_count, 0)
+        self.assertEqual(self.History.search_count([("scheme_id", "=", self.rules.id)]), before)
+        # the small one grows: exactly one new history row, from Small to Large
+        self.make_invoice(self.small, 2000)
+        run = self.recompute(self.rules)
+        self.assertEqual(run.change_count, 1)
+        last = self.history(self.small, self.rules)[0]
+        self.assertEqual((last.from_segment_id, last.to_segment_id), (self.small_seg, self.large))
+        self.assertEqual(last.run_id, run)
+        # a partner that no longer matches anything loses its assignment
+        self.make_invoice(self.small, 2100, refund=True)
+        self.recompute(self.rules)
+        self.assertFalse(self.segment_of(self.small, self.rules))
+        self.assertFalse(self.history(self.small, self.rules)[0].to_segment_id)
+
+    def test_segment_ids_follow_assignments(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Big's buyer", "parent_id": self.big.id, "email": "buyer@big.example"}
+        )
+        self.recompute(self.rules | self.pareto)
+        a_seg = self.pareto.segment_ids.filtered(lambda s: s.code == "A")
+        self.assertEqual(self.big.segment_ids, self.large | a_seg)
+        self.assertEqual(contact.segment_ids, self.large | a_seg, "contacts carry their company's")
+        Partner = self.env["res.partner"]
+        self.assertIn(contact, Partner.search([("segment_ids", "in", self.large.ids)]))
+        self.assertNotIn(self.none, Partner.search([("segment_ids", "in", self.large.ids)]))
+        # a new contact gets the segments at once; a moved one takes its new company's
+        newcomer = Partner.create({"name": "New buyer", "parent_id": self.big.id})
+        self.assertEqual(newcomer.segment_ids, self.large | a_seg)
+        contact.parent_id = self.small
+        self.assertEqual(contact.segment_ids, self.small_seg | self.pareto.segment_ids - a_seg)
+        contact.parent_id = False
+        self.assertFalse(contact.segment_ids, "an individual is classified on its own")
+        # contacts are never classified themselves
+        self.assertFalse(self.Assignment.search([("partner_id", "=", newcomer.id)]))
+
+    def test_manual_override_survives_and_expires(self):
+        self.recompute(self.rules)
+        assignment = self.Assignment.set_manual(
+            self.small,
+            self.large,
+            "Strategic account",
+            lock_until=TODAY + datetime.timedelta(days=10),
+        )
+        self.assertEqual(self.history(self.small, self.rules)[0].cause, "manual")
+        self.assertIn(self.large, self.small.segment_ids)
+        run = self.recompute(self.rules)
+        self.assertEqual(run.change_count, 0)
+        self.assertEqual(assignment.segment_id, self.large, "the override holds")
+        self.assertEqual(assignment.computed_segment_id, self.small_seg, "the engine's view")
+        self.assertTrue(assignment.differs)
+        self.assertIn(assignment, self.Assignment.search([("differs", "=", True)]))
+        # the lock ends after lock_until: the engine takes over again
+        self.recompute(self.rules, segmentation_today=str(TODAY + datetime.timedelta(days=11)))
+        self.assertFalse(assignment.locked)
+        self.assertEqual(assignment.segment_id, self.small_seg)
+        self.assertEqual(self.history(self.small, self.rules)[0].cause, "recompute")
+        self.assertEqual(self.small.segment_ids, self.small_seg)
+
+    def test_manual_override_of_unclassified_and_unlock(self):
+        assignment = self.Assignment.set_manual(self.none, self.small_seg, "Met at the fair")
+        self.recompute(self.rules)
+        self.assertEqual(assignment.segment_id, self.small_seg)
+        self.assertFalse(assignment.computed_segment_id)
+        assignment.action_unlock()
+        self.assertFalse(assignment.exists(), "nothing computed: the assignment goes")
+        self.assertFalse(self.none.segment_ids)
+
+    def test_override_validation(self):
+        with self.assertRaisesRegex(ValidationError, "Say why"):
+            self.Assignment.set_manual(self.big, self.large, "  ")
+        with self.assertRaisesRegex(ValidationError, "cannot end in the past"):
+            self.Assignment.set_manual(
+                self.big, self.large, "x", lock_until=TODAY - datetime.timedelta(days=1)
+            )
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.big.id})
+        with self.assertRaisesRegex(ValidationError, "Only commercial partners"):
+            self.Assignment.create(
+                {"partner_id": contact.id, "scheme_id": self.rules.id, "segment_id": self.large.id}
+            )
+        with self.assertRaisesRegex(ValidationError, "does not belong to scheme"):
+            self.Assignment.create(
+                {
+                    "partner_id": self.big.id,
+                    "scheme_id": self.pareto.id,
+                    "segment_id": self.large.id,
+                }
+            )
+        # the override of a contact goes to its company
+        assignment = self.Assignment.set_manual(contact, self.small_seg, "Asked by the buyer")
+        self.assertEqual(assignment.partner_id, self.big)
+
+    def test_partial_recompute_equals_full(self):
+        subset = self.mid | self.small
+        self.recompute(self.rules | self.pareto, partners=subset)
+        partial = {
+            p: (self.segment_of(p, self.rules), self.segment_of(p, self.pareto)) for p in subset
+        }
+        self.assertFalse(self.segment_of(self.big, self.rules), "others are left alone")
+        # Pareto still ranks against everyone: Mid is C although it is the
+        # biggest of the subset
+        self.assertEqual(partial[self.mid][1].code, "C")
+        run = self.recompute(self.rules | self.pareto)
+        full = {
+            p: (self.segment_of(p, self.rules), self.segment_of(p, self.pareto)) for p in subset
+        }
+        self.assertEqual(partial, full)
+        # new in the full run: Big in both schemes, and None in Pareto (the
+        # 100 % segment takes partners without revenue; in rules it has none)
+        self.assertEqual(run.change_count, 3)
+        self.assertEqual(self.segment_of(self.none, self.pareto).code, "C")
+
+    def test_partner_button_recomputes_its_company(self):
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.mid.id})
+        action = contact.with_context(segmentation_today=str(TODAY)).action_segment_recompute()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(self.segment_of(self.mid, self.rules), self.large)
+        self.assertFalse(self.segment_of(self.big, self.rules))
+        run = self.env["partner.segment.run"].search([], limit=1)
+        self.assertEqual(run.trigger, "partner")
+
+    def test_failing_scheme_does_not_stop_others(self):
+        broken_metric = self.Metric.create(
+            {
+                "name": "Broken",
+                "code": "test_broken",
+                "model_id": self.env["ir.model"]._get_id("sale.order"),
+                "partner_field_id": self.env["ir.model.fields"]._get("sale.order", "partner_id").id,
+                "aggregate": "count",
+            }
+        )
+        broken = self.make_scheme(
+            "test_broken", "rules", [{"name": "X", "conditions": [(broken_metric, ">", 0)]}]
+        )
+        # the source domain becomes invalid behind the validation's back
+        self.env.cr.execute(
+            "UPDATE partner_segment_metric SET source_domain = %s WHERE id = %s",
+            ["[('no_such_field', '=', 1)]", broken_metric.id],
+        )
+        broken_metric.invalidate_recordset()
+        with mute_logger("odoo.addons.partner_segmentation.engine.recompute"):
+            run = self.recompute(self.rules | broken | self.pareto)
+        self.assertEqual(run.status, "partial")
+        self.assertIn("no_such_field", run.error)
+        self.assertEqual(broken.last_run_status, "failed")
+        self.assertIn("no_such_field", broken.last_run_error)
+        self.assertEqual(self.rules.last_run_status, "done")
+        self.assertEqual(self.pareto.last_run_status, "done")
+        self.assertEqual(self.segment_of(self.big, self.rules), self.large)
+        self.assertTrue(self.segment_of(self.big, self.pareto))
+
+    def test_second_run_is_refused_while_one_runs(self):
+        with self.registry.cursor() as other_cr:
+            other_cr.execute(Q.TRY_RUN_LOCK)
+            self.assertTrue(other_cr.fetchone()[0])
+            self.assertIsNone(recompute.run(self.env, self.rules))
+            with self.assertRaisesRegex(UserError, "already in progress"):
+                self.rules.action_recompute()
+            other_cr.rollback()
+        self.assertTrue(recompute.run(self.env, self.rules))
+
+    def test_cron_runs_every_active_scheme(self):
+        self.pareto.active = False
+        run = self.Scheme._cron_recompute()
+        self.assertEqual(run.trigger, "cron")
+        self.assertIn(self.rules, run.scheme_ids)
+        self.assertNotIn(self.pareto, run.scheme_ids)
+        self.assertEqual(self.segment_of(self.big, self.rules), self.large)
+
+
+@tagged("post_install", "-at_install")
+class TestQueryCount(SegmentationCase):
+    """The number of queries of a recompute does not grow with the number of
+    partners (no per-partner loop)."""
+
+    def _scheme_with_partners(self, count, code):
+        tag = self.env["res.partner.category"].create({"name": code})
+        self.env["res.partner"].create(
+            [
+                {
+                    "name": f"{code} {i}",
+                    "is_company": True,
+                    "annual_potential": (i % 97) * 10.0,
+                    "category_id": [Command.link(tag.id)],
+                }
+                for i in range(count)
+            ]
+        )
+        potential = self.env.ref("partner_segmentation.metric_annual_potential")
+        order_count = self.env.ref("partner_segmentation.metric_order_count_total")
+        return self.make_scheme(
+            code,
+            "rules",
+            [
+                {"name": "High", "conditions": [(potential, ">=", 500), (order_count, "=", 0)]},
+                {"name": "Low", "conditions": [(potential, ">", 0)]},
+                {"name": "Rest"},
+            ],
+            partner_domain=f"[('category_id', 'in', [{tag.id}])]",
+        )
+
+    def _queries(self, scheme):
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        run = self.recompute(scheme)
+        return self.env.cr.sql_log_count - before, run
+
+    def test_queries_do_not_grow_with_partners(self):
+        warmup = self._scheme_with_partners(20, "qc_warmup")
+        self._queries(warmup)
+        small = self._scheme_with_partners(200, "qc_small")
+        large = self._scheme_with_partners(2000, "qc_large")
+        small_queries, small_run = self._queries(small)
+        large_queries, large_run = self._queries(large)
+        self.assertEqual((small_run.partner_count, large_run.partner_count), (200, 2000))
+        self.assertEqual(large_run.change_count, 2000)
+        self.assertEqual(large_queries, small_queries)
+        # with chatter on, one note per changed partner is created in
+        # batches of a thousand: a few queries per batch, none per partner
+        small.post_chatter = large.post_chatter = True
+        Partner = self.env["res.partner"]
+        for code in ("qc_small", "qc_large"):
+            Partner.search([("category_id.name", "=", code)]).write({"annual_potential": 0})
+        small_queries, small_run = self._queries(small)
+        large_queries, large_run = self._queries(large)
+        # everyone with a potential (i % 97 != 0) falls from High/Low to Rest
+        self.assertEqual((small_run.change_count, large_run.change_count), (197, 1979))
+        self.assertLessEqual(large_queries - small_queries, 30)
+        partner = Partner.search([("name", "=", "qc_small 1")])
+        message = self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", partner.id)], limit=1
+        )
+        self.assertIn("qc_small: Low → Rest", message.body)
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_note"))
