@@ -162,7 +162,7 @@ class TestQuantile(SegmentationCase):
 
     def test_quintiles_ascending_and_merged_buckets(self):
         self.scheme.quantile_order = "asc"
-        q1, q2, q3, q4, q5 = self.scheme.segment_ids.sorted("sequence")
+        _q1, _q2, q3, q4, q5 = self.scheme.segment_ids.sorted("sequence")
         (q4 | q5).unlink()
         q3.quantile_to = 5  # Q3 takes buckets 3 to 5
         self.recompute(self.scheme)

@@ -4,13 +4,12 @@ and the number of queries."""
 
 import datetime
 
-from odoo import Command, api
+from odoo import Command
+from odoo.addons.partner_segmentation.engine import recompute
+from odoo.addons.partner_segmentation.engine import sql as Q
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
-
-from odoo.addons.partner_segmentation.engine import recompute
-from odoo.addons.partner_segmentation.engine import sql as Q
 
 from .common import TODAY, SegmentationCase
 
