@@ -17,6 +17,9 @@ lint: setup
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
 	@cd .build/addons && ../../.venv/bin/pylint --rcfile=../../.pylintrc --disable=missing-readme --ignore=bench,scripts partner_segmentation
 
+pot: setup
+	@bash scripts/pot.sh
+
 bench: setup
 	@bash bench/run.sh
 

@@ -104,7 +104,21 @@ fi
 # (the template database is shared too).
 DATA_DIR="${PSSEG_DATA_DIR:-$HOME/.local/share/partner_segmentation}"
 mkdir -p "$BUILD/addons" "$DATA_DIR"
-ln -sfn "$ROOT" "$BUILD/addons/partner_segmentation"
+# A real folder of links to the addon's own entries (not a link to the
+# repository): Odoo walks addons with followlinks, and a link to the root
+# would lead it into .venv and around .build forever.
+ADDON="$BUILD/addons/partner_segmentation"
+[ -L "$ADDON" ] && rm -f "$ADDON"
+mkdir -p "$ADDON"
+find "$ADDON" -mindepth 1 -maxdepth 1 -type l -delete
+for entry in "$ROOT"/*; do
+    case "$(basename "$entry")" in bench|scripts|Makefile|README.md|requirements-dev.txt|pyproject.toml) continue ;; esac
+    ln -sfn "$entry" "$ADDON/$(basename "$entry")"
+done
+# pytest names test modules from their path: it collects through this link
+# (outside the addons path) so that they import as odoo.addons.partner_segmentation.
+mkdir -p "$BUILD/pytest"
+ln -sfn "$ROOT" "$BUILD/pytest/partner_segmentation"
 cat > "$BUILD/odoo.conf" <<CONF
 [options]
 addons_path = $ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$BUILD/addons

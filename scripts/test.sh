@@ -9,7 +9,7 @@ say "creating test database $DB"
 create_db "$DB"
 # Collect through the addons-path link so that test modules import as
 # odoo.addons.partner_segmentation.tests.* whatever the clone is called.
-ADDON="$BUILD/addons/partner_segmentation"
+ADDON="$BUILD/pytest/partner_segmentation"
 cd "$BUILD"
 set +e
 "$VENV/bin/python" -m pytest -p no:cacheprovider \

@@ -4,3 +4,4 @@ from . import test_engine_runs
 from . import test_metrics
 from . import test_validation
 from . import test_tour_contacts
+from . import test_i18n
