@@ -13,11 +13,13 @@
         "security/partner_segmentation_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron.xml",
+        "data/partner_sales_channel_data.xml",
         "data/partner_segment_metric_data.xml",
         "data/partner_segment_scheme_data.xml",
         "views/partner_segment_metric_templates.xml",
         "views/partner_segment_assignment_views.xml",
     ],
+    "demo": ["demo/partner_segmentation_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "partner_segmentation/static/src/js/tours/*.js",

@@ -163,6 +163,13 @@ class PartnerSegmentScheme(models.Model):
         """Daily job: recompute every active scheme."""
         return recompute.run(self.env, self.search([("active", "=", True)]), trigger="cron")
 
+    @api.model
+    def _demo_generate(self):
+        """Demo data loader (demo/partner_segmentation_demo.xml)."""
+        from ..demo import generator
+
+        generator.generate(self.env)
+
     def _after_recompute(self, run):
         """Called once at the end of every run with the schemes that ran, after
         assignments, chatter and segment actions.  Features that follow the

@@ -29,3 +29,24 @@ class TestInstall(TransactionCase):
         self.assertTrue(cron.active)
         self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
         self.assertIn("_cron_recompute", cron.code)
+
+    def test_demo_fills_every_shipped_segment(self):
+        module = self.env["ir.module.module"].search([("name", "=", "partner_segmentation")])
+        if not module.demo:
+            self.skipTest("installed without demo data")
+        shipped = self.env["ir.model.data"].search(
+            [("module", "=", "partner_segmentation"), ("model", "=", "partner.segment")]
+        )
+        segments = self.env["partner.segment"].browse(shipped.mapped("res_id"))
+        self.assertEqual(len(segments), 25)
+        empty = segments.filtered(lambda s: not s.partner_count)
+        self.assertFalse(empty, f"segments without members: {empty.mapped('display_name')}")
+        # the stories the demo tells
+        lost = self.env.ref("partner_segmentation.segment_life_lost")
+        mgc = self.env.ref("partner_segmentation.segment_growth_mgc")
+        hot = self.env.ref("partner_segmentation.segment_prospect_a")
+        self.assertTrue(lost.partner_count and mgc.partner_count and hot.partner_count)
+        contact = self.env["res.partner"].search(
+            [("parent_id", "!=", False), ("parent_id.segment_ids", "in", lost.ids)], limit=1
+        )
+        self.assertIn(lost, contact.segment_ids, "contacts of a lost customer carry its segment")

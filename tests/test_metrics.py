@@ -89,9 +89,16 @@ class TestMetricValues(SegmentationCase):
         self.assertEqual(metric.dependency_ids.mapped("code"), ["revenue_12m", "revenue_prev_12m"])
 
     def test_preview_lists_top_partners(self):
-        html = str(self.env.ref("partner_segmentation.metric_order_amount_12m").preview_html)
-        self.assertIn("Beta", html)
+        metric = self.env.ref("partner_segmentation.metric_order_amount_12m").copy(
+            {
+                "code": "test_amount",
+                "source_domain": f"[('partner_id.category_id', 'in', [{self.tag.id}])]",
+            }
+        )
+        html = str(metric.preview_html)
+        self.assertIn("<td>Beta</td>", html)
         self.assertIn("800.00", html)
+        self.assertNotIn("Alpha", html, "no order in the window: a zero at the bottom")
 
     def test_partner_metric_table(self):
         table = {row["code"]: row["value"] for row in self.contact.segment_metric_values}

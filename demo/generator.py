@@ -1,0 +1,249 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Demo data: about sixty companies with three years of sales, so that every
+shipped segment has members after install.
+
+Deterministic (fixed seed) and relative to the day of install.  Orders and
+invoices are made through the ORM in batches; their dates are then set in the
+past.
+"""
+
+import datetime
+import random
+
+from odoo import Command, fields
+
+# (profile, how many): each profile says how a company buys
+PROFILES = [
+    ("key_account", 6),  # big, monthly, for three years: A / VIP / regular / MVC
+    ("large", 6),  # quarterly, large amounts
+    ("medium", 10),  # every two months, medium amounts
+    ("small", 8),  # a few small orders a year
+    ("growing", 4),  # small last year, large this year: MGC
+    ("at_risk", 5),  # stopped 7-11 months ago
+    ("lost", 4),  # nothing for more than a year
+    ("new", 5),  # first order in the last four months
+    ("negative", 1),  # credit notes above invoices
+    ("prospect_hot", 3),  # no order, opportunity at 80 %
+    ("prospect_warm", 3),  # 50 %
+    ("prospect_early", 3),  # 15 %
+    ("prospect_cold", 2),  # no opportunity
+]
+
+NAMES = [
+    "Alder",
+    "Birch",
+    "Cedar",
+    "Dogwood",
+    "Elm",
+    "Fir",
+    "Ginkgo",
+    "Hazel",
+    "Ilex",
+    "Juniper",
+    "Kapok",
+    "Larch",
+    "Maple",
+    "Nutmeg",
+    "Oak",
+    "Poplar",
+    "Quince",
+    "Rowan",
+    "Spruce",
+    "Teak",
+    "Ulmus",
+    "Viburnum",
+    "Willow",
+    "Xylosma",
+    "Yew",
+    "Zelkova",
+]
+SUFFIXES = ["Trading", "Retail", "Pharma", "Foods", "Electronics", "Wholesale", "Stores"]
+
+
+def _company_names(count, rng):
+    names = [f"{tree} {suffix}" for suffix in SUFFIXES for tree in NAMES]
+    rng.shuffle(names)
+    return names[:count]
+
+
+def _order_days(profile, rng):
+    """Days ago and amount of each order of a company of ``profile``."""
+    if profile == "key_account":
+        return [(d + rng.randint(0, 9), rng.uniform(9000, 16000)) for d in range(15, 1080, 30)]
+    if profile == "large":
+        return [(d + rng.randint(0, 20), rng.uniform(8000, 14000)) for d in range(20, 1080, 91)]
+    if profile == "medium":
+        return [(d + rng.randint(0, 15), rng.uniform(1500, 3500)) for d in range(25, 1080, 61)]
+    if profile == "small":
+        return [(d + rng.randint(0, 40), rng.uniform(150, 900)) for d in range(40, 1080, 150)]
+    if profile == "growing":
+        previous = [(d, rng.uniform(1000, 2000)) for d in (400, 500, 620)]
+        return previous + [
+            (d + rng.randint(0, 10), rng.uniform(4000, 6000)) for d in range(10, 330, 45)
+        ]
+    if profile == "at_risk":
+        last = rng.randint(200, 330)
+        return [(d, rng.uniform(800, 2500)) for d in range(last, 1080, 75)]
+    if profile == "lost":
+        last = rng.randint(400, 600)
+        return [(d, rng.uniform(500, 2000)) for d in range(last, 1080, 90)]
+    if profile == "new":
+        first = rng.randint(30, 120)
+        return [(d, rng.uniform(500, 3000)) for d in range(first, 0, -35)]
+    if profile == "negative":
+        return [(d, rng.uniform(700, 1200)) for d in (60, 200, 500)]
+    return []
+
+
+def generate(env):
+    rng = random.Random(20261122)
+    today = fields.Date.context_today(env.user)
+    Partner = env["res.partner"].with_context(tracking_disable=True)
+    channels = env["partner.sales.channel"].search([])
+    product = env["product.product"].create(
+        {
+            "name": "Segmentation demo goods",
+            "type": "consu",
+            "list_price": 100.0,
+            "taxes_id": False,
+            "default_code": "SEG-DEMO",
+        }
+    )
+    salespeople = env.ref("base.user_admin") | env.ref("base.user_demo", raise_if_not_found=False)
+    wanted = sum(count for _profile, count in PROFILES)
+    names = iter(_company_names(wanted, rng))
+    companies = []  # (partner, profile)
+    for profile, count in PROFILES:
+        for _i in range(count):
+            vip = profile in ("key_account", "large")
+            companies.append(
+                (
+                    {
+                        "name": next(names),
+                        "is_company": True,
+                        "email": False,
+                        "customer_rank": 0 if profile.startswith("prospect") else 1,
+                        "user_id": rng.choice(salespeople.ids),
+                        "customer_type": rng.choice(
+                            ["wholesale", "retail"] if vip else ["retail", "buyer"]
+                        ),
+                        "governance_type": rng.choice(["independent", "group", "purchasing_group"]),
+                        "sales_channel_id": rng.choice(channels.ids) if channels else False,
+                    },
+                    profile,
+                )
+            )
+    partners = Partner.create([values for values, _profile in companies])
+    for partner in partners:
+        partner.email = f"purchasing@{partner.name.lower().replace(' ', '-')}.example.com"
+    Partner.create(
+        [
+            {
+                "name": f"{first} {partner.name.split()[0]}",
+                "parent_id": partner.id,
+                "type": "contact",
+                "email": f"{first.lower()}@{partner.name.lower().replace(' ', '-')}.example.com",
+            }
+            for partner in partners
+            for first in ("Anna", "Marek")
+        ][::2]
+    )
+
+    order_vals, order_dates = [], []
+    for partner, (_values, profile) in zip(partners, companies, strict=True):
+        for days, amount in _order_days(profile, rng):
+            if days > 1090 or days < 1:
+                continue
+            order_vals.append(
+                {
+                    "partner_id": partner.id,
+                    "user_id": partner.user_id.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": round(amount, 2),
+                                "tax_id": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            order_dates.append(today - datetime.timedelta(days=days))
+    orders = (
+        env["sale.order"].with_context(tracking_disable=True, mail_notrack=True).create(order_vals)
+    )
+    orders.action_confirm()
+    invoice_vals = []
+    for order, day in zip(orders, order_dates, strict=True):
+        invoice_vals.append(
+            {
+                "move_type": "out_invoice",
+                "partner_id": order.partner_id.id,
+                "invoice_date": day,
+                "invoice_origin": order.name,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": 1,
+                            "price_unit": order.order_line.price_unit,
+                            "tax_ids": [Command.clear()],
+                            "sale_line_ids": [Command.link(order.order_line.id)],
+                        }
+                    )
+                ],
+            }
+        )
+    profile_of = {p.id: profile for p, (_v, profile) in zip(partners, companies, strict=True)}
+    for partner in partners.filtered(lambda p: profile_of[p.id] == "negative"):
+        invoice_vals.append(
+            {
+                "move_type": "out_refund",
+                "partner_id": partner.id,
+                "invoice_date": today - datetime.timedelta(days=30),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": 1,
+                            "price_unit": 3500.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+    moves = env["account.move"].with_context(tracking_disable=True).create(invoice_vals)
+    moves.action_post()
+    # put the orders back on their dates (confirmation stamps them with now)
+    for order, day in zip(orders, order_dates, strict=True):
+        order.date_order = datetime.datetime.combine(day, datetime.time(10))
+
+    # prospects: opportunities of different probabilities
+    probabilities = {"prospect_hot": 80, "prospect_warm": 50, "prospect_early": 15}
+    leads = []
+    for partner, (_values, profile) in zip(partners, companies, strict=True):
+        if profile in probabilities:
+            leads.append(
+                {
+                    "name": f"{partner.name}: first order",
+                    "type": "opportunity",
+                    "partner_id": partner.id,
+                    "user_id": partner.user_id.id,
+                    "probability": probabilities[profile],
+                    "expected_revenue": rng.randint(5, 40) * 1000,
+                }
+            )
+    env["crm.lead"].with_context(tracking_disable=True).create(leads)
+
+    # annual potential (customer card): share of wallet for the 2×2
+    revenue = env.ref("partner_segmentation.metric_revenue_12m").values_for_partners(partners)
+    shares = [0.3, 0.85, 0.4, 0.7]
+    for index, (partner, (_values, profile)) in enumerate(zip(partners, companies, strict=True)):
+        if profile.startswith("prospect") or profile == "lost":
+            continue
+        share = shares[index % len(shares)]
+        partner.annual_potential = round(max(revenue[partner.id], 2000) / share, -2)
+    return partners
