@@ -18,6 +18,13 @@
         "data/partner_segment_scheme_data.xml",
         "views/partner_segment_metric_templates.xml",
         "views/partner_segment_assignment_views.xml",
+        "views/partner_segment_scheme_views.xml",
+        "views/partner_segment_views.xml",
+        "views/partner_segment_metric_views.xml",
+        "views/partner_segment_run_views.xml",
+        "views/res_partner_views.xml",
+        "wizards/partner_segment_override_wizard_views.xml",
+        "views/partner_segmentation_menus.xml",
     ],
     "demo": ["demo/partner_segmentation_demo.xml"],
     "assets": {

@@ -95,7 +95,9 @@ def _window_domain(metric, today):
     return domain
 
 
-def _compute_aggregate(env, metric, partner_ids, today):
+def _select_aggregate(env, metric, partner_ids, today):
+    """SELECT partner_id, value: one aggregate of the metric's source records
+    grouped by commercial partner, built on the ORM's query for the domain."""
     model = env[metric.model_id.model]
     domain = domains.eval_domain(env, metric.source_domain)
     domain = expression.AND([domain, _window_domain(metric, today)])
@@ -113,7 +115,33 @@ def _compute_aggregate(env, metric, partner_ids, today):
     )
     date = SQL.identifier(query.table, metric.date_field_id.name) if metric.date_field_id else None
     aggregate = Q.AGGREGATES[metric.aggregate](value, date, today)
-    env.cr.execute(Q.insert_metric_values(metric.id, query, commercial, aggregate))
+    return Q.select_grouped(query, commercial, aggregate)
+
+
+def _select_metric(env, metric, partner_ids, today):
+    """SELECT partner_id, value of any metric, formulas included (their
+    dependencies computed inline): for reads, which must not write."""
+    if metric.kind != "formula":
+        return _select_aggregate(env, metric, partner_ids, today)
+    deps = {dep.code: dep for dep in metric.dependency_ids}
+    columns = {code: SQL.identifier(f"m_{dep.id}") for code, dep in deps.items()}
+    expression_sql = formula.compile_formula(metric.formula, columns, env)
+    return Q.select_formula(
+        [
+            (
+                f"m_{dep.id}",
+                dep.id,
+                _zero_default(dep),
+                _select_metric(env, dep, partner_ids, today),
+            )
+            for dep in deps.values()
+        ],
+        expression_sql,
+    )
+
+
+def _compute_aggregate(env, metric, partner_ids, today):
+    env.cr.execute(Q.insert_values(metric.id, _select_aggregate(env, metric, partner_ids, today)))
 
 
 def _compute_formula(env, metric):
@@ -147,57 +175,59 @@ def compute_metrics(env, metrics, partner_ids, today, done):
     return new
 
 
+def _read_values(metric, partner_ids):
+    """{partner id: value} read with plain SELECTs (works in read-only
+    transactions). Configuration is read as superuser and so are the source
+    records, so that a user sees the numbers the engine uses."""
+    env = metric.env(su=True)
+    metric = metric.with_env(env)
+    env.flush_all()
+    env.cr.execute(_select_metric(env, metric, partner_ids, today_of(env)))
+    return dict(env.cr.fetchall())
+
+
+def _as_float(metric, value):
+    if value is None:
+        return 0.0 if _zero_default(metric) else None
+    return float(value)
+
+
 def metric_values(metric, partners):
     """{commercial partner id: value} of ``metric`` for ``partners``, now."""
-    env = metric.env
     ids = partners.commercial_partner_id.ids
-    env.flush_all()
-    env.cr.execute(Q.CREATE_WORK_TABLES)
-    compute_metrics(env, metric, ids, today_of(env), {})
-    env.cr.execute(Q.select_values(metric.id, ids))
-    values = dict(env.cr.fetchall())
-    if _zero_default(metric):
-        return {pid: float(values.get(pid, 0)) for pid in ids}
-    return {pid: float(values[pid]) if values.get(pid) is not None else None for pid in ids}
+    values = _read_values(metric, ids)
+    return {pid: _as_float(metric, values.get(pid)) for pid in ids}
 
 
 def metric_preview(metric, limit=8):
     """[(partner, value)] for the partners with the highest values."""
-    env = metric.env
+    env = metric.env(su=True)
     env.flush_all()
-    env.cr.execute(Q.CREATE_WORK_TABLES)
-    compute_metrics(env, metric, None, today_of(env), {})
-    env.cr.execute(Q.select_top_values(metric.id, limit))
+    query = _select_metric(env, metric.with_env(env), None, today_of(env))
+    env.cr.execute(Q.select_top(query, limit))
     rows = env.cr.fetchall()
-    partners = env["res.partner"].browse([pid for pid, _v in rows])
+    partners = metric.env["res.partner"].browse([pid for pid, _v in rows])
     return [(partner, float(value)) for partner, (_pid, value) in zip(partners, rows, strict=True)]
 
 
 def partner_metric_table(env, partner):
-    """[{name, value, unit}] of every active metric for one commercial partner."""
-    metrics = env["partner.segment.metric"].search([])
+    """[{name, code, value, unit}] of every active metric for one commercial partner."""
+    metrics = env["partner.segment.metric"].sudo().search([])
     if not partner or not metrics:
         return []
-    env.flush_all()
-    env.cr.execute(Q.CREATE_WORK_TABLES)
-    try:
-        with env.cr.savepoint():
-            compute_metrics(env, metrics, [partner.id], today_of(env), {})
-    except Exception:
-        _logger.exception("Computing the metrics of partner %s failed", partner.id)
-        return []
-    env.cr.execute(Q.select_values_all(partner.id))
-    values = dict(env.cr.fetchall())
     table = []
     for metric in metrics:
-        value = values.get(metric.id)
-        if value is None and _zero_default(metric):
-            value = 0
+        try:
+            with env.cr.savepoint(flush=False):
+                value = _read_values(metric, [partner.id]).get(partner.id)
+        except Exception:
+            _logger.exception("Metric %s of partner %s failed", metric.code, partner.id)
+            continue
         table.append(
             {
                 "name": metric.name,
                 "code": metric.code,
-                "value": float(value) if value is not None else None,
+                "value": _as_float(metric, value),
                 "unit": metric.unit or "",
             }
         )
@@ -327,6 +357,11 @@ def run(env, schemes, partners=None, trigger="manual"):
     if not cr.fetchone()[0]:
         _logger.info("Segmentation run skipped: another run is in progress")
         return None
+    # Whoever triggers it, a run sees all the data (a salesperson's record
+    # rules must not change anybody's segments); who ran it is recorded.
+    uid = env.uid
+    env = env(su=True)
+    schemes = schemes.with_env(env)
     started = time.perf_counter()
     queries_before = cr.sql_log_count
     today = today_of(env)
@@ -341,7 +376,7 @@ def run(env, schemes, partners=None, trigger="manual"):
             {
                 "date_start": fields.Datetime.now(),
                 "trigger": trigger,
-                "user_id": env.uid,
+                "user_id": uid,
                 "scheme_ids": [(6, 0, schemes.ids)],
                 "status": "running",
             }

@@ -42,7 +42,6 @@ CREATE_WORK_TABLES = SQL(
 )
 
 TRUNCATE_RESULT = SQL("TRUNCATE psseg_result")
-ANALYZE_VALUES = SQL("ANALYZE psseg_value")
 
 # -- metrics ------------------------------------------------------------------
 
@@ -61,14 +60,63 @@ AGGREGATES = {
 }
 
 
-def insert_metric_values(metric_id, query, commercial_column, aggregate_sql):
-    """Fill ``psseg_value`` with one aggregate of ``query`` grouped by
-    commercial partner (``query`` is the ORM's query for the source domain)."""
+def select_grouped(query, commercial_column, aggregate_sql):
+    """SELECT partner_id, value: ``aggregate_sql`` of ``query`` (the ORM's
+    query for the source domain) grouped by commercial partner."""
     query.groupby = commercial_column
     query.order = None
+    return query.select(
+        SQL("%s AS partner_id", commercial_column), SQL("%s AS value", aggregate_sql)
+    )
+
+
+def insert_values(metric_id, select):
     return SQL(
-        "INSERT INTO psseg_value (metric_id, partner_id, value) %s",
-        query.select(SQL("%s", metric_id), commercial_column, aggregate_sql),
+        "INSERT INTO psseg_value (metric_id, partner_id, value) "
+        "SELECT %s, s.partner_id, s.value FROM (%s) s",
+        metric_id,
+        select,
+    )
+
+
+def select_formula(dependencies, expression):
+    """SELECT partner_id, value of a formula over dependency SELECTs.
+
+    :param dependencies: list of (alias, metric id, zero_default, select)
+    """
+    union = SQL(" UNION ALL ").join(
+        SQL("SELECT %s AS k, d.partner_id, d.value FROM (%s) d", dep_id, select)
+        for _alias, dep_id, _zero, select in dependencies
+    )
+    pivots = SQL(", ").join(
+        SQL(
+            "COALESCE(MAX(value) FILTER (WHERE k = %s), 0) AS %s"
+            if zero_default
+            else "MAX(value) FILTER (WHERE k = %s) AS %s",
+            dep_id,
+            SQL.identifier(alias),
+        )
+        for alias, dep_id, zero_default, _select in dependencies
+    )
+    return SQL(
+        """
+        SELECT f.partner_id, f.value FROM (
+            SELECT p.partner_id, %(expr)s AS value
+              FROM (SELECT partner_id, %(pivots)s FROM (%(union)s) u GROUP BY partner_id) p
+        ) f WHERE f.value IS NOT NULL
+        """,
+        expr=expression,
+        pivots=pivots,
+        union=union,
+    )
+
+
+def select_top(select, limit):
+    return SQL(
+        "SELECT s.partner_id, s.value FROM (%s) s "
+        "ORDER BY s.value DESC NULLS LAST, s.partner_id LIMIT %s",
+        select,
+        limit,
     )
 
 
@@ -105,27 +153,6 @@ def insert_formula_values(metric_id, dependency_columns, expression):
         deps=dep_ids,
     )
 
-
-def select_values(metric_id, partner_ids):
-    return SQL(
-        "SELECT partner_id, value FROM psseg_value WHERE metric_id = %s AND partner_id = ANY(%s)",
-        metric_id,
-        list(partner_ids),
-    )
-
-
-def select_top_values(metric_id, limit):
-    return SQL(
-        """
-        SELECT partner_id, value FROM psseg_value
-         WHERE metric_id = %s ORDER BY value DESC NULLS LAST, partner_id LIMIT %s
-        """,
-        metric_id,
-        limit,
-    )
-
-
-COUNT_VALUES = SQL("SELECT metric_id, COUNT(*) FROM psseg_value GROUP BY metric_id")
 
 # -- classification -------------------------------------------------------------
 
@@ -390,10 +417,6 @@ def count_changes(scheme_id):
     return SQL("SELECT COUNT(*) FROM psseg_change WHERE scheme_id = %s", scheme_id)
 
 
-def delete_changes(scheme_id):
-    return SQL("DELETE FROM psseg_change WHERE scheme_id = %s", scheme_id)
-
-
 # -- res_partner_segment_rel: contacts carry their commercial partner's segments ----
 
 
@@ -478,7 +501,3 @@ DIFFERING_ASSIGNMENTS = SQL(
      WHERE segment_id IS DISTINCT FROM computed_segment_id
     """
 )
-
-
-def select_values_all(partner_id):
-    return SQL("SELECT metric_id, value FROM psseg_value WHERE partner_id = %s", partner_id)

@@ -60,6 +60,12 @@ class PartnerSegmentAssignment(models.Model):
         ),
     ]
 
+    @api.depends("segment_id", "locked")
+    def _compute_display_name(self):
+        for assignment in self:
+            name = assignment.segment_id.display_name or ""
+            assignment.display_name = f"🔒 {name}" if assignment.locked else name
+
     @api.depends("segment_id", "computed_segment_id")
     def _compute_differs(self):
         for assignment in self:

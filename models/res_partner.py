@@ -23,8 +23,17 @@ class ResPartner(models.Model):
         "partner.segment.assignment", "partner_id", string="Segment Assignments", readonly=True
     )
     segment_history_ids = fields.One2many("partner.segment.history", "partner_id", readonly=True)
+    segment_badge_ids = fields.Many2many(
+        "partner.segment.assignment",
+        string="Segment Badges",
+        compute="_compute_segment_badge_ids",
+        help="The commercial partner's assignments, a lock on those set by hand.",
+    )
+    segment_metric_html = fields.Html(
+        string="Metric Values", compute="_compute_segment_metric_html", sanitize=False
+    )
     segment_metric_values = fields.Json(
-        string="Metric Values", compute="_compute_segment_metric_values"
+        string="Metric Values (data)", compute="_compute_segment_metric_values"
     )
     # Seed 000: what staff record on the customer card.
     customer_type = fields.Selection(
@@ -52,6 +61,20 @@ class ResPartner(models.Model):
     def _compute_segment_currency_id(self):
         for partner in self:
             partner.segment_currency_id = self.env.company.currency_id
+
+    @api.depends("commercial_partner_id.segment_assignment_ids")
+    def _compute_segment_badge_ids(self):
+        for partner in self:
+            partner.segment_badge_ids = (
+                partner.commercial_partner_id.segment_assignment_ids.filtered("segment_id")
+            )
+
+    def _compute_segment_metric_html(self):
+        for partner in self:
+            partner.segment_metric_html = self.env["ir.qweb"]._render(
+                "partner_segmentation.partner_metric_table",
+                {"rows": partner.segment_metric_values or []},
+            )
 
     def _compute_segment_metric_values(self):
         for partner in self:
@@ -86,6 +109,17 @@ class ResPartner(models.Model):
             ids = self.with_context(active_test=False).search([("id", "child_of", self.ids)]).ids
             recompute.sync_partner_segments(self.env, ids)
         return res
+
+    def action_segment_override(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Set a Segment by Hand"),
+            "res_model": "partner.segment.override.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
 
     def action_segment_recompute(self):
         """Recompute every active scheme for these partners' commercial entities."""

@@ -1,0 +1,172 @@
+/** @odoo-module **/
+import { registry } from "@web/core/registry";
+
+const tours = registry.category("web_tour.tours");
+
+function pickMany2one(field, search, label, scope = "") {
+    return [
+        {
+            content: `Type ${search} in ${field}`,
+            trigger: `${scope} .o_field_widget[name=${field}] input`,
+            run: `edit ${search}`,
+        },
+        {
+            content: `Choose ${label}`,
+            trigger: `.o-autocomplete--dropdown-menu .dropdown-item:contains('${label}')`,
+            run: "click",
+        },
+    ];
+}
+
+tours.add("partner_segmentation_admin_creates_scheme", {
+    steps: () => [
+        {
+            content: "Create a scheme",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            content: "Name it",
+            trigger: ".o_field_widget[name=name] input",
+            run: "edit Tour key accounts",
+        },
+        {
+            content: "Give it a code",
+            trigger: ".o_field_widget[name=code] input",
+            run: "edit tour_key_accounts",
+        },
+        {
+            content: "Add a first segment",
+            trigger: ".o_field_widget[name=segment_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            content: "Segment name",
+            trigger: ".modal .o_field_widget[name=name] input",
+            run: "edit Big buyers",
+        },
+        {
+            content: "Segment code",
+            trigger: ".modal .o_field_widget[name=code] input",
+            run: "edit BIG",
+        },
+        {
+            content: "Add a condition",
+            trigger: ".modal .o_field_widget[name=condition_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        ...pickMany2one("metric_id", "Invoiced revenue, last", "Invoiced revenue, last 12 months", ".modal"),
+        {
+            content: "At least 100,000",
+            trigger: ".modal .o_field_widget[name=value] input",
+            run: "edit 100000",
+        },
+        {
+            content: "Save and add the next segment",
+            trigger: ".modal .o_form_button_save_new",
+            run: "click",
+        },
+        {
+            content: "A fresh segment form opens",
+            trigger: ".modal .o_field_widget[name=condition_ids]:not(:has(.o_data_row))",
+        },
+        {
+            content: "Second segment: the rest",
+            trigger: ".modal .o_field_widget[name=name] input",
+            run: "edit Everyone else",
+        },
+        {
+            content: "Its code",
+            trigger: ".modal .o_field_widget[name=code] input",
+            run: "edit REST",
+        },
+        {
+            content: "Save and close",
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Both segments are listed",
+            trigger: ".o_field_widget[name=segment_ids] .o_data_row:nth-child(2):contains('Everyone else')",
+        },
+        {
+            content: "Save the scheme",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Recompute",
+            trigger: "button[name=action_recompute]",
+            run: "click",
+        },
+        {
+            content: "The run is reported",
+            trigger: ".o_notification:contains('partners classified')",
+        },
+        {
+            content: "The big buyers are counted",
+            trigger: ".o_field_widget[name=segment_ids] .o_data_row:contains('Big buyers') td[name=partner_count]:not(:contains('0'))",
+        },
+        {
+            content: "The smart button counts the classified partners",
+            trigger: "button[name=action_view_partners] .o_stat_value:not(:contains('0'))",
+        },
+    ],
+});
+
+tours.add("partner_segmentation_salesperson_sees_segments", {
+    steps: () => [
+        {
+            content: "The customer's segments show as badges",
+            trigger: ".o_field_widget[name=segment_badge_ids] .o_tag:contains('Lifecycle: ')",
+        },
+        {
+            content: "Open the Segmentation tab",
+            trigger: "a.nav-link:contains('Segmentation')",
+            run: "click",
+        },
+        {
+            content: "The history lists the changes",
+            trigger: ".o_field_widget[name=segment_history_ids] .o_data_row:contains('Lifecycle')",
+        },
+        {
+            content: "The metric values are shown",
+            trigger: ".o_segment_partner_metrics td:contains('Invoiced revenue, last 12 months')",
+        },
+    ],
+});
+
+tours.add("partner_segmentation_user_overrides_segment", {
+    steps: () => [
+        {
+            content: "Open the Segmentation tab",
+            trigger: "a.nav-link:contains('Segmentation')",
+            run: "click",
+        },
+        {
+            content: "Set a segment by hand",
+            trigger: "button[name=action_segment_override]",
+            run: "click",
+        },
+        ...pickMany2one("scheme_id", "Lifecycle", "Lifecycle", ".modal"),
+        ...pickMany2one("segment_id", "Regular", "Regular", ".modal"),
+        {
+            content: "Say why",
+            trigger: ".modal .o_field_widget[name=reason] input",
+            run: "edit Key account, decided by the sales director",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The badge shows the lock",
+            trigger: ".o_field_widget[name=segment_badge_ids] .o_tag:contains('🔒 Lifecycle: Regular')",
+        },
+        {
+            content: "The reason is listed with the assignment",
+            trigger: ".o_data_row:contains('Key account, decided by the sales director')",
+        },
+    ],
+});

@@ -1,0 +1,75 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentationTours(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a customer with a history of two segments in Lifecycle
+        cls.customer = cls.env["res.partner"].create({"name": "Tour Customer", "is_company": True})
+        lifecycle = cls.env.ref("partner_segmentation.scheme_lifecycle")
+        lifecycle.with_context(segmentation_today="2026-01-01").action_recompute()
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": cls.env["product.product"]
+                            .search([("sale_ok", "=", True)], limit=1)
+                            .id,
+                            "product_uom_qty": 1,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        cls.customer.action_segment_recompute()
+        cls.salesperson = cls.env["res.users"].create(
+            {
+                "name": "Tour Salesperson",
+                "login": "tour_sales",
+                "password": "tour_sales_pw",
+                "groups_id": [Command.link(cls.env.ref("sales_team.group_sale_salesman").id)],
+            }
+        )
+
+    def test_admin_creates_scheme(self):
+        self.start_tour(
+            "/odoo/action-partner_segmentation.action_partner_segment_scheme",
+            "partner_segmentation_admin_creates_scheme",
+            login="admin",
+        )
+        scheme = self.env["partner.segment.scheme"].search([("code", "=", "tour_key_accounts")])
+        self.assertEqual(scheme.segment_ids.mapped("code"), ["BIG", "REST"])
+        self.assertEqual(scheme.segment_ids[0].condition_ids.value, 100000)
+        self.assertTrue(scheme.last_run_date)
+        self.assertGreater(scheme.partner_count, 0)
+
+    def test_salesperson_sees_segments(self):
+        self.start_tour(
+            f"/odoo/contacts/{self.customer.id}",
+            "partner_segmentation_salesperson_sees_segments",
+            login="tour_sales",
+        )
+
+    def test_user_overrides_segment(self):
+        self.start_tour(
+            f"/odoo/contacts/{self.customer.id}",
+            "partner_segmentation_user_overrides_segment",
+            login="tour_sales",
+        )
+        assignment = self.customer.segment_assignment_ids.filtered(
+            lambda a: a.scheme_id == self.env.ref("partner_segmentation.scheme_lifecycle")
+        )
+        self.assertTrue(assignment.locked)
+        self.assertEqual(
+            assignment.segment_id, self.env.ref("partner_segmentation.segment_life_regular")
+        )
+        self.assertEqual(
+            assignment.computed_segment_id, self.env.ref("partner_segmentation.segment_life_new")
+        )

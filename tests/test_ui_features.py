@@ -1,0 +1,152 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Override wizard, chatter notes and segment actions."""
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import SegmentationCase
+
+
+@tagged("post_install", "-at_install")
+class TestUiFeatures(SegmentationCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.revenue = cls.env.ref("partner_segmentation.metric_revenue_12m")
+        cls.salesperson = cls.env["res.users"].create(
+            {"name": "Seg Seller", "login": "seg_seller", "email": "seller@example.com"}
+        )
+        cls.big = cls.make_partner("Big Co", user_id=cls.salesperson.id)
+        cls.small = cls.make_partner("Small Co")
+        cls.make_invoice(cls.big, 5000)
+        cls.make_invoice(cls.small, 100)
+        cls.scheme = cls.make_scheme(
+            "test_ui",
+            "rules",
+            [
+                {"name": "Large", "conditions": [(cls.revenue, ">=", 1000)]},
+                {"name": "Small", "conditions": [(cls.revenue, ">", 0)]},
+            ],
+        )
+        cls.large, cls.small_seg = cls.scheme.segment_ids.sorted("sequence")
+        cls.other = cls.make_scheme("test_ui_other", "rules", [{"name": "Any"}])
+
+    def test_override_wizard(self):
+        self.recompute(self.scheme)
+        with Form(
+            self.env["partner.segment.override.wizard"].with_context(
+                default_partner_id=self.small.id
+            )
+        ) as form:
+            form.scheme_id = self.scheme
+            self.assertEqual(form.current_segment_id, self.small_seg)
+            form.segment_id = self.large
+            form.scheme_id = self.other
+            self.assertFalse(form.segment_id, "changing the scheme clears the segment")
+            form.scheme_id = self.scheme
+            form.segment_id = self.large
+            form.reason = "Group buying agreement"
+        form.record.action_confirm()
+        assignment = self.small.segment_assignment_ids.filtered(
+            lambda a: a.scheme_id == self.scheme
+        )
+        self.assertTrue(assignment.locked)
+        self.assertEqual(assignment.display_name, f"🔒 {self.large.display_name}")
+        self.assertEqual(self.small.segment_badge_ids, assignment)
+
+    def test_override_wizard_bad_input(self):
+        Wizard = self.env["partner.segment.override.wizard"]
+        wizard = Wizard.create(
+            {
+                "partner_id": self.big.id,
+                "scheme_id": self.scheme.id,
+                "segment_id": self.any_segment().id,
+                "reason": "x",
+            }
+        )
+        with self.assertRaisesRegex(UserError, "is not a segment of 'test_ui'"):
+            wizard.action_confirm()
+        wizard = Wizard.create(
+            {
+                "partner_id": self.big.id,
+                "scheme_id": self.scheme.id,
+                "segment_id": self.large.id,
+                "reason": "   ",
+            }
+        )
+        with self.assertRaisesRegex(ValidationError, "Say why"):
+            wizard.action_confirm()
+        form = Form(Wizard.with_context(default_partner_id=self.big.id))
+        form.scheme_id = self.scheme
+        form.segment_id = self.large
+        with self.assertRaisesRegex(AssertionError, "reason"):
+            form.save()
+
+    def any_segment(self):
+        return self.other.segment_ids
+
+    def test_chatter_one_note_per_partner(self):
+        self.scheme.post_chatter = True
+        self.other.post_chatter = True
+        Message = self.env["mail.message"]
+        before = Message.search_count([("model", "=", "res.partner"), ("res_id", "=", self.big.id)])
+        self.recompute(self.scheme | self.other)
+        notes = Message.search([("model", "=", "res.partner"), ("res_id", "=", self.big.id)])
+        self.assertEqual(len(notes) - before, 1, "one note for both schemes")
+        self.assertIn("test_ui: none → Large", notes[0].body)
+        self.assertIn("test_ui_other: none → Any", notes[0].body)
+        # nothing changes: no new note; chatter off: no note
+        self.recompute(self.scheme | self.other)
+        self.assertEqual(
+            Message.search_count([("model", "=", "res.partner"), ("res_id", "=", self.big.id)]),
+            len(notes),
+        )
+        self.scheme.post_chatter = False
+        self.make_invoice(self.small, 2000)
+        before = Message.search_count(
+            [("model", "=", "res.partner"), ("res_id", "=", self.small.id)]
+        )
+        self.recompute(self.scheme)
+        self.assertEqual(
+            Message.search_count([("model", "=", "res.partner"), ("res_id", "=", self.small.id)]),
+            before,
+        )
+
+    def test_segment_actions_run_once_per_batch(self):
+        enter = self.env["ir.actions.server"].create(
+            {
+                "name": "Follow up large customers",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "state": "code",
+                "code": (
+                    "env['ir.config_parameter'].set_param("
+                    "'seg_test.enter_batch', ','.join(map(str, records.ids)))\n"
+                    "for partner in records:\n"
+                    "    partner.activity_schedule('mail.mail_activity_data_todo', "
+                    "user_id=partner.user_id.id or env.uid, summary='Now a large customer')"
+                ),
+            }
+        )
+        leave = self.env["ir.actions.server"].create(
+            {
+                "name": "Note who left",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "state": "code",
+                "code": "env['ir.config_parameter'].set_param("
+                "'seg_test.exit_batch', ','.join(map(str, records.ids)))",
+            }
+        )
+        self.large.on_enter_action_id = enter
+        self.small_seg.on_exit_action_id = leave
+        mid = self.make_partner("Mid Co")
+        self.make_invoice(mid, 3000)
+        self.recompute(self.scheme)
+        Param = self.env["ir.config_parameter"]
+        self.assertEqual(Param.get_param("seg_test.enter_batch"), f"{self.big.id},{mid.id}")
+        activity = self.big.activity_ids.filtered(lambda a: a.summary == "Now a large customer")
+        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertFalse(Param.get_param("seg_test.exit_batch"))
+        self.make_invoice(self.small, 2000)
+        self.recompute(self.scheme)
+        self.assertEqual(Param.get_param("seg_test.exit_batch"), str(self.small.id))
+        self.assertEqual(Param.get_param("seg_test.enter_batch"), str(self.small.id))
