@@ -7,3 +7,6 @@ from . import partner_segment_assignment
 from . import partner_segment_history
 from . import partner_segment_run
 from . import res_partner
+from . import mailing_mailing
+from . import mailing_list
+from . import mailing_subscription

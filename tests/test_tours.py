@@ -73,3 +73,30 @@ class TestSegmentationTours(HttpCase):
         self.assertEqual(
             assignment.computed_segment_id, self.env.ref("partner_segmentation.segment_life_new")
         )
+
+    def test_marketer_creates_mailing_for_segment(self):
+        marketer = self.env["res.users"].create(
+            {
+                "name": "Tour Marketer",
+                "login": "tour_marketer",
+                "password": "tour_marketer_pw",
+                "groups_id": [
+                    Command.link(self.env.ref("mass_mailing.group_mass_mailing_user").id)
+                ],
+            }
+        )
+        lost = self.env.ref("partner_segmentation.segment_life_lost")
+        customer = self.env["res.partner"].create(
+            {"name": "Lost Tour Customer", "is_company": True, "email": "lost@tour.example"}
+        )
+        self.env["partner.segment.assignment"].set_manual(customer, lost, "tour")
+        self.start_tour(
+            f"/odoo/action-partner_segmentation.action_partner_segment/{lost.id}",
+            "partner_segmentation_marketer_mailing",
+            login=marketer.login,
+        )
+        mailing = self.env["mailing.mailing"].search([("segment_ids", "in", lost.ids)])
+        self.assertEqual(len(mailing), 1)
+        self.assertEqual(mailing.subject, "We miss you")
+        self.assertEqual(mailing.segment_ids, lost, mailing.mailing_domain)
+        self.assertIn(customer.id, mailing._get_recipients())

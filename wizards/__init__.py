@@ -1,1 +1,3 @@
 from . import partner_segment_override_wizard
+from . import partner_segment_mailing_wizard
+from . import partner_segment_salesperson_wizard

@@ -170,3 +170,35 @@ tours.add("partner_segmentation_user_overrides_segment", {
         },
     ],
 });
+
+tours.add("partner_segmentation_marketer_mailing", {
+    steps: () => [
+        {
+            content: "Open the mailing wizard from the segment",
+            trigger: "button[name=action_mailing_wizard]",
+            run: "click",
+        },
+        {
+            content: "The wizard shows how many will receive it",
+            trigger: ".modal .o_segment_recipient_count:not(:contains('0'))",
+        },
+        {
+            content: "Subject",
+            trigger: ".modal .o_field_widget[name=subject] input",
+            run: "edit We miss you",
+        },
+        {
+            content: "Create the mailing",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The mailing form opens, its recipients named by the segment",
+            trigger: "body:not(:has(.modal)) .o_field_widget[name=mailing_domain]",
+        },
+        {
+            content: "The mailing targets the segment",
+            trigger: "body:not(:has(.modal)) .o_field_widget[name=segment_ids] .o_tag:contains('Lifecycle: Lost')",
+        },
+    ],
+});
