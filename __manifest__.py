@@ -15,6 +15,7 @@
         "data/ir_cron.xml",
         "data/partner_sales_channel_data.xml",
         "data/mail_activity_data.xml",
+        "data/winback_data.xml",
         "data/partner_segment_metric_data.xml",
         "data/partner_segment_scheme_data.xml",
         "views/partner_segment_metric_templates.xml",
@@ -28,6 +29,7 @@
         "wizards/partner_segment_mailing_wizard_views.xml",
         "views/mailing_views.xml",
         "views/partner_segmentation_menus.xml",
+        "views/winback_views.xml",
     ],
     "demo": ["demo/partner_segmentation_demo.xml"],
     "assets": {

@@ -100,3 +100,21 @@ class TestSegmentationTours(HttpCase):
         self.assertEqual(mailing.subject, "We miss you")
         self.assertEqual(mailing.segment_ids, lost, mailing.mailing_domain)
         self.assertIn(customer.id, mailing._get_recipients())
+
+    def test_winback_from_lost_segment(self):
+        lost = self.env.ref("partner_segmentation.segment_life_lost")
+        customer = self.env["res.partner"].create(
+            {"name": "Lost Tour Customer", "is_company": True, "email": "lost@tour.example"}
+        )
+        self.env["partner.segment.assignment"].set_manual(customer, lost, "tour")
+        self.start_tour(
+            f"/odoo/action-partner_segmentation.action_partner_segment/{lost.id}",
+            "partner_segmentation_winback_from_lost",
+            login="tour_sales",
+        )
+        campaign = self.env["partner.segment.winback.campaign"].search(
+            [("name", "=", "Tour win-back")]
+        )
+        self.assertIn(customer, campaign.line_ids.partner_id)
+        self.assertEqual(campaign.segment_ids, lost)
+        self.assertEqual(len(campaign.opportunity_ids), len(campaign.line_ids))
