@@ -104,18 +104,14 @@ def _select_aggregate(env, metric, partner_ids, today):
     if metric.company_id and "company_id" in model._fields:
         domain = expression.AND([domain, [("company_id", "=", metric.company_id.id)]])
     query = model._search(domain)
-    partner_alias = query.join(
-        query.table, metric.partner_field_id.name, "res_partner", "id", "psseg_partner"
-    )
-    commercial = SQL.identifier(partner_alias, "commercial_partner_id")
+    partner_column = SQL.identifier(query.table, metric.partner_field_id.name)
     if partner_ids is not None:
-        query.add_where(SQL("%s = ANY(%s)", commercial, list(partner_ids)))
+        Q.restrict_partners(query, partner_column, partner_ids)
     value = (
         SQL.identifier(query.table, metric.value_field_id.name) if metric.value_field_id else None
     )
     date = SQL.identifier(query.table, metric.date_field_id.name) if metric.date_field_id else None
-    aggregate = Q.AGGREGATES[metric.aggregate](value, date, today)
-    return Q.select_grouped(query, commercial, aggregate)
+    return Q.select_grouped(query, partner_column, metric.aggregate, value, date, today)
 
 
 def _select_metric(env, metric, partner_ids, today):
@@ -329,7 +325,10 @@ def _run_scheme(env, scheme, scope_ids, today, run_id, computed):
     cr = env.cr
     needs_all = scheme.method in RANKING_METHODS
     metric_scope = None if (needs_all or scope_ids is None) else scope_ids
-    computed.update(compute_metrics(env, _scheme_metrics(scheme), metric_scope, today, computed))
+    new = compute_metrics(env, _scheme_metrics(scheme), metric_scope, today, computed)
+    computed.update(new)
+    if new:
+        cr.execute(Q.ANALYZE_VALUES)
     cr.execute(Q.TRUNCATE_RESULT)
     CLASSIFIERS[scheme.method](env, scheme, scope_ids)
     cr.execute(Q.COUNT_RESULT)

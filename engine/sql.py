@@ -42,31 +42,67 @@ CREATE_WORK_TABLES = SQL(
 )
 
 TRUNCATE_RESULT = SQL("TRUNCATE psseg_result")
+# temporary tables are never analyzed by autovacuum: give the planner stats
+ANALYZE_VALUES = SQL("ANALYZE psseg_value")
 
 # -- metrics ------------------------------------------------------------------
 
+# Two-phase aggregation: the source rows are first aggregated per value of
+# their partner field (one pass over the big table, no join), then the
+# partials are combined per commercial partner (a join of the small result).
+# aggregate -> (partials over value/date, combination of p0, p1… with today)
 AGGREGATES = {
-    "sum": lambda value, date, today: SQL("SUM(%s)::numeric", value),
-    "count": lambda value, date, today: SQL("COUNT(*)::numeric"),
-    "avg": lambda value, date, today: SQL("AVG(%s)::numeric", value),
-    "min": lambda value, date, today: SQL("MIN(%s)::numeric", value),
-    "max": lambda value, date, today: SQL("MAX(%s)::numeric", value),
-    "days_since_last": lambda value, date, today: SQL(
-        "(%s::date - MAX(%s)::date)::numeric", today, date
+    "sum": (lambda v, d: [SQL("SUM(%s)", v)], lambda t: SQL("SUM(s.p0)::numeric")),
+    "count": (lambda v, d: [SQL("COUNT(*)")], lambda t: SQL("SUM(s.p0)::numeric")),
+    "avg": (
+        lambda v, d: [SQL("SUM(%s)", v), SQL("COUNT(%s)", v)],
+        lambda t: SQL("(SUM(s.p0) / NULLIF(SUM(s.p1), 0))::numeric"),
     ),
-    "days_since_first": lambda value, date, today: SQL(
-        "(%s::date - MIN(%s)::date)::numeric", today, date
+    "min": (lambda v, d: [SQL("MIN(%s)", v)], lambda t: SQL("MIN(s.p0)::numeric")),
+    "max": (lambda v, d: [SQL("MAX(%s)", v)], lambda t: SQL("MAX(s.p0)::numeric")),
+    "days_since_last": (
+        lambda v, d: [SQL("MAX(%s)", d)],
+        lambda t: SQL("(%s::date - MAX(s.p0)::date)::numeric", t),
+    ),
+    "days_since_first": (
+        lambda v, d: [SQL("MIN(%s)", d)],
+        lambda t: SQL("(%s::date - MIN(s.p0)::date)::numeric", t),
     ),
 }
 
 
-def select_grouped(query, commercial_column, aggregate_sql):
-    """SELECT partner_id, value: ``aggregate_sql`` of ``query`` (the ORM's
-    query for the source domain) grouped by commercial partner."""
-    query.groupby = commercial_column
+def restrict_partners(query, partner_column, partner_ids):
+    """Only the source rows of these commercial partners (and their contacts)."""
+    query.add_where(
+        SQL(
+            "%s IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
+            partner_column,
+            list(partner_ids),
+        )
+    )
+
+
+def select_grouped(query, partner_column, aggregate, value, date, today):
+    """SELECT partner_id, value: ``aggregate`` of ``query`` (the ORM's query
+    for the source domain) per commercial partner."""
+    partials, combine = AGGREGATES[aggregate]
+    query.groupby = partner_column
     query.order = None
-    return query.select(
-        SQL("%s AS partner_id", commercial_column), SQL("%s AS value", aggregate_sql)
+    inner = query.select(
+        SQL("%s AS pid", partner_column),
+        *(
+            SQL("%s AS %s", expr, SQL.identifier(f"p{i}"))
+            for i, expr in enumerate(partials(value, date))
+        ),
+    )
+    return SQL(
+        """
+        SELECT rp.commercial_partner_id AS partner_id, %s AS value
+          FROM (%s) s JOIN res_partner rp ON rp.id = s.pid
+      GROUP BY rp.commercial_partner_id
+        """,
+        combine(today),
+        inner,
     )
 
 

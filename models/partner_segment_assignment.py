@@ -60,6 +60,13 @@ class PartnerSegmentAssignment(models.Model):
         ),
     ]
 
+    def init(self):
+        # recomputes look for expired overrides among few locked rows
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS partner_segment_assignment_lock_idx "
+            "ON partner_segment_assignment (scheme_id, lock_until) WHERE locked"
+        )
+
     @api.depends("segment_id", "locked")
     def _compute_display_name(self):
         for assignment in self:

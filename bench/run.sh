@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make bench [SIZE=default|large|small]: build (once) a database of the given
+# size by SQL bulk loading, then measure the engine against the SQL floor and
+# a naive ORM reference.  Results: bench/results.md.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/db.sh"
+SIZE="${SIZE:-default}"
+case "$SIZE" in
+    small) N=10000; M=100000 ;;
+    default) N=100000; M=1000000 ;;
+    large) N=1000000; M=10000000 ;;
+    *) die "SIZE must be small, default or large" ;;
+esac
+DB="psseg_bench_$SIZE"
+stamp="$N/$M"
+if [ "$(psql -d "$DB" -Atqc "select value from ir_config_parameter where key='bench.stamp'" 2>/dev/null)" != "$stamp" ]; then
+    say "building $DB: $N partners, $M orders and $M invoices (once)"
+    create_db "$DB"
+    t0=$(date +%s)
+    psql -d "$DB" -q -v ON_ERROR_STOP=1 -v n="$N" -v m="$M" -v seed=0.42 -f "$ROOT/bench/generate.sql"
+    psql -d "$DB" -qc "insert into ir_config_parameter (key, value, create_date, write_date)
+        values ('bench.stamp', '$stamp', now(), now())"
+    say "loaded in $(( $(date +%s) - t0 )) s"
+fi
+"$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" --partners "$N" --orders "$M"
