@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
 
 
@@ -17,6 +18,16 @@ class MailingMailing(models.Model):
         default=True,
         help="Also send to the contacts (with an email) of the segmented companies.",
     )
+
+    @api.model
+    def _segmentation_email_from(self):
+        """Sender of the mailings the segmentation wizards prepare."""
+        email_from = self.env.user.email_formatted or self.env.company.email_formatted
+        if not email_from:
+            raise UserError(
+                self.env._("Set an email address on your user or your company to send mailings.")
+            )
+        return email_from
 
     @api.depends(
         "mailing_model_id",

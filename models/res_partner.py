@@ -127,6 +127,15 @@ class ResPartner(models.Model):
             recompute.sync_partner_segments(self.env, ids)
         return res
 
+    @api.model
+    def _segmentation_selected_companies(self):
+        """Commercial partners of the contacts selected in the context (the
+        wizards opened from the contact list start from them)."""
+        context = self.env.context
+        if context.get("active_model") != "res.partner" or not context.get("active_ids"):
+            return self.browse()
+        return self.browse(context["active_ids"]).commercial_partner_id
+
     def action_segment_override(self):
         self.ensure_one()
         return {

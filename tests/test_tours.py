@@ -38,6 +38,14 @@ class TestSegmentationTours(HttpCase):
             }
         )
 
+    def _lost_customer(self):
+        lost = self.env.ref("partner_segmentation.segment_life_lost")
+        customer = self.env["res.partner"].create(
+            {"name": "Lost Tour Customer", "is_company": True, "email": "lost@tour.example"}
+        )
+        self.env["partner.segment.assignment"].set_manual(customer, lost, "tour")
+        return lost, customer
+
     def test_admin_creates_scheme(self):
         self.start_tour(
             "/odoo/action-partner_segmentation.action_partner_segment_scheme",
@@ -85,11 +93,7 @@ class TestSegmentationTours(HttpCase):
                 ],
             }
         )
-        lost = self.env.ref("partner_segmentation.segment_life_lost")
-        customer = self.env["res.partner"].create(
-            {"name": "Lost Tour Customer", "is_company": True, "email": "lost@tour.example"}
-        )
-        self.env["partner.segment.assignment"].set_manual(customer, lost, "tour")
+        lost, customer = self._lost_customer()
         self.start_tour(
             f"/odoo/action-partner_segmentation.action_partner_segment/{lost.id}",
             "partner_segmentation_marketer_mailing",
@@ -102,11 +106,7 @@ class TestSegmentationTours(HttpCase):
         self.assertIn(customer.id, mailing._get_recipients())
 
     def test_winback_from_lost_segment(self):
-        lost = self.env.ref("partner_segmentation.segment_life_lost")
-        customer = self.env["res.partner"].create(
-            {"name": "Lost Tour Customer", "is_company": True, "email": "lost@tour.example"}
-        )
-        self.env["partner.segment.assignment"].set_manual(customer, lost, "tour")
+        lost, customer = self._lost_customer()
         self.start_tour(
             f"/odoo/action-partner_segmentation.action_partner_segment/{lost.id}",
             "partner_segmentation_winback_from_lost",

@@ -43,9 +43,8 @@ class PartnerSegmentMailingWizard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        context = self.env.context
-        if context.get("active_model") == "res.partner" and context.get("active_ids"):
-            partners = self.env["res.partner"].browse(context["active_ids"]).commercial_partner_id
+        partners = self.env["res.partner"]._segmentation_selected_companies()
+        if partners:
             values["segment_ids"] = [(6, 0, partners.segment_ids.ids)]
         return values
 
@@ -91,11 +90,7 @@ class PartnerSegmentMailingWizard(models.TransientModel):
 
     def _create_mailing(self):
         names = ", ".join(self.segment_ids.mapped("display_name"))
-        email_from = self.env.user.email_formatted or self.env.company.email_formatted
-        if not email_from:
-            raise UserError(
-                self.env._("Set an email address on your user or your company to send mailings.")
-            )
+        email_from = self.env["mailing.mailing"]._segmentation_email_from()
         mailing = self.env["mailing.mailing"].create(
             {
                 "email_from": email_from,

@@ -66,9 +66,8 @@ class PartnerSegmentWinbackWizard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        context = self.env.context
-        if context.get("active_model") == "res.partner" and context.get("active_ids"):
-            partners = self.env["res.partner"].browse(context["active_ids"]).commercial_partner_id
+        partners = self.env["res.partner"]._segmentation_selected_companies()
+        if partners:
             values["partner_ids"] = [Command.set(partners.ids)]
         return values
 
@@ -184,11 +183,7 @@ class PartnerSegmentWinbackWizard(models.TransientModel):
     def _create_mailing(self, campaign, utm, partners):
         body = self.template_id.body_html or ""
         body = body.replace("[OFFER]", str(self.offer or ""))
-        email_from = self.env.user.email_formatted or self.env.company.email_formatted
-        if not email_from:
-            raise UserError(
-                self.env._("Set an email address on your user or your company to send mailings.")
-            )
+        email_from = self.env["mailing.mailing"]._segmentation_email_from()
         recipients = partners.filtered("email")
         # A salesperson prepares the campaign's e-mail as a draft; sending it
         # stays with the e-mail marketing users.
