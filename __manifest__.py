@@ -28,6 +28,7 @@
         "wizards/partner_segment_mailing_wizard_views.xml",
         "views/mailing_views.xml",
         "views/partner_segmentation_menus.xml",
+        "data/ir_actions_server_data.xml",
     ],
     "demo": ["demo/partner_segmentation_demo.xml"],
     "assets": {

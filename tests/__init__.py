@@ -8,3 +8,4 @@ from . import test_mailing
 from . import test_tour_contacts
 from . import test_tours
 from . import test_i18n
+from . import test_partner_ui
