@@ -100,3 +100,16 @@ class TestSegmentationTours(HttpCase):
         self.assertEqual(mailing.subject, "We miss you")
         self.assertEqual(mailing.segment_ids, lost, mailing.mailing_domain)
         self.assertIn(customer.id, mailing._get_recipients())
+
+    def test_marketer_filters_by_segment(self):
+        lost = self.env.ref("partner_segmentation.segment_life_lost")
+        # first in alphabetical order: on the first page before filtering
+        customer = self.env["res.partner"].create(
+            {"name": "Aardvark Lost Tour Co", "is_company": True}
+        )
+        self.env["partner.segment.assignment"].set_manual(customer, lost, "tour")
+        self.start_tour(
+            "/odoo/action-partner_segmentation.action_res_partner_segmented",
+            "partner_segmentation_marketer_filters_by_segment",
+            login="tour_sales",
+        )

@@ -202,3 +202,38 @@ tours.add("partner_segmentation_marketer_mailing", {
         },
     ],
 });
+
+tours.add("partner_segmentation_marketer_filters_by_segment", {
+    steps: () => [
+        {
+            content: "The side panel lists the segments by scheme",
+            trigger: ".o_search_panel_filter_group header:contains('Lifecycle')",
+        },
+        {
+            content: "Before filtering, the first page shows every classified customer",
+            trigger: ".o_kanban_record:contains('Aardvark Lost Tour Co')",
+        },
+        {
+            content: "Tick Lifecycle: New",
+            trigger: ".o_search_panel_filter_value:contains('Lifecycle: New') input",
+            run: "click",
+        },
+        {
+            content: "The new customer is listed with its badges",
+            trigger: ".o_kanban_record:contains('Tour Customer') .o_tag:contains('Lifecycle: New')",
+        },
+        {
+            content: "A customer of another lifecycle segment is not",
+            trigger: ".o_kanban_renderer:not(:has(.o_kanban_record:contains('Aardvark Lost Tour Co')))",
+        },
+        {
+            content: "Switch to the list",
+            trigger: "button.o_list",
+            run: "click",
+        },
+        {
+            content: "The list shows the segments as badges too",
+            trigger: ".o_data_row:contains('Tour Customer') .o_field_many2many_tags .o_tag:contains('Lifecycle: New')",
+        },
+    ],
+});
