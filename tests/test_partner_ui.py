@@ -50,12 +50,14 @@ class TestPartnerUi(SegmentationCase):
 
     # -- override wizard ----------------------------------------------------
     def test_wizard_refuses_an_empty_reason(self):
-        with self.assertRaisesRegex(
-            ValidationError, "Say why the segment of 'Caller Co' is set by hand"
+        with (
+            self.assertRaisesRegex(
+                ValidationError, "Say why the segment of 'Caller Co' is set by hand"
+            ),
+            self.env.cr.savepoint(),
         ):
-            with self.env.cr.savepoint():
-                self.wizard(reason="").action_confirm()
-                self.env.flush_all()
+            self.wizard(reason="").action_confirm()
+            self.env.flush_all()
         self.env.invalidate_all()
         self.assertFalse(self.Assignment.search([("partner_id", "=", self.customer.id)]))
 
