@@ -113,3 +113,21 @@ class TestSegmentationTours(HttpCase):
             "partner_segmentation_marketer_filters_by_segment",
             login="tour_sales",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentationToursMobile(TestSegmentationTours):
+    """The same screens on a phone: the badges, the Segmentation tab and the
+    override wizard stay usable on a narrow touch screen."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_admin_creates_scheme(self):
+        self.skipTest("configuration is a desktop task")
+
+    def test_marketer_creates_mailing_for_segment(self):
+        self.skipTest("covered on desktop")
+
+    def test_marketer_filters_by_segment(self):
+        self.skipTest("covered on desktop: the side panel folds on phones")

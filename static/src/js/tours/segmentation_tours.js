@@ -148,8 +148,16 @@ tours.add("partner_segmentation_user_overrides_segment", {
             trigger: "button[name=action_segment_override]",
             run: "click",
         },
-        ...pickMany2one("scheme_id", "Lifecycle", "Lifecycle", ".modal"),
-        ...pickMany2one("segment_id", "Regular", "Regular", ".modal"),
+        {
+            content: "Choose the scheme (a plain list: easy on a phone too)",
+            trigger: ".modal .o_field_widget[name=scheme_id] select",
+            run: "selectByLabel Lifecycle",
+        },
+        {
+            content: "Choose the segment among that scheme's",
+            trigger: ".modal .o_field_widget[name=segment_id] select:has(option:contains('Regular')):not(:has(option:contains('Value ABC')))",
+            run: "selectByLabel Regular",
+        },
         {
             content: "Say why",
             trigger: ".modal .o_field_widget[name=reason] input",
