@@ -57,6 +57,23 @@ class ResPartner(models.Model):
     )
     segment_currency_id = fields.Many2one("res.currency", compute="_compute_segment_currency_id")
 
+    winback_line_ids = fields.One2many(
+        "partner.segment.winback.line", "partner_id", string="Win-back History"
+    )
+    winback_do_not_pursue = fields.Boolean(
+        string="Do Not Pursue",
+        compute="_compute_winback_do_not_pursue",
+        store=True,
+        help="Declined in two win-back campaigns (seed 004: offer, refusal, survey, then "
+        "drop): left out of later win-back selections unless the user insists.",
+    )
+
+    @api.depends("winback_line_ids.outcome", "winback_line_ids.campaign_id")
+    def _compute_winback_do_not_pursue(self):
+        for partner in self:
+            declined = partner.winback_line_ids.filtered(lambda line: line.outcome == "declined")
+            partner.winback_do_not_pursue = len(declined.campaign_id) >= 2
+
     @api.depends_context("company")
     def _compute_segment_currency_id(self):
         for partner in self:

@@ -5,6 +5,7 @@ from . import test_metrics
 from . import test_validation
 from . import test_ui_features
 from . import test_mailing
+from . import test_winback
 from . import test_tour_contacts
 from . import test_tours
 from . import test_i18n

@@ -101,6 +101,24 @@ class TestSegmentationTours(HttpCase):
         self.assertEqual(mailing.segment_ids, lost, mailing.mailing_domain)
         self.assertIn(customer.id, mailing._get_recipients())
 
+    def test_winback_from_lost_segment(self):
+        lost = self.env.ref("partner_segmentation.segment_life_lost")
+        customer = self.env["res.partner"].create(
+            {"name": "Lost Tour Customer", "is_company": True, "email": "lost@tour.example"}
+        )
+        self.env["partner.segment.assignment"].set_manual(customer, lost, "tour")
+        self.start_tour(
+            f"/odoo/action-partner_segmentation.action_partner_segment/{lost.id}",
+            "partner_segmentation_winback_from_lost",
+            login="tour_sales",
+        )
+        campaign = self.env["partner.segment.winback.campaign"].search(
+            [("name", "=", "Tour win-back")]
+        )
+        self.assertIn(customer, campaign.line_ids.partner_id)
+        self.assertEqual(campaign.segment_ids, lost)
+        self.assertEqual(len(campaign.opportunity_ids), len(campaign.line_ids))
+
     def test_marketer_filters_by_segment(self):
         lost = self.env.ref("partner_segmentation.segment_life_lost")
         # first in alphabetical order: on the first page before filtering
@@ -131,3 +149,6 @@ class TestSegmentationToursMobile(TestSegmentationTours):
 
     def test_marketer_filters_by_segment(self):
         self.skipTest("covered on desktop: the side panel folds on phones")
+
+    def test_winback_from_lost_segment(self):
+        self.skipTest("covered on desktop")

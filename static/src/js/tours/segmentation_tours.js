@@ -211,6 +211,34 @@ tours.add("partner_segmentation_marketer_mailing", {
     ],
 });
 
+tours.add("partner_segmentation_winback_from_lost", {
+    steps: () => [
+        {
+            content: "Start a win-back campaign from the Lost segment",
+            trigger: "button:contains('Win-back Campaign')",
+            run: "click",
+        },
+        {
+            content: "The wizard counts the lost customers",
+            trigger: ".modal .o_winback_target_count:not(:contains('0'))",
+        },
+        {
+            content: "Name the campaign",
+            trigger: ".modal .o_field_widget[name=name] input",
+            run: "edit Tour win-back",
+        },
+        {
+            content: "Start it",
+            trigger: ".modal button[name=action_start]",
+            run: "click",
+        },
+        {
+            content: "The campaign lists its customers",
+            trigger: "body:not(:has(.modal)) .o_field_widget[name=line_ids] .o_data_row:contains('Lost Tour Customer')",
+        },
+        {
+            content: "Results are shown",
+            trigger: "body:not(:has(.modal)) .o_field_widget[name=won_back_count]",
 tours.add("partner_segmentation_marketer_filters_by_segment", {
     steps: () => [
         {

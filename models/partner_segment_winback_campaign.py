@@ -1,0 +1,74 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+
+
+class PartnerSegmentWinbackCampaign(models.Model):
+    """A win-back campaign: one line per lost or at-risk customer, with its
+    e-mail, opportunity and call, and the results (seeds 002, 004)."""
+
+    _name = "partner.segment.winback.campaign"
+    _description = "Win-back Campaign"
+    _inherit = ["mail.thread"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    date_start = fields.Date(
+        string="Start", required=True, default=fields.Date.context_today, tracking=True
+    )
+    user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user)
+    team_id = fields.Many2one("crm.team", string="Sales Team", check_company=True)
+    company_id = fields.Many2one(
+        "res.company", default=lambda self: self.env.company, required=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    utm_campaign_id = fields.Many2one("utm.campaign", string="UTM Campaign", readonly=True)
+    segment_ids = fields.Many2many("partner.segment", string="Segments", readonly=True)
+    mailing_id = fields.Many2one("mailing.mailing", string="E-mail", readonly=True)
+    offer = fields.Html(help="The offer put in the e-mail.")
+    state = fields.Selection(
+        [("running", "Running"), ("closed", "Closed")], default="running", tracking=True
+    )
+    line_ids = fields.One2many("partner.segment.winback.line", "campaign_id", string="Customers")
+    opportunity_ids = fields.One2many("crm.lead", "winback_campaign_id", string="Opportunities")
+    targeted_count = fields.Integer(string="Targeted", compute="_compute_results")
+    contacted_count = fields.Integer(string="Contacted", compute="_compute_results")
+    won_back_count = fields.Integer(string="Won Back", compute="_compute_results")
+    declined_count = fields.Integer(string="Declined", compute="_compute_results")
+    winback_rate = fields.Float(string="Win-back Rate (%)", compute="_compute_results")
+    revenue_recovered = fields.Monetary(compute="_compute_results", currency_field="currency_id")
+
+    @api.depends("line_ids.outcome", "line_ids.contacted", "line_ids.revenue_recovered")
+    def _compute_results(self):
+        for campaign in self:
+            lines = campaign.line_ids
+            campaign.targeted_count = len(lines)
+            campaign.contacted_count = len(lines.filtered("contacted"))
+            campaign.won_back_count = len(lines.filtered(lambda line: line.outcome == "won_back"))
+            campaign.declined_count = len(lines.filtered(lambda line: line.outcome == "declined"))
+            campaign.winback_rate = (
+                100.0 * campaign.won_back_count / campaign.targeted_count
+                if campaign.targeted_count
+                else 0.0
+            )
+            campaign.revenue_recovered = sum(lines.mapped("revenue_recovered"))
+
+    def action_close(self):
+        self.state = "closed"
+
+    def action_reopen(self):
+        self.state = "running"
+
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_segmentation.action_partner_segment_winback_line"
+        )
+        action["domain"] = [("campaign_id", "=", self.id)]
+        return action
+
+    def action_view_opportunities(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_opportunities")
+        action.update({"domain": [("winback_campaign_id", "=", self.id)], "context": {}})
+        return action
