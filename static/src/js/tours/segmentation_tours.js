@@ -239,6 +239,10 @@ tours.add("partner_segmentation_winback_from_lost", {
         {
             content: "Results are shown",
             trigger: "body:not(:has(.modal)) .o_field_widget[name=won_back_count]",
+        },
+    ],
+});
+
 tours.add("partner_segmentation_marketer_filters_by_segment", {
     steps: () => [
         {
