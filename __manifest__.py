@@ -30,6 +30,7 @@
         "views/mailing_views.xml",
         "views/partner_segmentation_menus.xml",
         "views/winback_views.xml",
+        "data/ir_actions_server_data.xml",
     ],
     "demo": ["demo/partner_segmentation_demo.xml"],
     "assets": {

@@ -170,3 +170,36 @@ class ResPartner(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def action_segment_schedule_call(self):
+        """Segment action (``on_enter_action_id``): schedule a call for each
+        partner's salesperson, e.g. when a customer becomes at risk.  The
+        engine runs it once per recompute on the batch that entered, with the
+        segment in the context (``segment_id``); partners that already have
+        an open call about that segment get no second one."""
+        segment = self.env["partner.segment"].browse(self.env.context.get("segment_id"))
+        call = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        if not call:
+            return False
+        if segment.exists():
+            summary = self.env._(
+                "Now in segment %(segment)s: call them", segment=segment.display_name
+            )
+            note = segment.strategy or ""
+        else:
+            summary, note = self.env._("Segment changed: call them"), ""
+        partners = self.commercial_partner_id.filtered(
+            lambda p: (
+                not p.activity_ids.filtered(
+                    lambda a: a.activity_type_id == call and a.summary == summary
+                )
+            )
+        )
+        for user, batch in partners.grouped("user_id").items():
+            batch.activity_schedule(
+                activity_type_id=call.id,
+                summary=summary,
+                note=note,
+                user_id=user.id or self.env.uid,
+            )
+        return True

@@ -148,8 +148,16 @@ tours.add("partner_segmentation_user_overrides_segment", {
             trigger: "button[name=action_segment_override]",
             run: "click",
         },
-        ...pickMany2one("scheme_id", "Lifecycle", "Lifecycle", ".modal"),
-        ...pickMany2one("segment_id", "Regular", "Regular", ".modal"),
+        {
+            content: "Choose the scheme (a plain list: easy on a phone too)",
+            trigger: ".modal .o_field_widget[name=scheme_id] select",
+            run: "selectByLabel Lifecycle",
+        },
+        {
+            content: "Choose the segment among that scheme's",
+            trigger: ".modal .o_field_widget[name=segment_id] select:has(option:contains('Regular')):not(:has(option:contains('Value ABC')))",
+            run: "selectByLabel Regular",
+        },
         {
             content: "Say why",
             trigger: ".modal .o_field_widget[name=reason] input",
@@ -231,6 +239,41 @@ tours.add("partner_segmentation_winback_from_lost", {
         {
             content: "Results are shown",
             trigger: "body:not(:has(.modal)) .o_field_widget[name=won_back_count]",
+        },
+    ],
+});
+
+tours.add("partner_segmentation_marketer_filters_by_segment", {
+    steps: () => [
+        {
+            content: "The side panel lists the segments by scheme",
+            trigger: ".o_search_panel_filter_group header:contains('Lifecycle')",
+        },
+        {
+            content: "Before filtering, the first page shows every classified customer",
+            trigger: ".o_kanban_record:contains('Aardvark Lost Tour Co')",
+        },
+        {
+            content: "Tick Lifecycle: New",
+            trigger: ".o_search_panel_filter_value:contains('Lifecycle: New') input",
+            run: "click",
+        },
+        {
+            content: "The new customer is listed with its badges",
+            trigger: ".o_kanban_record:contains('Tour Customer') .o_tag:contains('Lifecycle: New')",
+        },
+        {
+            content: "A customer of another lifecycle segment is not",
+            trigger: ".o_kanban_renderer:not(:has(.o_kanban_record:contains('Aardvark Lost Tour Co')))",
+        },
+        {
+            content: "Switch to the list",
+            trigger: "button.o_list",
+            run: "click",
+        },
+        {
+            content: "The list shows the segments as badges too",
+            trigger: ".o_data_row:contains('Tour Customer') .o_field_many2many_tags .o_tag:contains('Lifecycle: New')",
         },
     ],
 });
