@@ -106,7 +106,8 @@ def _select_aggregate(env, metric, partner_ids, today):
     query = model._search(domain)
     partner_column = SQL.identifier(query.table, metric.partner_field_id.name)
     if partner_ids is not None:
-        Q.restrict_partners(query, partner_column, partner_ids)
+        env.cr.execute(Q.select_members(partner_ids))
+        Q.restrict_partners(query, partner_column, [row[0] for row in env.cr.fetchall()])
     value = (
         SQL.identifier(query.table, metric.value_field_id.name) if metric.value_field_id else None
     )

@@ -71,15 +71,17 @@ AGGREGATES = {
 }
 
 
-def restrict_partners(query, partner_column, partner_ids):
-    """Only the source rows of these commercial partners (and their contacts)."""
-    query.add_where(
-        SQL(
-            "%s IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
-            partner_column,
-            list(partner_ids),
-        )
+def select_members(partner_ids):
+    """The partners whose commercial partner is one of ``partner_ids``."""
+    return SQL(
+        "SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s)", list(partner_ids)
     )
+
+
+def restrict_partners(query, partner_column, member_ids):
+    """Only the source rows of these partners (an array literal, so that the
+    planner uses the index on the partner field)."""
+    query.add_where(SQL("%s = ANY(%s)", partner_column, list(member_ids)))
 
 
 def select_grouped(query, partner_column, aggregate, value, date, today):
