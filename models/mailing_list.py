@@ -52,8 +52,12 @@ class MailingList(models.Model):
             present = {}
             for sub in subscriptions:
                 present.setdefault(sub.contact_id.email_normalized, sub)
+            # an opted-out subscription stays: it is what keeps the address
+            # out when the partner comes back into the segments
             stale = subscriptions.filtered(
-                lambda s, w=wanted: s.segment_synced and s.contact_id.email_normalized not in w
+                lambda s, w=wanted: (
+                    s.segment_synced and not s.opt_out and s.contact_id.email_normalized not in w
+                )
             )
             stale.unlink()
             missing = [email for email in wanted if email not in present]

@@ -128,6 +128,24 @@ class TestMailingBySegment(SegmentationCase):
         )
         self.assertIn(manual, mailing_list.contact_ids)
         self.assertEqual(len(mailing_list.subscription_ids), 4, "no address twice")
+        # beta opts out, leaves and comes back: it stays opted out
+        beta_sub = mailing_list.subscription_ids.filtered(
+            lambda s: s.contact_id.email_normalized == "info@beta.example"
+        )
+        beta_sub.opt_out = True
+        beta_gold = assignments.search(
+            [("partner_id", "=", self.beta.id), ("scheme_id", "=", self.value.id)]
+        )
+        beta_gold.action_unlock()
+        self.recompute(self.value)
+        self.assertTrue(beta_sub.exists() and beta_sub.opt_out)
+        assignments.set_manual(self.beta, self.gold, "back again")
+        self.recompute(self.value)
+        beta_subs = mailing_list.subscription_ids.filtered(
+            lambda s: s.contact_id.email_normalized == "info@beta.example"
+        )
+        self.assertEqual(beta_subs, beta_sub, "not subscribed again")
+        self.assertTrue(beta_sub.opt_out)
 
     def test_wizard_bad_input(self):
         wizard = self.env["partner.segment.mailing.wizard"].create({})
