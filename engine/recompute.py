@@ -369,18 +369,14 @@ def run(env, schemes, partners=None, trigger="manual"):
     scope_ids = None
     if partners is not None:
         scope_ids = sorted(set(partners.commercial_partner_id.ids))
-    run_rec = (
-        env["partner.segment.run"]
-        .sudo()
-        .create(
-            {
-                "date_start": fields.Datetime.now(),
-                "trigger": trigger,
-                "user_id": uid,
-                "scheme_ids": [(6, 0, schemes.ids)],
-                "status": "running",
-            }
-        )
+    run_rec = env["partner.segment.run"].create(
+        {
+            "date_start": fields.Datetime.now(),
+            "trigger": trigger,
+            "user_id": uid,
+            "scheme_ids": [(6, 0, schemes.ids)],
+            "status": "running",
+        }
     )
     env.flush_all()
     cr.execute(Q.CREATE_WORK_TABLES)
@@ -422,7 +418,7 @@ def run(env, schemes, partners=None, trigger="manual"):
     _run_segment_actions(env, schemes)
     schemes._after_recompute(run_rec)
     for scheme, values in facts.items():
-        scheme.sudo().with_context(tracking_disable=True).write(values)
+        scheme.with_context(tracking_disable=True).write(values)
     status = "done"
     if errors:
         status = "failed" if len(errors) == len(schemes) else "partial"
@@ -504,7 +500,7 @@ def _post_chatter(env, schemes):
                 "body": Markup("<p>%s</p><ul>%s</ul>") % (env._("Segments changed:"), items),
             }
         )
-    Message = env["mail.message"].sudo().with_context(mail_create_nosubscribe=True)
+    Message = env["mail.message"].with_context(mail_create_nosubscribe=True)
     for start in range(0, len(vals_list), 1000):
         Message.create(vals_list[start : start + 1000])
 
