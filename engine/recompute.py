@@ -37,6 +37,9 @@ _logger = logging.getLogger(__name__)
 
 ZERO_DEFAULT_AGGREGATES = ("sum", "count")
 RANKING_METHODS = ("pareto", "quantile")
+# work tables are never analyzed by autovacuum: above this many rows, give
+# the planner statistics before joining them to the big tables
+ANALYZE_THRESHOLD = 1000
 
 
 def today_of(env):
@@ -74,52 +77,70 @@ def _ordered_with_dependencies(metrics):
     return ordered
 
 
-def _window_domain(metric, today):
+def _window_bounds(metric, today):
+    """[(operator, value)] bounding the metric's date field (its window), or []."""
     if not metric.date_field_id or not (metric.window_days or metric.offset_days):
         return []
-    fname = metric.date_field_id.name
     end = today - datetime.timedelta(days=metric.offset_days)
     start = end - datetime.timedelta(days=metric.window_days) if metric.window_days else None
     if metric.date_field_id.ttype == "datetime":
-        end_value = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
-        domain = [(fname, "<", end_value)]
+        day_after = datetime.timedelta(days=1)
+        bounds = [("<", datetime.datetime.combine(end + day_after, datetime.time.min))]
         if start:
-            start_value = datetime.datetime.combine(
-                start + datetime.timedelta(days=1), datetime.time.min
-            )
-            domain.append((fname, ">=", start_value))
-        return domain
-    domain = [(fname, "<=", end)]
+            bounds.append((">=", datetime.datetime.combine(start + day_after, datetime.time.min)))
+        return bounds
+    bounds = [("<=", end)]
     if start:
-        domain.append((fname, ">", start))
-    return domain
+        bounds.append((">", start))
+    return bounds
 
 
-def _select_aggregate(env, metric, partner_ids, today):
-    """SELECT partner_id, value: one aggregate of the metric's source records
-    grouped by commercial partner, built on the ORM's query for the domain."""
-    model = env[metric.model_id.model]
-    domain = domains.eval_domain(env, metric.source_domain)
-    domain = expression.AND([domain, _window_domain(metric, today)])
-    if metric.company_id and "company_id" in model._fields:
-        domain = expression.AND([domain, [("company_id", "=", metric.company_id.id)]])
+def _window_domain(metric, today):
+    return [(metric.date_field_id.name, op, value) for op, value in _window_bounds(metric, today)]
+
+
+def _source_key(metric):
+    """Aggregate metrics with the same key are computed in one scan."""
+    return (
+        metric.model_id.model,
+        (metric.source_domain or "").strip(),
+        metric.partner_field_id.id,
+        metric.company_id.id,
+    )
+
+
+def _select_aggregates(env, metrics, partner_ids, today):
+    """SELECT partner_id, m_<id>…: the aggregates of ``metrics`` (which share
+    their source) per commercial partner, in one scan of the source records,
+    built on the ORM's query for the source domain."""
+    first = metrics[0]
+    model = env[first.model_id.model]
+    domain = domains.eval_domain(env, first.source_domain)
+    if first.company_id and "company_id" in model._fields:
+        domain = expression.AND([domain, [("company_id", "=", first.company_id.id)]])
     query = model._search(domain)
-    partner_column = SQL.identifier(query.table, metric.partner_field_id.name)
+    partner_column = SQL.identifier(query.table, first.partner_field_id.name)
     if partner_ids is not None:
         env.cr.execute(Q.select_members(partner_ids))
         Q.restrict_partners(query, partner_column, [row[0] for row in env.cr.fetchall()])
-    value = (
-        SQL.identifier(query.table, metric.value_field_id.name) if metric.value_field_id else None
-    )
-    date = SQL.identifier(query.table, metric.date_field_id.name) if metric.date_field_id else None
-    return Q.select_grouped(query, partner_column, metric.aggregate, value, date, today)
+    columns = []
+    for metric in metrics:
+        value = metric.value_field_id and SQL.identifier(query.table, metric.value_field_id.name)
+        date = metric.date_field_id and SQL.identifier(query.table, metric.date_field_id.name)
+        window = Q.window_condition(date, _window_bounds(metric, today))
+        columns.append((f"m_{metric.id}", metric.aggregate, value or None, date or None, window))
+    return Q.select_grouped(query, partner_column, columns, today)
 
 
 def _select_metric(env, metric, partner_ids, today):
     """SELECT partner_id, value of any metric, formulas included (their
     dependencies computed inline): for reads, which must not write."""
     if metric.kind != "formula":
-        return _select_aggregate(env, metric, partner_ids, today)
+        return SQL(
+            "SELECT a.partner_id, a.%s AS value FROM (%s) a",
+            SQL.identifier(f"m_{metric.id}"),
+            _select_aggregates(env, metric, partner_ids, today),
+        )
     deps = {dep.code: dep for dep in metric.dependency_ids}
     columns = {code: SQL.identifier(f"m_{dep.id}") for code, dep in deps.items()}
     expression_sql = formula.compile_formula(metric.formula, columns, env)
@@ -137,8 +158,14 @@ def _select_metric(env, metric, partner_ids, today):
     )
 
 
-def _compute_aggregate(env, metric, partner_ids, today):
-    env.cr.execute(Q.insert_values(metric.id, _select_aggregate(env, metric, partner_ids, today)))
+def _compute_aggregates(env, metrics, partner_ids, today):
+    """Fill ``psseg_value`` for aggregate ``metrics``: one scan per source."""
+    groups = defaultdict(lambda: env["partner.segment.metric"])
+    for metric in metrics:
+        groups[_source_key(metric)] |= metric
+    for group in groups.values():
+        select = _select_aggregates(env, group, partner_ids, today)
+        env.cr.execute(Q.insert_values([(m.id, f"m_{m.id}") for m in group], select))
 
 
 def _compute_formula(env, metric):
@@ -157,19 +184,19 @@ def compute_metrics(env, metrics, partner_ids, today, done):
 
     :param partner_ids: restrict to these commercial partners, or None for all
     """
-    new = {}
+    todo = env["partner.segment.metric"]
     for metric in _ordered_with_dependencies(metrics):
-        scope = done.get(metric.id, new.get(metric.id, False))
+        scope = done.get(metric.id, False)
         if scope is None or (scope is not False and partner_ids is not None):
             continue  # already computed for everyone, or for the same subset
         if scope is not False:  # computed for a subset, now needed for all
             env.cr.execute(SQL("DELETE FROM psseg_value WHERE metric_id = %s", metric.id))
-        if metric.kind == "formula":
-            _compute_formula(env, metric)
-        else:
-            _compute_aggregate(env, metric, partner_ids, today)
-        new[metric.id] = None if partner_ids is None else True
-    return new
+        todo |= metric
+    # aggregates first (grouped by source), then formulas in dependency order
+    _compute_aggregates(env, todo.filtered(lambda m: m.kind != "formula"), partner_ids, today)
+    for metric in todo.filtered(lambda m: m.kind == "formula"):
+        _compute_formula(env, metric)
+    return dict.fromkeys(todo.ids, None if partner_ids is None else True)
 
 
 def _read_values(metric, partner_ids):
@@ -321,6 +348,28 @@ CLASSIFIERS = {
 }
 
 
+def _precompute_metrics(env, schemes, scope_ids, today):
+    """Compute the metrics of every scheme up front, so that metrics sharing
+    a source share its scan.  Should that fail, the schemes compute what each
+    needs again, each in its own savepoint, and only the broken one fails."""
+    ranking = schemes.filtered(lambda s: s.method in RANKING_METHODS)
+    rules = schemes - ranking
+    if scope_ids is None:
+        ranking, rules = schemes, rules.browse()
+    done = {}
+    try:
+        with env.cr.savepoint():
+            for group, scope in ((ranking, None), (rules, scope_ids)):
+                metrics = env["partner.segment.metric"].union(*map(_scheme_metrics, group))
+                done.update(compute_metrics(env, metrics, scope, today, done))
+    except Exception:
+        _logger.info("Shared metric scan failed; each scheme computes its own", exc_info=True)
+        return {}
+    if done:
+        env.cr.execute(Q.ANALYZE_VALUES)
+    return done
+
+
 def _run_scheme(env, scheme, scope_ids, today, run_id, computed):
     """Classify one scheme and apply the difference; returns (partners, changes)."""
     cr = env.cr
@@ -334,15 +383,24 @@ def _run_scheme(env, scheme, scope_ids, today, run_id, computed):
     CLASSIFIERS[scheme.method](env, scheme, scope_ids)
     cr.execute(Q.COUNT_RESULT)
     partners = cr.fetchone()[0]
+    cr.execute(Q.insert_diff(scheme.id, scope_ids))
+    if not cr.rowcount:  # the daily case: nothing to write
+        return partners, 0
+    if cr.rowcount > ANALYZE_THRESHOLD:
+        cr.execute(Q.ANALYZE_DIFF)
     uid, now = env.uid, fields.Datetime.now()
-    cr.execute(Q.update_computed(scheme.id, scope_ids))
-    cr.execute(Q.apply_changed(scheme.id, today, run_id, uid, now, scope_ids))
-    cr.execute(Q.apply_removed(scheme.id, run_id, uid, now, scope_ids))
+    cr.execute(Q.UPDATE_COMPUTED)
+    cr.execute(Q.apply_changed(scheme.id, today, run_id, uid, now))
+    cr.execute(Q.apply_removed(scheme.id, run_id, uid, now))
     cr.execute(Q.apply_added(scheme.id, today, run_id, uid, now))
-    for statement in Q.sync_rel_for_changes(scheme.id):
-        cr.execute(statement)
     cr.execute(Q.count_changes(scheme.id))
-    return partners, cr.fetchone()[0]
+    changes = cr.fetchone()[0]
+    if changes:
+        if changes > ANALYZE_THRESHOLD:
+            cr.execute(Q.ANALYZE_CHANGES)
+        for statement in Q.sync_rel_for_changes(scheme.id):
+            cr.execute(statement)
+    return partners, changes
 
 
 def run(env, schemes, partners=None, trigger="manual"):
@@ -382,7 +440,8 @@ def run(env, schemes, partners=None, trigger="manual"):
     cr.execute(Q.CREATE_WORK_TABLES)
     cr.execute(Q.release_expired_locks(schemes.ids or [0], today, scope_ids))
 
-    computed, errors, total_partners, total_changes = {}, [], 0, 0
+    computed = _precompute_metrics(env, schemes, scope_ids, today)
+    errors, total_partners, total_changes = [], 0, 0
     facts = {}
     for scheme in schemes:
         t0 = time.perf_counter()

@@ -9,6 +9,8 @@ Work tables (temporary, dropped at commit):
 * ``psseg_value(metric_id, partner_id, value)``: metric values per
   commercial partner; a partner without source records has no row.
 * ``psseg_result(partner_id, segment_id)``: what a scheme says, per partner.
+* ``psseg_diff(assignment_id, partner_id, locked, old, new)``: where a
+  scheme's result and its assignments disagree, the only rows written.
 * ``psseg_change(partner_id, scheme_id, from_id, to_id)``: the changes a run
   made, for chatter messages and segment actions.
 """
@@ -31,17 +33,24 @@ CREATE_WORK_TABLES = SQL(
         partner_id integer PRIMARY KEY,
         segment_id integer NOT NULL
     ) ON COMMIT DROP;
+    CREATE TEMP TABLE IF NOT EXISTS psseg_diff (
+        assignment_id integer,
+        partner_id integer NOT NULL,
+        locked boolean,
+        old integer,
+        new integer
+    ) ON COMMIT DROP;
     CREATE TEMP TABLE IF NOT EXISTS psseg_change (
         partner_id integer NOT NULL,
         scheme_id integer NOT NULL,
         from_id integer,
         to_id integer
     ) ON COMMIT DROP;
-    TRUNCATE psseg_value, psseg_result, psseg_change;
+    TRUNCATE psseg_value, psseg_result, psseg_diff, psseg_change;
     """
 )
 
-TRUNCATE_RESULT = SQL("TRUNCATE psseg_result")
+TRUNCATE_RESULT = SQL("TRUNCATE psseg_result, psseg_diff")
 # temporary tables are never analyzed by autovacuum: give the planner stats
 ANALYZE_VALUES = SQL("ANALYZE psseg_value")
 
@@ -50,25 +59,41 @@ ANALYZE_VALUES = SQL("ANALYZE psseg_value")
 # Two-phase aggregation: the source rows are first aggregated per value of
 # their partner field (one pass over the big table, no join), then the
 # partials are combined per commercial partner (a join of the small result).
-# aggregate -> (partials over value/date, combination of p0, p1… with today)
+# Metrics that share a source (model, domain, partner field, company) are
+# computed in the same pass, each aggregate filtered by its own date window.
+# aggregate -> (partials over value/date, combination of the partial columns
+# with today).  A count is never 0 here: no matching row means no value.
 AGGREGATES = {
-    "sum": (lambda v, d: [SQL("SUM(%s)", v)], lambda t: SQL("SUM(s.p0)::numeric")),
-    "count": (lambda v, d: [SQL("COUNT(*)")], lambda t: SQL("SUM(s.p0)::numeric")),
+    "sum": (lambda v, d: [SQL("SUM(%s)", v)], lambda t, p: SQL("SUM(%s)::numeric", p[0])),
+    "count": (
+        lambda v, d: [SQL("COUNT(*)")],
+        lambda t, p: SQL("NULLIF(SUM(%s), 0)::numeric", p[0]),
+    ),
     "avg": (
         lambda v, d: [SQL("SUM(%s)", v), SQL("COUNT(%s)", v)],
-        lambda t: SQL("(SUM(s.p0) / NULLIF(SUM(s.p1), 0))::numeric"),
+        lambda t, p: SQL("(SUM(%s) / NULLIF(SUM(%s), 0))::numeric", p[0], p[1]),
     ),
-    "min": (lambda v, d: [SQL("MIN(%s)", v)], lambda t: SQL("MIN(s.p0)::numeric")),
-    "max": (lambda v, d: [SQL("MAX(%s)", v)], lambda t: SQL("MAX(s.p0)::numeric")),
+    "min": (lambda v, d: [SQL("MIN(%s)", v)], lambda t, p: SQL("MIN(%s)::numeric", p[0])),
+    "max": (lambda v, d: [SQL("MAX(%s)", v)], lambda t, p: SQL("MAX(%s)::numeric", p[0])),
     "days_since_last": (
         lambda v, d: [SQL("MAX(%s)", d)],
-        lambda t: SQL("(%s::date - MAX(s.p0)::date)::numeric", t),
+        lambda t, p: SQL("(%s::date - MAX(%s)::date)::numeric", t, p[0]),
     ),
     "days_since_first": (
         lambda v, d: [SQL("MIN(%s)", d)],
-        lambda t: SQL("(%s::date - MIN(s.p0)::date)::numeric", t),
+        lambda t, p: SQL("(%s::date - MIN(%s)::date)::numeric", t, p[0]),
     ),
 }
+
+WINDOW_OPERATORS = ("<", "<=", ">", ">=")
+
+
+def window_condition(date_column, bounds):
+    """``date_column`` within ``bounds`` [(operator, value)], or None."""
+    if not bounds:
+        return None
+    assert all(op in WINDOW_OPERATORS for op, _value in bounds)
+    return SQL(" AND ").join(SQL("%s %s %s", date_column, SQL(op), value) for op, value in bounds)
 
 
 def select_members(partner_ids):
@@ -84,36 +109,59 @@ def restrict_partners(query, partner_column, member_ids):
     query.add_where(SQL("%s = ANY(%s)", partner_column, list(member_ids)))
 
 
-def select_grouped(query, partner_column, aggregate, value, date, today):
-    """SELECT partner_id, value: ``aggregate`` of ``query`` (the ORM's query
-    for the source domain) per commercial partner."""
-    partials, combine = AGGREGATES[aggregate]
+def select_grouped(query, partner_column, columns, today):
+    """SELECT partner_id, <alias>…: aggregates of ``query`` (the ORM's query
+    for the source domain) per commercial partner, in one scan.
+
+    :param columns: list of (alias, aggregate, value column, date column,
+        window condition or None)
+    """
+    windows = [window for _a, _agg, _v, _d, window in columns]
+    if all(windows):  # no row outside every window is needed
+        query.add_where(SQL("(%s)", SQL(" OR ").join(SQL("(%s)", w) for w in windows)))
     query.groupby = partner_column
     query.order = None
-    inner = query.select(
-        SQL("%s AS pid", partner_column),
-        *(
-            SQL("%s AS %s", expr, SQL.identifier(f"p{i}"))
-            for i, expr in enumerate(partials(value, date))
-        ),
-    )
+    partials, combined = [], []
+    for i, (alias, aggregate, value, date, window) in enumerate(columns):
+        partial, combine = AGGREGATES[aggregate]
+        names = []
+        for j, expr in enumerate(partial(value, date)):
+            name = SQL.identifier(f"p{i}_{j}")
+            if window and len(windows) > 1:
+                expr = SQL("%s FILTER (WHERE %s)", expr, window)
+            partials.append(SQL("%s AS %s", expr, name))
+            names.append(SQL("s.%s", name))
+        combined.append(SQL("%s AS %s", combine(today, names), SQL.identifier(alias)))
+    inner = query.select(SQL("%s AS pid", partner_column), *partials)
     return SQL(
         """
-        SELECT rp.commercial_partner_id AS partner_id, %s AS value
+        SELECT rp.commercial_partner_id AS partner_id, %s
           FROM (%s) s JOIN res_partner rp ON rp.id = s.pid
       GROUP BY rp.commercial_partner_id
         """,
-        combine(today),
+        SQL(", ").join(combined),
         inner,
     )
 
 
-def insert_values(metric_id, select):
+def insert_values(metric_aliases, select):
+    """Fill ``psseg_value`` from a SELECT partner_id, <alias>… (one row per
+    metric and partner that has a value).
+
+    :param metric_aliases: list of (metric id, alias)
+    """
+    values = SQL(", ").join(
+        SQL("(%s, s.%s)", metric_id, SQL.identifier(alias)) for metric_id, alias in metric_aliases
+    )
     return SQL(
-        "INSERT INTO psseg_value (metric_id, partner_id, value) "
-        "SELECT %s, s.partner_id, s.value FROM (%s) s",
-        metric_id,
+        """
+        INSERT INTO psseg_value (metric_id, partner_id, value)
+        SELECT v.metric_id, s.partner_id, v.value
+          FROM (%s) s CROSS JOIN LATERAL (VALUES %s) v(metric_id, value)
+         WHERE v.value IS NOT NULL
+        """,
         select,
+        values,
     )
 
 
@@ -339,21 +387,35 @@ def release_expired_locks(scheme_ids, today, scope_ids):
     )
 
 
-def update_computed(scheme_id, scope_ids):
-    """Refresh what the engine says on every assignment, locked ones included."""
+def insert_diff(scheme_id, scope_ids):
+    """Compare the scheme's assignments with its result in one pass and keep
+    the rows that need a write: new partners, partners no longer classified,
+    and assignments whose computed or (unlocked) actual segment differs."""
     return SQL(
         """
-        UPDATE partner_segment_assignment a
-           SET computed_segment_id = d.new
-          FROM (SELECT a2.id, r.segment_id AS new
-                  FROM partner_segment_assignment a2
-             LEFT JOIN psseg_result r ON r.partner_id = a2.partner_id
-                 WHERE a2.scheme_id = %s %s) d
-         WHERE a.id = d.id AND a.computed_segment_id IS DISTINCT FROM d.new
+        INSERT INTO psseg_diff (assignment_id, partner_id, locked, old, new)
+        SELECT a.id, COALESCE(a.partner_id, r.partner_id), a.locked, a.segment_id, r.segment_id
+          FROM (SELECT id, partner_id, locked, segment_id, computed_segment_id
+                  FROM partner_segment_assignment
+                 WHERE scheme_id = %(scheme)s %(scope)s) a
+          FULL JOIN psseg_result r ON r.partner_id = a.partner_id
+         WHERE a.id IS NULL
+            OR a.computed_segment_id IS DISTINCT FROM r.segment_id
+            OR (NOT a.locked AND a.segment_id IS DISTINCT FROM r.segment_id)
         """,
-        scheme_id,
-        _scope("a2.partner_id", scope_ids),
+        scheme=scheme_id,
+        scope=_scope("partner_id", scope_ids),
     )
+
+
+UPDATE_COMPUTED = SQL(
+    """
+    UPDATE partner_segment_assignment a
+       SET computed_segment_id = d.new
+      FROM psseg_diff d
+     WHERE a.id = d.assignment_id AND a.computed_segment_id IS DISTINCT FROM d.new
+    """
+)
 
 
 def _history(changes_cte, scheme_id, run_id, uid, now, cause):
@@ -382,45 +444,37 @@ def _history(changes_cte, scheme_id, run_id, uid, now, cause):
     )
 
 
-def apply_changed(scheme_id, today, run_id, uid, now, scope_ids):
+def apply_changed(scheme_id, today, run_id, uid, now):
     """Unlocked assignments whose segment changed: update, log history."""
     return SQL(
         """
-        WITH d AS (
-            SELECT a.id, a.partner_id, a.segment_id AS old, r.segment_id AS new
-              FROM partner_segment_assignment a
-              JOIN psseg_result r ON r.partner_id = a.partner_id
-             WHERE a.scheme_id = %(scheme)s AND NOT a.locked
-               AND a.segment_id IS DISTINCT FROM r.segment_id %(scope)s
-        ), c AS (
+        WITH c AS (
             UPDATE partner_segment_assignment a
                SET segment_id = d.new, date_assigned = %(today)s,
                    write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
-              FROM d WHERE a.id = d.id
+              FROM psseg_diff d
+             WHERE a.id = d.assignment_id AND NOT d.locked AND d.new IS NOT NULL
+               AND d.old IS DISTINCT FROM d.new
          RETURNING d.partner_id, d.old, d.new)
         %(history)s
         """,
-        scheme=scheme_id,
         today=today,
         uid=uid,
-        scope=_scope("a.partner_id", scope_ids),
         history=_history("c", scheme_id, run_id, uid, now, "recompute"),
     )
 
 
-def apply_removed(scheme_id, run_id, uid, now, scope_ids):
+def apply_removed(scheme_id, run_id, uid, now):
     """Unlocked assignments of partners the scheme no longer classifies."""
     return SQL(
         """
         WITH c AS (
             DELETE FROM partner_segment_assignment a
-             WHERE a.scheme_id = %(scheme)s AND NOT a.locked %(scope)s
-               AND NOT EXISTS (SELECT 1 FROM psseg_result r WHERE r.partner_id = a.partner_id)
-         RETURNING a.partner_id, a.segment_id AS old, NULL::integer AS new)
+             USING psseg_diff d
+             WHERE a.id = d.assignment_id AND NOT d.locked AND d.new IS NULL
+         RETURNING d.partner_id, d.old, NULL::integer AS new)
         %(history)s
         """,
-        scheme=scheme_id,
-        scope=_scope("a.partner_id", scope_ids),
         history=_history("c", scheme_id, run_id, uid, now, "recompute"),
     )
 
@@ -433,11 +487,10 @@ def apply_added(scheme_id, today, run_id, uid, now):
             INSERT INTO partner_segment_assignment
                    (partner_id, scheme_id, segment_id, computed_segment_id, date_assigned,
                     locked, create_uid, create_date, write_uid, write_date)
-            SELECT r.partner_id, %(scheme)s, r.segment_id, r.segment_id, %(today)s, FALSE,
+            SELECT d.partner_id, %(scheme)s, d.new, d.new, %(today)s, FALSE,
                    %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-              FROM psseg_result r
-             WHERE NOT EXISTS (SELECT 1 FROM partner_segment_assignment a
-                                WHERE a.scheme_id = %(scheme)s AND a.partner_id = r.partner_id)
+              FROM psseg_diff d
+             WHERE d.assignment_id IS NULL
          RETURNING partner_id, NULL::integer AS old, segment_id AS new)
         %(history)s
         """,
@@ -447,6 +500,9 @@ def apply_added(scheme_id, today, run_id, uid, now):
         history=_history("c", scheme_id, run_id, uid, now, "recompute"),
     )
 
+
+ANALYZE_DIFF = SQL("ANALYZE psseg_diff")
+ANALYZE_CHANGES = SQL("ANALYZE psseg_change")
 
 COUNT_RESULT = SQL("SELECT COUNT(*) FROM psseg_result")
 
@@ -459,36 +515,31 @@ def count_changes(scheme_id):
 
 
 def sync_rel_for_changes(scheme_id):
-    """Rewrite the segment rows of the scheme for the changed commercial
-    partners and all their contacts (two statements: delete, insert)."""
+    """Move the segment rows of the scheme's changed commercial partners and
+    all their contacts from the old segment to the new one (two statements:
+    delete, insert)."""
     members = SQL(
-        """SELECT p.id, p.commercial_partner_id FROM res_partner p
-            WHERE p.commercial_partner_id IN
-                  (SELECT partner_id FROM psseg_change WHERE scheme_id = %s)""",
+        """SELECT p.id, c.from_id, c.to_id
+             FROM psseg_change c JOIN res_partner p ON p.commercial_partner_id = c.partner_id
+            WHERE c.scheme_id = %s""",
         scheme_id,
     )
     return [
         SQL(
             """
             DELETE FROM res_partner_segment_rel rel
-             USING (%(members)s) m, partner_segment s
-             WHERE rel.partner_id = m.id AND rel.segment_id = s.id AND s.scheme_id = %(scheme)s
+             USING (%s) m
+             WHERE m.from_id IS NOT NULL AND rel.partner_id = m.id AND rel.segment_id = m.from_id
             """,
-            members=members,
-            scheme=scheme_id,
+            members,
         ),
         SQL(
             """
             INSERT INTO res_partner_segment_rel (partner_id, segment_id)
-            SELECT m.id, a.segment_id
-              FROM (%(members)s) m
-              JOIN partner_segment_assignment a
-                ON a.partner_id = m.commercial_partner_id AND a.scheme_id = %(scheme)s
-             WHERE a.segment_id IS NOT NULL
+            SELECT m.id, m.to_id FROM (%s) m WHERE m.to_id IS NOT NULL
             ON CONFLICT DO NOTHING
             """,
-            members=members,
-            scheme=scheme_id,
+            members,
         ),
     ]
 

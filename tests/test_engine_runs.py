@@ -3,6 +3,7 @@
 and the number of queries."""
 
 import datetime
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.addons.partner_segmentation.engine import recompute
@@ -45,6 +46,14 @@ class TestRuns(SegmentationCase):
     def history(self, partner, scheme):
         return self.History.search([("partner_id", "=", partner.id), ("scheme_id", "=", scheme.id)])
 
+    def rows_written(self):
+        self.env.cr.execute(
+            """SELECT SUM(n_tup_ins + n_tup_upd + n_tup_del) FROM pg_stat_xact_user_tables
+                WHERE relname IN ('partner_segment_assignment', 'partner_segment_history',
+                                  'res_partner_segment_rel')"""
+        )
+        return self.env.cr.fetchone()[0]
+
     def test_history_only_on_change(self):
         run = self.recompute(self.rules)
         self.assertEqual(
@@ -54,8 +63,14 @@ class TestRuns(SegmentationCase):
         self.assertEqual((run.status, run.partner_count, run.change_count), ("done", 3, 3))
         self.assertEqual(self.history(self.big, self.rules).cause, "recompute")
         before = self.History.search_count([("scheme_id", "=", self.rules.id)])
-        run = self.recompute(self.rules)
+        written = self.rows_written()
+        run = self.recompute(self.rules | self.pareto)
+        self.assertEqual(run.change_count, 4)  # the pareto scheme's first run: all four
+        self.assertEqual(self.rows_written() - written, 4 + 4 + 4)  # assignment, history, rel
+        written = self.rows_written()
+        run = self.recompute(self.rules | self.pareto)
         self.assertEqual(run.change_count, 0)
+        self.assertEqual(self.rows_written(), written)  # not even a no-op update
         self.assertEqual(self.History.search_count([("scheme_id", "=", self.rules.id)]), before)
         # the small one grows: exactly one new history row, from Small to Large
         self.make_invoice(self.small, 2000)
@@ -90,6 +105,16 @@ class TestRuns(SegmentationCase):
         self.assertFalse(contact.segment_ids, "an individual is classified on its own")
         # contacts are never classified themselves
         self.assertFalse(self.Assignment.search([("partner_id", "=", newcomer.id)]))
+        # a company that moves up takes its contacts along; one that leaves
+        # the scheme's partners takes the scheme's segment off its contacts
+        contact.parent_id = self.small
+        self.make_invoice(self.small, 2000)
+        self.recompute(self.rules)
+        self.assertEqual(contact.segment_ids & self.rules.segment_ids, self.large)
+        self.big.category_id = False
+        self.recompute(self.rules)
+        self.assertFalse(self.big.segment_ids & self.rules.segment_ids)
+        self.assertEqual(newcomer.segment_ids, a_seg)
 
     def test_manual_override_survives_and_expires(self):
         self.recompute(self.rules)
@@ -262,6 +287,7 @@ class TestQueryCount(SegmentationCase):
         run = self.recompute(scheme)
         return self.env.cr.sql_log_count - before, run
 
+    @patch.object(recompute, "ANALYZE_THRESHOLD", 100)  # both sizes analyze their work tables
     def test_queries_do_not_grow_with_partners(self):
         warmup = self._scheme_with_partners(20, "qc_warmup")
         self._queries(warmup)

@@ -1,6 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Metrics: aggregates, windows, companies, formulas, and their validation."""
 
+from unittest.mock import patch
+
+from odoo.addons.partner_segmentation.engine import recompute
+from odoo.addons.partner_segmentation.engine import sql as Q
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -45,6 +49,35 @@ class TestMetricValues(SegmentationCase):
         self.assertEqual(self.values("metric_avg_order_value_12m"), [None, 400.0, None])
         self.assertEqual(self.values("metric_days_since_last_order"), [None, 20.0, None])
         self.assertEqual(self.values("metric_days_since_first_order"), [None, 400.0, None])
+
+    def test_engine_scans_each_source_once_with_the_same_values(self):
+        """The engine computes the metrics that share a source (model, domain,
+        partner field, company) in one scan, each within its own window: its
+        values are those each metric reads on its own."""
+        metrics = self.Metric.search([])
+        env = self.env(su=True)
+        self.env.flush_all()
+        self.env.cr.execute(Q.CREATE_WORK_TABLES)
+        with patch.object(Q, "insert_values", wraps=Q.insert_values) as insert:
+            done = recompute.compute_metrics(env, metrics, None, recompute.today_of(env), {})
+        self.assertEqual(set(done), set(metrics.ids))
+        aggregates = metrics.filtered(lambda m: m.kind == "aggregate")
+        sources = {recompute._source_key(m) for m in aggregates}
+        self.assertLess(len(sources), len(aggregates))
+        self.assertEqual(insert.call_count, len(sources))
+        self.env.cr.execute(
+            "SELECT metric_id, partner_id, value FROM psseg_value WHERE partner_id = ANY(%s)",
+            [self.partners.ids],
+        )
+        stored = {(m, p): float(v) for m, p, v in self.env.cr.fetchall()}
+        self.assertTrue(stored)
+        for metric in metrics:
+            reads = metric.values_for_partners(self.partners)
+            for partner in self.partners:
+                value = stored.get((metric.id, partner.id))
+                if value is None and recompute._zero_default(metric):
+                    value = 0.0
+                self.assertEqual(value, reads[partner.id], f"{metric.code} of {partner.name}")
 
     def test_min_max_and_company(self):
         metric = self.Metric.create(
