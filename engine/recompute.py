@@ -285,6 +285,16 @@ def _universe(env, scheme, partner_ids=None):
     return query.subselect()
 
 
+def _fill_universe(env, scheme, partner_ids=None):
+    """Put the scheme's commercial partners in ``psseg_universe`` and return
+    it: a table with statistics, so that the planner joins it to the metric
+    values by hash rather than partner by partner."""
+    env.cr.execute(Q.fill_universe(_universe(env, scheme, partner_ids)))
+    if env.cr.rowcount > ANALYZE_THRESHOLD:
+        env.cr.execute(Q.ANALYZE_UNIVERSE)
+    return Q.UNIVERSE
+
+
 def _scheme_metrics(scheme):
     if scheme.method == "rules":
         return scheme.segment_ids.condition_ids.metric_id
@@ -309,7 +319,7 @@ def _classify_rules(env, scheme, scope_ids):
         cases.append((SQL(" AND ").join(parts) if parts else SQL("TRUE"), segment.id))
     if not cases:
         return
-    universe = _universe(env, scheme, scope_ids)
+    universe = _fill_universe(env, scheme, scope_ids)
     env.cr.execute(Q.insert_rules_result(universe, joins, cases, None))
 
 
@@ -319,7 +329,7 @@ def _classify_pareto(env, scheme, scope_ids):
     if not cutoffs:
         return
     env.cr.execute(
-        Q.insert_pareto_result(_universe(env, scheme), scheme.metric_id.id, cutoffs, scope_ids)
+        Q.insert_pareto_result(_fill_universe(env, scheme), scheme.metric_id.id, cutoffs, scope_ids)
     )
 
 
@@ -330,7 +340,7 @@ def _classify_quantile(env, scheme, scope_ids):
         return
     env.cr.execute(
         Q.insert_quantile_result(
-            _universe(env, scheme),
+            _fill_universe(env, scheme),
             scheme.metric_id.id,
             _zero_default(scheme.metric_id),
             scheme.quantile_count,
@@ -509,59 +519,80 @@ def run(env, schemes, partners=None, trigger="manual"):
 # ---------------------------------------------------------------------------
 
 
+CHATTER_BATCH = 1000
+
+
+def _change_pages(env, scheme_ids):
+    """Yield {partner id: [(scheme, from, to)]} for about ``CHATTER_BATCH``
+    partners at a time, so that a run that changes a million partners never
+    holds them all in memory."""
+    env.cr.execute(Q.INDEX_CHANGES)
+    limit = CHATTER_BATCH * len(scheme_ids)  # at most one change per partner and scheme
+    after = 0
+    while True:
+        env.cr.execute(Q.select_changes(scheme_ids, after, limit))
+        rows = env.cr.fetchall()
+        if not rows:
+            return
+        if len(rows) == limit:  # the last partner may go on in the next page
+            complete = [row for row in rows if row[0] != rows[-1][0]]
+            rows = complete or rows
+        page = defaultdict(list)
+        for partner_id, scheme_id, from_id, to_id in rows:
+            page[partner_id].append((scheme_id, from_id, to_id))
+        yield page
+        after = rows[-1][0]
+
+
 def _post_chatter(env, schemes):
-    """One note per partner that changed, all its schemes together."""
+    """One note per partner that changed, all its schemes together, created
+    a thousand at a time."""
     if not schemes:
         return
-    env.cr.execute(Q.SELECT_CHANGES)
-    per_partner = defaultdict(list)
-    scheme_ids = set(schemes.ids)
-    for partner_id, scheme_id, from_id, to_id in env.cr.fetchall():
-        if scheme_id in scheme_ids:
-            per_partner[partner_id].append((scheme_id, from_id, to_id))
-    if not per_partner:
-        return
     Segment = env["partner.segment"].with_context(active_test=False, segment_short_name=True)
-    names = {s.id: s.display_name for s in Segment.search([("scheme_id", "in", list(scheme_ids))])}
+    names = {s.id: s.display_name for s in Segment.search([("scheme_id", "in", schemes.ids)])}
     scheme_names = {s.id: s.name for s in schemes}
     none = env._("none")
+    title = env._("Segments changed:")
     subtype = env.ref("mail.mt_note")
     author = env.user.partner_id
     _author_id, email_from = env["mail.thread"]._message_compute_author(
         author.id, raise_on_email=False
     )
-    # Everything mail.message.create would compute one message at a time is
-    # given here, so that creating the notes stays a few queries per batch.
-    partners = env["res.partner"].browse(list(per_partner)).with_context(prefetch_fields=False)
-    record_names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
-    vals_list = []
-    for partner_id, changes in per_partner.items():
-        items = Markup("").join(
-            Markup("<li>%s: %s → %s</li>")
-            % (
-                escape(scheme_names[scheme_id]),
-                escape(names.get(from_id, none) if from_id else none),
-                escape(names.get(to_id, none) if to_id else none),
-            )
-            for scheme_id, from_id, to_id in changes
-        )
-        vals_list.append(
-            {
-                "model": "res.partner",
-                "res_id": partner_id,
-                "message_type": "notification",
-                "subtype_id": subtype.id,
-                "author_id": author.id,
-                "email_from": email_from,
-                "reply_to": email_from,
-                "record_name": record_names[partner_id],
-                "message_id": generate_tracking_message_id("segmentation"),
-                "body": Markup("<p>%s</p><ul>%s</ul>") % (env._("Segments changed:"), items),
-            }
-        )
     Message = env["mail.message"].with_context(mail_create_nosubscribe=True)
-    for start in range(0, len(vals_list), 1000):
-        Message.create(vals_list[start : start + 1000])
+    for page in _change_pages(env, schemes.ids):
+        # Everything mail.message.create would compute one message at a time
+        # is given here, so that creating the notes stays a few queries per page.
+        partners = env["res.partner"].browse(list(page)).with_context(prefetch_fields=False)
+        record_names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
+        vals_list = []
+        for partner_id, changes in page.items():
+            items = Markup("").join(
+                Markup("<li>%s: %s → %s</li>")
+                % (
+                    escape(scheme_names[scheme_id]),
+                    escape(names.get(from_id, none) if from_id else none),
+                    escape(names.get(to_id, none) if to_id else none),
+                )
+                for scheme_id, from_id, to_id in changes
+            )
+            vals_list.append(
+                {
+                    "model": "res.partner",
+                    "res_id": partner_id,
+                    "message_type": "notification",
+                    "subtype_id": subtype.id,
+                    "author_id": author.id,
+                    "email_from": email_from,
+                    "reply_to": email_from,
+                    "record_name": record_names[partner_id],
+                    "message_id": generate_tracking_message_id("segmentation"),
+                    "body": Markup("<p>%s</p><ul>%s</ul>") % (title, items),
+                }
+            )
+        Message.create(vals_list)
+        env.flush_all()
+        env.invalidate_all()  # let the page's records go
 
 
 def _run_segment_actions(env, schemes):

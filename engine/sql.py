@@ -8,6 +8,7 @@ Work tables (temporary, dropped at commit):
 
 * ``psseg_value(metric_id, partner_id, value)``: metric values per
   commercial partner; a partner without source records has no row.
+* ``psseg_universe(id)``: the commercial partners a scheme classifies.
 * ``psseg_result(partner_id, segment_id)``: what a scheme says, per partner.
 * ``psseg_diff(assignment_id, partner_id, locked, old, new)``: where a
   scheme's result and its assignments disagree, the only rows written.
@@ -29,6 +30,9 @@ CREATE_WORK_TABLES = SQL(
         value numeric,
         PRIMARY KEY (metric_id, partner_id)
     ) ON COMMIT DROP;
+    CREATE TEMP TABLE IF NOT EXISTS psseg_universe (
+        id integer NOT NULL
+    ) ON COMMIT DROP;
     CREATE TEMP TABLE IF NOT EXISTS psseg_result (
         partner_id integer PRIMARY KEY,
         segment_id integer NOT NULL
@@ -46,7 +50,7 @@ CREATE_WORK_TABLES = SQL(
         from_id integer,
         to_id integer
     ) ON COMMIT DROP;
-    TRUNCATE psseg_value, psseg_result, psseg_diff, psseg_change;
+    TRUNCATE psseg_value, psseg_universe, psseg_result, psseg_diff, psseg_change;
     """
 )
 
@@ -241,6 +245,14 @@ def insert_formula_values(metric_id, dependency_columns, expression):
 
 
 # -- classification -------------------------------------------------------------
+
+
+UNIVERSE = SQL("psseg_universe")
+ANALYZE_UNIVERSE = SQL("ANALYZE psseg_universe")
+
+
+def fill_universe(subquery):
+    return SQL("TRUNCATE psseg_universe; INSERT INTO psseg_universe (id) %s", subquery)
 
 
 def value_join(alias, metric_id, universe_alias="u"):
@@ -565,9 +577,22 @@ def sync_rel_for_partners(partner_ids):
 
 # -- reading the changes of a run -----------------------------------------------------
 
-SELECT_CHANGES = SQL(
-    "SELECT partner_id, scheme_id, from_id, to_id FROM psseg_change ORDER BY partner_id, scheme_id"
-)
+INDEX_CHANGES = SQL("CREATE INDEX IF NOT EXISTS psseg_change_partner ON psseg_change (partner_id)")
+
+
+def select_changes(scheme_ids, after_partner_id, limit):
+    """A page of the run's changes in these schemes, by partner, after a partner id."""
+    return SQL(
+        """
+        SELECT partner_id, scheme_id, from_id, to_id FROM psseg_change
+         WHERE partner_id > %s AND scheme_id = ANY(%s)
+      ORDER BY partner_id, scheme_id
+         LIMIT %s
+        """,
+        after_partner_id,
+        list(scheme_ids),
+        limit,
+    )
 
 
 def select_moved(segment_column, segment_ids):

@@ -85,6 +85,29 @@ class TestRuns(SegmentationCase):
         self.assertFalse(self.segment_of(self.small, self.rules))
         self.assertFalse(self.history(self.small, self.rules)[0].to_segment_id)
 
+    @patch.object(recompute, "CHATTER_BATCH", 1)
+    def test_chatter_one_note_per_partner_across_pages(self):
+        """Notes are created page by page; a partner's changes in several
+        schemes never split over two pages or two notes."""
+        schemes = self.rules | self.pareto
+        schemes.post_chatter = True
+        self.recompute(schemes)
+        notes = {}
+        for partner in self.big | self.mid | self.small | self.none:
+            found = self.env["mail.message"].search(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "=", partner.id),
+                    ("body", "ilike", "Segments changed"),
+                ]
+            )
+            self.assertEqual(len(found), 1, partner.name)
+            notes[partner] = found.body
+        self.assertIn("test_size: none → Large", notes[self.big])
+        self.assertIn("test_pareto: none → A", notes[self.big])
+        self.assertIn("test_pareto: none → C", notes[self.none])
+        self.assertNotIn("test_size", notes[self.none])
+
     def test_segment_ids_follow_assignments(self):
         contact = self.env["res.partner"].create(
             {"name": "Big's buyer", "parent_id": self.big.id, "email": "buyer@big.example"}
