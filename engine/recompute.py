@@ -40,6 +40,8 @@ RANKING_METHODS = ("pareto", "quantile")
 # work tables are never analyzed by autovacuum: above this many rows, give
 # the planner statistics before joining them to the big tables
 ANALYZE_THRESHOLD = 1000
+# what psseg_universe holds, in the cursor's cache (reset whenever it may not)
+UNIVERSE_KEY = "partner_segmentation.universe"
 
 
 def today_of(env):
@@ -289,9 +291,13 @@ def _fill_universe(env, scheme, partner_ids=None):
     """Put the scheme's commercial partners in ``psseg_universe`` and return
     it: a table with statistics, so that the planner joins it to the metric
     values by hash rather than partner by partner."""
-    env.cr.execute(Q.fill_universe(_universe(env, scheme, partner_ids)))
-    if env.cr.rowcount > ANALYZE_THRESHOLD:
-        env.cr.execute(Q.ANALYZE_UNIVERSE)
+    subquery = _universe(env, scheme, partner_ids)
+    key = (subquery.code, repr(subquery.params))
+    if env.cr.cache.get(UNIVERSE_KEY) != key:  # schemes often share their partners
+        env.cr.execute(Q.fill_universe(subquery))
+        if env.cr.rowcount > ANALYZE_THRESHOLD:
+            env.cr.execute(Q.ANALYZE_UNIVERSE)
+        env.cr.cache[UNIVERSE_KEY] = key
     return Q.UNIVERSE
 
 
@@ -448,6 +454,7 @@ def run(env, schemes, partners=None, trigger="manual"):
     )
     env.flush_all()
     cr.execute(Q.CREATE_WORK_TABLES)
+    cr.cache[UNIVERSE_KEY] = None
     cr.execute(Q.release_expired_locks(schemes.ids or [0], today, scope_ids))
 
     computed = _precompute_metrics(env, schemes, scope_ids, today)
@@ -470,6 +477,7 @@ def run(env, schemes, partners=None, trigger="manual"):
                 "last_run_changes": changes,
             }
         except Exception as exc:
+            cr.cache[UNIVERSE_KEY] = None  # rolled back with the savepoint
             _logger.exception("Segmentation of scheme %s failed", scheme.code)
             message = f"{scheme.name}: {exc}"
             errors.append(message)

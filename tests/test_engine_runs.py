@@ -85,6 +85,26 @@ class TestRuns(SegmentationCase):
         self.assertFalse(self.segment_of(self.small, self.rules))
         self.assertFalse(self.history(self.small, self.rules)[0].to_segment_id)
 
+    def test_schemes_with_other_partners_in_one_run(self):
+        """Each scheme classifies its own partners, also when the schemes of
+        a run alternate between two sets of partners."""
+        two = self.make_scheme(
+            "test_two",
+            "rules",
+            [{"name": "Any", "conditions": [(self.revenue, ">", 0)]}],
+            partner_domain=f"[('id', 'in', {[self.big.id, self.small.id]})]",
+        )
+        self.rules.sequence, two.sequence, self.pareto.sequence = 1, 2, 3
+        self.recompute(self.rules | two | self.pareto)
+        partners = [self.big, self.mid, self.small, self.none]
+        self.assertEqual(self.codes(partners, two), ["Any", None, "Any", None])
+        self.assertEqual(self.codes(partners, self.rules), ["Large", "Large", "Small", None])
+        self.assertEqual(self.codes(partners, self.pareto), ["A", "C", "C", "C"])
+        # and with one partner only, the partial run's own set of partners
+        self.recompute(self.rules | two | self.pareto, partners=self.mid)
+        self.assertEqual(self.codes(partners, two), ["Any", None, "Any", None])
+        self.assertEqual(self.codes(partners, self.pareto), ["A", "C", "C", "C"])
+
     @patch.object(recompute, "CHATTER_BATCH", 1)
     def test_chatter_one_note_per_partner_across_pages(self):
         """Notes are created page by page; a partner's changes in several
