@@ -455,6 +455,8 @@ def run(env, schemes, partners=None, trigger="manual"):
     env.flush_all()
     cr.execute(Q.CREATE_WORK_TABLES)
     cr.cache[UNIVERSE_KEY] = None
+    cr.execute(Q.raise_work_mem())
+    work_mem = cr.fetchone()[0]
     cr.execute(Q.release_expired_locks(schemes.ids or [0], today, scope_ids))
 
     computed = _precompute_metrics(env, schemes, scope_ids, today)
@@ -490,6 +492,7 @@ def run(env, schemes, partners=None, trigger="manual"):
             last_run_date=fields.Datetime.now(), last_run_duration=time.perf_counter() - t0
         )
 
+    cr.execute(Q.restore_work_mem(work_mem))
     env.invalidate_all()
     _post_chatter(env, schemes.filtered("post_chatter"))
     _run_segment_actions(env, schemes)

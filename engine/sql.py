@@ -27,14 +27,13 @@ CREATE_WORK_TABLES = SQL(
     CREATE TEMP TABLE IF NOT EXISTS psseg_value (
         metric_id integer NOT NULL,
         partner_id integer NOT NULL,
-        value numeric,
-        PRIMARY KEY (metric_id, partner_id)
+        value numeric
     ) ON COMMIT DROP;
     CREATE TEMP TABLE IF NOT EXISTS psseg_universe (
         id integer NOT NULL
     ) ON COMMIT DROP;
     CREATE TEMP TABLE IF NOT EXISTS psseg_result (
-        partner_id integer PRIMARY KEY,
+        partner_id integer NOT NULL,
         segment_id integer NOT NULL
     ) ON COMMIT DROP;
     CREATE TEMP TABLE IF NOT EXISTS psseg_diff (
@@ -53,6 +52,28 @@ CREATE_WORK_TABLES = SQL(
     TRUNCATE psseg_value, psseg_universe, psseg_result, psseg_diff, psseg_change;
     """
 )
+
+# Aggregating a million source rows per partner wants more than PostgreSQL's
+# default 4 MB before hashes and sorts spill to disk: raised for the run's
+# transaction only, never lowered, and put back at the end of the run.
+WORK_MEM = "64MB"
+
+
+def raise_work_mem(size=WORK_MEM):
+    """Returns the previous setting."""
+    return SQL(
+        """
+        SELECT current_setting('work_mem'),
+               CASE WHEN pg_size_bytes(current_setting('work_mem')) < pg_size_bytes(%(size)s)
+                    THEN set_config('work_mem', %(size)s, true) END
+        """,
+        size=size,
+    )
+
+
+def restore_work_mem(previous):
+    return SQL("SELECT set_config('work_mem', %s, true)", previous)
+
 
 TRUNCATE_RESULT = SQL("TRUNCATE psseg_result, psseg_diff")
 # temporary tables are never analyzed by autovacuum: give the planner stats

@@ -85,6 +85,28 @@ class TestRuns(SegmentationCase):
         self.assertFalse(self.segment_of(self.small, self.rules))
         self.assertFalse(self.history(self.small, self.rules)[0].to_segment_id)
 
+    def test_work_mem_raised_for_the_run_only(self):
+        """The run raises work_mem for its aggregates and puts it back; a
+        higher setting is left alone."""
+        seen = []
+        execute = type(self.env.cr).execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            result = execute(cr, query, params, log_exceptions)
+            if "INSERT INTO psseg_value" in str(query):
+                cr._obj.execute("SELECT current_setting('work_mem')")
+                seen.append(cr._obj.fetchone()[0])
+            return result
+
+        for before, during in (("4MB", Q.WORK_MEM), ("256MB", "256MB")):
+            seen.clear()
+            self.env.cr.execute(f"SET LOCAL work_mem = '{before}'")
+            with patch.object(type(self.env.cr), "execute", spy):
+                self.recompute(self.rules)
+            self.assertEqual(set(seen), {during})
+            self.env.cr.execute("SELECT current_setting('work_mem')")
+            self.assertEqual(self.env.cr.fetchone()[0], before)
+
     def test_schemes_with_other_partners_in_one_run(self):
         """Each scheme classifies its own partners, also when the schemes of
         a run alternate between two sets of partners."""
