@@ -54,7 +54,7 @@ SELECT 'Bench opportunity ' || p.rank, 'opportunity', p.id, (p.rank % 10) * 10, 
   FROM bench_partner p
  WHERE p.rank > :n * 0.9;
 
-ANALYZE res_partner;
-ANALYZE sale_order;
-ANALYZE account_move;
-ANALYZE crm_lead;
+VACUUM ANALYZE res_partner;
+VACUUM ANALYZE sale_order;
+VACUUM ANALYZE account_move;
+VACUUM ANALYZE crm_lead;

@@ -309,14 +309,14 @@ def _scheme_metrics(scheme):
 
 def _classify_rules(env, scheme, scope_ids):
     segments = scheme.segment_ids.filtered("active").sorted(lambda s: (s.sequence, s.id))
-    aliases, joins, cases = {}, [], []
-    for metric in segments.condition_ids.metric_id:
-        aliases[metric.id] = f"v{len(aliases)}"
-        joins.append(Q.value_join(aliases[metric.id], metric.id))
+    metrics = segments.condition_ids.metric_id
+    aliases = {metric.id: f"v{i}" for i, metric in enumerate(metrics)}
+    joins = [Q.values_join(list(aliases.items()))] if metrics else []
+    cases = []
     for segment in segments:
         parts = []
         for cond in segment.condition_ids:
-            column = Q.value_expr(aliases[cond.metric_id.id], _zero_default(cond.metric_id))
+            column = Q.pivot_expr(aliases[cond.metric_id.id], _zero_default(cond.metric_id))
             parts.append(Q.CONDITION_OPERATORS[cond.operator](column, cond.value, cond.value_to))
         if segment.partner_domain and domains.eval_domain(env, segment.partner_domain):
             query = env["res.partner"]._search(domains.eval_domain(env, segment.partner_domain))
@@ -405,7 +405,6 @@ def _run_scheme(env, scheme, scope_ids, today, run_id, computed):
     if cr.rowcount > ANALYZE_THRESHOLD:
         cr.execute(Q.ANALYZE_DIFF)
     uid, now = env.uid, fields.Datetime.now()
-    cr.execute(Q.UPDATE_COMPUTED)
     cr.execute(Q.apply_changed(scheme.id, today, run_id, uid, now))
     cr.execute(Q.apply_removed(scheme.id, run_id, uid, now))
     cr.execute(Q.apply_added(scheme.id, today, run_id, uid, now))

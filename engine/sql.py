@@ -287,6 +287,30 @@ def value_join(alias, metric_id, universe_alias="u"):
     )
 
 
+def values_join(metric_aliases, universe_alias="u"):
+    """One LEFT JOIN bringing the values of several metrics as columns of
+    ``v`` (one pass over psseg_value instead of one join per metric).
+
+    :param metric_aliases: list of (metric id, column alias)
+    """
+    columns = SQL(", ").join(
+        SQL("MAX(value) FILTER (WHERE metric_id = %s) AS %s", metric_id, SQL.identifier(alias))
+        for metric_id, alias in metric_aliases
+    )
+    return SQL(
+        """LEFT JOIN (SELECT partner_id, %s FROM psseg_value WHERE metric_id = ANY(%s)
+                   GROUP BY partner_id) v ON v.partner_id = %s""",
+        columns,
+        [metric_id for metric_id, _alias in metric_aliases],
+        SQL.identifier(universe_alias, "id"),
+    )
+
+
+def pivot_expr(alias, zero_default):
+    column = SQL.identifier("v", alias)
+    return SQL("COALESCE(%s, 0)", column) if zero_default else column
+
+
 def value_expr(alias, zero_default):
     column = SQL.identifier(alias, "value")
     return SQL("COALESCE(%s, 0)", column) if zero_default else column
@@ -441,16 +465,6 @@ def insert_diff(scheme_id, scope_ids):
     )
 
 
-UPDATE_COMPUTED = SQL(
-    """
-    UPDATE partner_segment_assignment a
-       SET computed_segment_id = d.new
-      FROM psseg_diff d
-     WHERE a.id = d.assignment_id AND a.computed_segment_id IS DISTINCT FROM d.new
-    """
-)
-
-
 def _history(changes_cte, scheme_id, run_id, uid, now, cause):
     """Append: insert the rows of ``changes_cte`` (partner_id, old, new) into
     the history and into psseg_change."""
@@ -478,17 +492,24 @@ def _history(changes_cte, scheme_id, run_id, uid, now, cause):
 
 
 def apply_changed(scheme_id, today, run_id, uid, now):
-    """Unlocked assignments whose segment changed: update, log history."""
+    """Assignments that stay: what the engine says is recorded on every one
+    (locked ones included); unlocked ones take it, and their change goes to
+    the history.  One UPDATE, so that each row gets one new version."""
     return SQL(
         """
-        WITH c AS (
+        WITH u AS (
             UPDATE partner_segment_assignment a
-               SET segment_id = d.new, date_assigned = %(today)s,
+               SET computed_segment_id = d.new,
+                   segment_id = CASE WHEN d.locked THEN a.segment_id ELSE d.new END,
+                   date_assigned = CASE WHEN d.locked OR d.old IS NOT DISTINCT FROM d.new
+                                        THEN a.date_assigned ELSE %(today)s END,
                    write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
               FROM psseg_diff d
-             WHERE a.id = d.assignment_id AND NOT d.locked AND d.new IS NOT NULL
-               AND d.old IS DISTINCT FROM d.new
-         RETURNING d.partner_id, d.old, d.new)
+             WHERE a.id = d.assignment_id AND (d.locked OR d.new IS NOT NULL)
+         RETURNING d.partner_id, d.old, d.new, d.locked
+        ), c AS (
+            SELECT partner_id, old, new FROM u WHERE NOT locked AND old IS DISTINCT FROM new
+        )
         %(history)s
         """,
         today=today,

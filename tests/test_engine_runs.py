@@ -74,8 +74,14 @@ class TestRuns(SegmentationCase):
         self.assertEqual(self.History.search_count([("scheme_id", "=", self.rules.id)]), before)
         # the small one grows: exactly one new history row, from Small to Large
         self.make_invoice(self.small, 2000)
-        run = self.recompute(self.rules)
+        later = TODAY + datetime.timedelta(days=3)
+        run = self.recompute(self.rules, segmentation_today=str(later))
         self.assertEqual(run.change_count, 1)
+        dates = {
+            a.partner_id: a.date_assigned
+            for a in self.Assignment.search([("scheme_id", "=", self.rules.id)])
+        }
+        self.assertEqual((dates[self.small], dates[self.big]), (later, TODAY), "only on change")
         last = self.history(self.small, self.rules)[0]
         self.assertEqual((last.from_segment_id, last.to_segment_id), (self.small_seg, self.large))
         self.assertEqual(last.run_id, run)
