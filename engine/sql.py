@@ -171,7 +171,9 @@ def select_grouped(query, partner_column, columns, today):
 
 def insert_values(metric_aliases, select):
     """Fill ``psseg_value`` from a SELECT partner_id, <alias>… (one row per
-    metric and partner that has a value).
+    metric and partner that has a value).  The SELECT first lands in a
+    table of its own: a CREATE TABLE … AS may scan the source in parallel,
+    an INSERT … SELECT never does.
 
     :param metric_aliases: list of (metric id, alias)
     """
@@ -180,10 +182,13 @@ def insert_values(metric_aliases, select):
     )
     return SQL(
         """
+        DROP TABLE IF EXISTS psseg_scan;
+        CREATE TEMP TABLE psseg_scan ON COMMIT DROP AS %s;
         INSERT INTO psseg_value (metric_id, partner_id, value)
         SELECT v.metric_id, s.partner_id, v.value
-          FROM (%s) s CROSS JOIN LATERAL (VALUES %s) v(metric_id, value)
-         WHERE v.value IS NOT NULL
+          FROM psseg_scan s CROSS JOIN LATERAL (VALUES %s) v(metric_id, value)
+         WHERE v.value IS NOT NULL;
+        DROP TABLE psseg_scan;
         """,
         select,
         values,
