@@ -316,7 +316,7 @@ def _classify_rules(env, scheme, scope_ids):
     for segment in segments:
         parts = []
         for cond in segment.condition_ids:
-            column = Q.pivot_expr(aliases[cond.metric_id.id], _zero_default(cond.metric_id))
+            column = Q.value_expr(aliases[cond.metric_id.id], _zero_default(cond.metric_id))
             parts.append(Q.CONDITION_OPERATORS[cond.operator](column, cond.value, cond.value_to))
         if segment.partner_domain and domains.eval_domain(env, segment.partner_domain):
             query = env["res.partner"]._search(domains.eval_domain(env, segment.partner_domain))

@@ -281,43 +281,36 @@ def fill_universe(subquery):
     return SQL("TRUNCATE psseg_universe; INSERT INTO psseg_universe (id) %s", subquery)
 
 
-def value_join(alias, metric_id, universe_alias="u"):
-    return SQL(
-        "LEFT JOIN psseg_value %s ON %s = %s AND %s = %s",
-        SQL.identifier(alias),
-        SQL.identifier(alias, "partner_id"),
-        SQL.identifier(universe_alias, "id"),
-        SQL.identifier(alias, "metric_id"),
-        metric_id,
-    )
-
-
 def values_join(metric_aliases, universe_alias="u"):
-    """One LEFT JOIN bringing the values of several metrics as columns of
-    ``v`` (one pass over psseg_value instead of one join per metric).
+    """One LEFT JOIN bringing the values of the metrics as columns of ``v``
+    (one pass over psseg_value, however many metrics).
 
     :param metric_aliases: list of (metric id, column alias)
     """
-    columns = SQL(", ").join(
-        SQL("MAX(value) FILTER (WHERE metric_id = %s) AS %s", metric_id, SQL.identifier(alias))
-        for metric_id, alias in metric_aliases
-    )
+    if len(metric_aliases) == 1:
+        ((metric_id, alias),) = metric_aliases
+        values = SQL(
+            "SELECT partner_id, value AS %s FROM psseg_value WHERE metric_id = %s",
+            SQL.identifier(alias),
+            metric_id,
+        )
+    else:
+        values = SQL(
+            "SELECT partner_id, %s FROM psseg_value WHERE metric_id = ANY(%s) GROUP BY partner_id",
+            SQL(", ").join(
+                SQL("MAX(value) FILTER (WHERE metric_id = %s) AS %s", mid, SQL.identifier(alias))
+                for mid, alias in metric_aliases
+            ),
+            [metric_id for metric_id, _alias in metric_aliases],
+        )
     return SQL(
-        """LEFT JOIN (SELECT partner_id, %s FROM psseg_value WHERE metric_id = ANY(%s)
-                   GROUP BY partner_id) v ON v.partner_id = %s""",
-        columns,
-        [metric_id for metric_id, _alias in metric_aliases],
-        SQL.identifier(universe_alias, "id"),
+        "LEFT JOIN (%s) v ON v.partner_id = %s", values, SQL.identifier(universe_alias, "id")
     )
-
-
-def pivot_expr(alias, zero_default):
-    column = SQL.identifier("v", alias)
-    return SQL("COALESCE(%s, 0)", column) if zero_default else column
 
 
 def value_expr(alias, zero_default):
-    column = SQL.identifier(alias, "value")
+    """The value of the metric brought as ``alias`` by :func:`values_join`."""
+    column = SQL.identifier("v", alias)
     return SQL("COALESCE(%s, 0)", column) if zero_default else column
 
 
@@ -379,14 +372,14 @@ def insert_pareto_result(universe, metric_id, cutoffs, scope_ids):
                            COALESCE(SUM(s.v) OVER (ORDER BY s.v DESC, s.partner_id
                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
                            SUM(s.v) OVER () AS total
-                      FROM (SELECT u.id AS partner_id, GREATEST(COALESCE(val.value, 0), 0) AS v
+                      FROM (SELECT u.id AS partner_id, GREATEST(COALESCE(v.v0, 0), 0) AS v
                               FROM %(universe)s AS u(id) %(join)s) s) r
              %(scope)s
         ) x WHERE segment_id IS NOT NULL
         """,
         cases=cases,
         universe=universe,
-        join=value_join("val", metric_id),
+        join=values_join([(metric_id, "v0")]),
         scope=SQL("WHERE r.partner_id = ANY(%s)", list(scope_ids))
         if scope_ids is not None
         else SQL(),
@@ -419,9 +412,9 @@ def insert_quantile_result(
         cases=cases,
         n=buckets,
         direction=SQL("DESC") if descending else SQL("ASC"),
-        value=value_expr("val", zero_default),
+        value=value_expr("v0", zero_default),
         universe=universe,
-        join=value_join("val", metric_id),
+        join=values_join([(metric_id, "v0")]),
         scope=SQL("WHERE q.partner_id = ANY(%s)", list(scope_ids))
         if scope_ids is not None
         else SQL(),
