@@ -157,7 +157,10 @@ def naive_sample(env, schemes, partner_ids, today):
         for metric in aggregates:
             model = env[metric.model_id.model]
             domain = domains.eval_domain(env, metric.source_domain)
-            domain += recompute._window_domain(metric, today)
+            domain += [
+                (metric.date_field_id.name, op, value)
+                for op, value in recompute._window_bounds(metric, today)
+            ]
             domain += [(f"{metric.partner_field_id.name}.commercial_partner_id", "=", pid)]
             records = model.search(domain)
             vals = [r[metric.value_field_id.name] for r in records] if metric.value_field_id else []

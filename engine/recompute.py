@@ -97,10 +97,6 @@ def _window_bounds(metric, today):
     return bounds
 
 
-def _window_domain(metric, today):
-    return [(metric.date_field_id.name, op, value) for op, value in _window_bounds(metric, today)]
-
-
 def _source_key(metric):
     """Aggregate metrics with the same key are computed in one scan."""
     return (

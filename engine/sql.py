@@ -182,13 +182,13 @@ def insert_values(metric_aliases, select):
     )
     return SQL(
         """
-        DROP TABLE IF EXISTS psseg_scan;
+        DROP TABLE IF EXISTS pg_temp.psseg_scan;
         CREATE TEMP TABLE psseg_scan ON COMMIT DROP AS %s;
         INSERT INTO psseg_value (metric_id, partner_id, value)
         SELECT v.metric_id, s.partner_id, v.value
           FROM psseg_scan s CROSS JOIN LATERAL (VALUES %s) v(metric_id, value)
          WHERE v.value IS NOT NULL;
-        DROP TABLE psseg_scan;
+        DROP TABLE pg_temp.psseg_scan;
         """,
         select,
         values,
