@@ -360,18 +360,21 @@ CLASSIFIERS = {
 }
 
 
+def _metric_scope(scheme, scope_ids):
+    """The partners whose metric values ``scheme`` needs: everyone for a
+    ranking (Pareto, quantile ranks against everyone), else the run's."""
+    return None if scheme.method in RANKING_METHODS else scope_ids
+
+
 def _precompute_metrics(env, schemes, scope_ids, today):
     """Compute the metrics of every scheme up front, so that metrics sharing
     a source share its scan.  Should that fail, the schemes compute what each
     needs again, each in its own savepoint, and only the broken one fails."""
-    ranking = schemes.filtered(lambda s: s.method in RANKING_METHODS)
-    rules = schemes - ranking
-    if scope_ids is None:
-        ranking, rules = schemes, rules.browse()
+    everyone = schemes.filtered(lambda s: _metric_scope(s, scope_ids) is None)
     done = {}
     try:
         with env.cr.savepoint():
-            for group, scope in ((ranking, None), (rules, scope_ids)):
+            for group, scope in ((everyone, None), (schemes - everyone, scope_ids)):
                 metrics = env["partner.segment.metric"].union(*map(_scheme_metrics, group))
                 done.update(compute_metrics(env, metrics, scope, today, done))
     except Exception:
@@ -385,8 +388,7 @@ def _precompute_metrics(env, schemes, scope_ids, today):
 def _run_scheme(env, scheme, scope_ids, today, run_id, computed):
     """Classify one scheme and apply the difference; returns (partners, changes)."""
     cr = env.cr
-    needs_all = scheme.method in RANKING_METHODS
-    metric_scope = None if (needs_all or scope_ids is None) else scope_ids
+    metric_scope = _metric_scope(scheme, scope_ids)
     new = compute_metrics(env, _scheme_metrics(scheme), metric_scope, today, computed)
     computed.update(new)
     if new:
@@ -597,8 +599,7 @@ def _post_chatter(env, schemes):
                 }
             )
         Message.create(vals_list)
-        env.flush_all()
-        env.invalidate_all()  # let the page's records go
+        env.invalidate_all()  # flushes, then lets the page's records go
 
 
 def _run_segment_actions(env, schemes):
