@@ -174,18 +174,8 @@ class PartnerSegmentScheme(models.Model):
     def _after_recompute(self, run):
         """Called once at the end of every run with the schemes that ran, after
         assignments, chatter and segment actions.  Features that follow the
-        segments (dynamic mailing lists, …) hook in here."""
-        lists = (
-            self.env["mailing.list"]
-            .sudo()
-            .search([("segment_sync", "=", True), ("segment_ids.scheme_id", "in", self.ids)])
-        )
-        lists._sync_segments()
+        segments (dynamic mailing lists, …) extend it."""
         return True
-
-    def action_mailing_wizard(self):
-        self.ensure_one()
-        return self.segment_ids.action_mailing_wizard()
 
     def action_view_partners(self):
         self.ensure_one()
