@@ -23,3 +23,4 @@ if [ "$(psql -d "$DB" -Atqc "select value from ir_config_parameter where key='be
     say "loaded in $(( $(date +%s) - t0 )) s"
 fi
 "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" --partners "$N" --orders "$M"
+"$VENV/bin/python" "$ROOT/bench/cron_limits.py" -c "$CONF" -d "$DB" --size "$SIZE" --limit "${CRON_LIMIT:-10}"
