@@ -286,6 +286,13 @@ def give_up(env, run_rec, attempts):
     elif run_rec.stage in ("schemes", "chatter"):  # the notes (schemes all done)
         run_rec.stage = "finish"
         run_rec.error = env._("Notes: %s", message)
-    else:
-        _close(env, run_rec, False, env._("Last step: %s", message))
+    else:  # the last step: end the run as failed, touching nothing else
+        run_rec.write(
+            {
+                "stage": "ended",
+                "status": "failed",
+                "date_end": fields.Datetime.now(),
+                "error": "\n".join(filter(None, [run_rec.error, env._("Last step: %s", message)])),
+            }
+        )
     run_rec.step_attempts = 0

@@ -201,6 +201,19 @@ class TestRunSteps(SegmentationCase):
         self.assertIn("3 times", run.error)
         self.assert_classified()
 
+    def test_last_step_that_keeps_failing_ends_the_run_failed(self):
+        run = self.queue()
+        with (
+            patch.object(run_steps, "_finish_step", side_effect=RuntimeError("hook broken")),
+            mute_logger(ENGINE_LOG),
+        ):
+            self.process()
+        self.assertEqual((run.status, run.stage, run.step_attempts), ("failed", "ended", 0))
+        self.assertIn("Last step", run.error)
+        self.assert_classified()  # what the scheme steps wrote stays
+        self.process()  # nothing left to do: no error, no step
+        self.assertEqual(self.progress[-1], {"done": 0, "remaining": 0})
+
     def test_failing_scheme_is_recorded_and_the_run_goes_on(self):
         run = self.queue()
         real = run_steps.classify.classify
