@@ -11,7 +11,8 @@ case "$SIZE" in
     large) N=1000000; M=10000000 ;;
     *) die "SIZE must be small, default or large" ;;
 esac
-DB="psseg_bench_$SIZE"
+# PSSEG_BENCH_DB: another name, for several clones measuring at once.
+DB="${PSSEG_BENCH_DB:-psseg_bench_$SIZE}"
 stamp="$N/$M"
 if [ "$(psql -d "$DB" -Atqc "select value from ir_config_parameter where key='bench.stamp'" 2>/dev/null)" != "$stamp" ]; then
     say "building $DB: $N partners, $M orders and $M invoices (once)"
@@ -22,4 +23,6 @@ if [ "$(psql -d "$DB" -Atqc "select value from ir_config_parameter where key='be
         values ('bench.stamp', '$stamp', now(), now())"
     say "loaded in $(( $(date +%s) - t0 )) s"
 fi
+# BENCH_BUILD_ONLY=1: build the database and stop (to build it ahead of time).
+[ -z "${BENCH_BUILD_ONLY:-}" ] || exit 0
 "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" --partners "$N" --orders "$M"

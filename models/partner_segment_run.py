@@ -13,7 +13,12 @@ class PartnerSegmentRun(models.Model):
     date_start = fields.Datetime(string="Started", required=True, readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 3))
     trigger = fields.Selection(
-        [("cron", "Scheduled"), ("manual", "Manual"), ("partner", "Selected Partners")],
+        [
+            ("cron", "Scheduled"),
+            ("manual", "Manual"),
+            ("partner", "Selected Partners"),
+            ("queue", "Queued Changes"),
+        ],
         readonly=True,
     )
     user_id = fields.Many2one("res.users", readonly=True)
