@@ -26,7 +26,8 @@ _logger = logging.getLogger(__name__)
 
 def run(env, schemes, partners=None, trigger="manual"):
     """Recompute ``schemes`` for everyone, or for ``partners`` only (their
-    commercial partners; Pareto and quantile still rank against everyone).
+    commercial partners; Pareto and quantile schemes place them against the
+    boundaries of their last full run, see :mod:`.classify`).
 
     Returns the ``partner.segment.run`` record, or ``None`` when another run
     holds the lock.

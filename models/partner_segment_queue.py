@@ -157,13 +157,13 @@ class PartnerSegmentQueue(models.Model):
     def _recompute(self, partner_ids):
         """Run every active scheme for these partners; ``None`` when another
         run holds the engine's lock."""
-        from ..engine import recompute
+        from ..engine import run
 
         schemes = self.env["partner.segment.scheme"].search([("active", "=", True)])
         if not schemes:
             return True
         partners = self.env["res.partner"].browse(partner_ids).exists()
-        return recompute.run(self.env, schemes, partners=partners, trigger="queue")
+        return run.run(self.env, schemes, partners=partners, trigger="queue")
 
 
 class _EngineBusy(Exception):

@@ -78,6 +78,9 @@ class PartnerSegmentScheme(models.Model):
     )
     last_run_error = fields.Text(readonly=True, copy=False)
     last_run_changes = fields.Integer(readonly=True, copy=False)
+    # Pareto and quantile: where the last full run put its cut-offs, so that
+    # a partial run places partners without ranking everyone (engine.classify)
+    ranking_boundaries = fields.Json(readonly=True, copy=False)
 
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "A scheme with this code already exists."),
