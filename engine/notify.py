@@ -42,8 +42,9 @@ def _change_pages(env, scheme_ids):
 
 
 def post_chatter(env, schemes):
-    """One note per partner that changed, all its schemes together, created
-    a thousand at a time."""
+    """One note per partner that changed segment, all its schemes together,
+    created a thousand at a time.  A partner's first segment in a scheme
+    gets no note: its history row says it."""
     if not schemes:
         return
     Segment = env["partner.segment"].with_context(active_test=False, segment_short_name=True)

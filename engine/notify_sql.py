@@ -8,11 +8,13 @@ INDEX_CHANGES = SQL("CREATE INDEX IF NOT EXISTS psseg_change_partner ON psseg_ch
 
 
 def select_changes(scheme_ids, after_partner_id, limit):
-    """A page of the run's changes in these schemes, by partner, after a partner id."""
+    """A page of the run's changes in these schemes, by partner, after a
+    partner id; a partner's first segment in a scheme is no change to tell
+    (its history row says it)."""
     return SQL(
         """
         SELECT partner_id, scheme_id, from_id, to_id FROM psseg_change
-         WHERE partner_id > %s AND scheme_id = ANY(%s)
+         WHERE partner_id > %s AND scheme_id = ANY(%s) AND from_id IS NOT NULL
       ORDER BY partner_id, scheme_id
          LIMIT %s
         """,
