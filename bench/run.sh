@@ -23,6 +23,17 @@ if [ "$(psql -d "$DB" -Atqc "select value from ir_config_parameter where key='be
         values ('bench.stamp', '$stamp', now(), now())"
     say "loaded in $(( $(date +%s) - t0 )) s"
 fi
+# The addon as it is now (models, data, views, rights): update it when it changed.
+code="$(cd "$ROOT" && find __manifest__.py models data security views -type f ! -name '*.pyc' -print0 | sort -z \
+    | xargs -0 cat | sha1sum | cut -c1-16)"
+if [ "$(psql -d "$DB" -Atqc "select value from ir_config_parameter where key='bench.code'")" != "$code" ]; then
+    say "updating partner_segmentation in $DB"
+    "${ODOO_BIN[@]}" -d "$DB" -u partner_segmentation --stop-after-init --log-level=warn \
+        >"$BUILD/update-$DB.log" 2>&1 || die "updating $DB failed: see $BUILD/update-$DB.log"
+    psql -d "$DB" -qc "delete from ir_config_parameter where key='bench.code';
+        insert into ir_config_parameter (key, value, create_date, write_date)
+        values ('bench.code', '$code', now(), now())"
+fi
 # BENCH_BUILD_ONLY=1: build the database and stop (to build it ahead of time).
 [ -z "${BENCH_BUILD_ONLY:-}" ] || exit 0
 "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" --partners "$N" --orders "$M"

@@ -201,10 +201,9 @@ def stored_boundaries(scheme):
 
 
 def _store_boundaries(scheme, rows):
-    scheme.with_context(tracking_disable=True).ranking_boundaries = {
-        "key": _boundary_key(scheme),
-        "edges": [[key, value, pid] for key, value, pid in rows],
-    }
+    data = {"key": _boundary_key(scheme), "edges": [[key, value, pid] for key, value, pid in rows]}
+    if scheme.ranking_boundaries != data:  # the daily case: where they were
+        scheme.with_context(tracking_disable=True).ranking_boundaries = data
 
 
 CLASSIFIERS = {
