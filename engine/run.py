@@ -82,6 +82,7 @@ def _prepare(env):
     env.flush_all()
     env.cr.execute(Q.CREATE_WORK_TABLES)
     env.cr.cache[classify.UNIVERSE_KEY] = None
+    env.cr.cache[metrics.MEMBERS_KEY] = None
     env.cr.execute(Q.raise_work_mem())
     return env.cr.fetchone()[0]
 
