@@ -100,17 +100,17 @@ def select_grouped(query, partner_column, columns, today, members=None):
             names.append(SQL("s.%s", name))
         combined.append(SQL("%s AS %s", combine(today, names), SQL.identifier(alias)))
     inner = query.select(SQL("%s AS pid", partner_column), *partials)
-    partners = SQL("res_partner")
+    partners = SQL("res_partner AS rp")
     if members is not None:
         partners = SQL(
-            "unnest(%s::int[], %s::int[])",
+            "unnest(%s::int[], %s::int[]) AS rp(id, commercial_partner_id)",
             [member for member, _cp in members],
             [commercial for _m, commercial in members],
         )
     return SQL(
         """
         SELECT rp.commercial_partner_id AS partner_id, %s
-          FROM (%s) s JOIN %s AS rp(id, commercial_partner_id) ON rp.id = s.pid
+          FROM (%s) s JOIN %s ON rp.id = s.pid
       GROUP BY rp.commercial_partner_id
         """,
         SQL(", ").join(combined),

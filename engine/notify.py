@@ -23,6 +23,9 @@ def _change_pages(env, scheme_ids):
     """Yield {partner id: [(scheme, from, to)]} for about ``CHATTER_BATCH``
     partners at a time, so that a run that changes a million partners never
     holds them all in memory."""
+    env.cr.execute(Q.any_note(scheme_ids))
+    if not env.cr.fetchone():  # a first classification: nothing to tell
+        return
     env.cr.execute(Q.INDEX_CHANGES)
     limit = CHATTER_BATCH * len(scheme_ids)  # at most one change per partner and scheme
     after = 0

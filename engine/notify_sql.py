@@ -7,6 +7,14 @@ from odoo.tools import SQL
 INDEX_CHANGES = SQL("CREATE INDEX IF NOT EXISTS psseg_change_partner ON psseg_change (partner_id)")
 
 
+def any_note(scheme_ids):
+    """A row when some change of the run in these schemes is worth a note."""
+    return SQL(
+        "SELECT 1 FROM psseg_change WHERE scheme_id = ANY(%s) AND from_id IS NOT NULL LIMIT 1",
+        list(scheme_ids),
+    )
+
+
 def select_changes(scheme_ids, after_partner_id, limit):
     """A page of the run's changes in these schemes, by partner, after a
     partner id; a partner's first segment in a scheme is no change to tell
