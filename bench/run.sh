@@ -37,3 +37,4 @@ fi
 # BENCH_BUILD_ONLY=1: build the database and stop (to build it ahead of time).
 [ -z "${BENCH_BUILD_ONLY:-}" ] || exit 0
 "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" --partners "$N" --orders "$M"
+"$VENV/bin/python" "$ROOT/bench/cron_limits.py" -c "$CONF" -d "$DB" --size "$SIZE" --limit "${CRON_LIMIT:-10}"

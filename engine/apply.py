@@ -10,6 +10,7 @@ from odoo import fields
 
 from . import apply_sql as Q
 from . import common
+from .apply_sql import IdRange  # noqa: F401 - part of this stage's API
 
 
 def release_expired_locks(env, scheme_ids, today, scope_ids):
@@ -19,7 +20,8 @@ def release_expired_locks(env, scheme_ids, today, scope_ids):
 
 def apply_result(env, scheme, scope_ids, today, run_id):
     """Write the difference between ``psseg_result`` and the scheme's
-    assignments; returns the number of changes (history rows)."""
+    assignments (of everyone, of ``scope_ids``, or of an :class:`IdRange`);
+    returns the number of changes (history rows)."""
     cr = env.cr
     cr.execute(Q.insert_diff(scheme.id, scope_ids))
     if not cr.rowcount:  # the daily case: nothing to write

@@ -7,11 +7,27 @@ written); ``psseg_change(partner_id, scheme_id, from_id, to_id)``, the
 changes a run made, for chatter messages and segment actions.
 """
 
+from typing import NamedTuple
+
 from odoo.tools import SQL
 
 
-def _scope(column, scope_ids):
-    return SQL("AND %s = ANY(%s)", SQL(column), list(scope_ids)) if scope_ids is not None else SQL()
+class IdRange(NamedTuple):
+    """Partner ids in (after, upto]; ``upto`` None: no end."""
+
+    after: int
+    upto: int | None
+
+
+def _scope(column, scope):
+    """Restrict ``column`` to ``scope``: None (everyone), a list of ids, or an
+    :class:`IdRange` (a write step of a large scheme)."""
+    if scope is None:
+        return SQL()
+    if isinstance(scope, IdRange):
+        upper = SQL(" AND %s <= %s", SQL(column), scope.upto) if scope.upto is not None else SQL()
+        return SQL("AND %s > %s%s", SQL(column), scope.after, upper)
+    return SQL("AND %s = ANY(%s)", SQL(column), list(scope))
 
 
 def release_expired_locks(scheme_ids, today, scope_ids):

@@ -19,18 +19,18 @@ _logger = logging.getLogger(__name__)
 CHATTER_BATCH = 1000
 
 
-def _change_pages(env, scheme_ids):
+def _change_pages(env, scheme_ids, run_id, after, pages=None):
     """Yield {partner id: [(scheme, from, to)]} for about ``CHATTER_BATCH``
-    partners at a time, so that a run that changes a million partners never
-    holds them all in memory."""
-    env.cr.execute(Q.any_note(scheme_ids))
+    partners at a time (at most ``pages`` pages), from the history rows of
+    the run, by partner id after ``after``: a run that changes a million
+    partners never holds them all in memory, and may post its notes over
+    several steps."""
+    env.cr.execute(Q.any_note(run_id, scheme_ids))
     if not env.cr.fetchone():  # a first classification: nothing to tell
         return
-    env.cr.execute(Q.INDEX_CHANGES)
     limit = CHATTER_BATCH * len(scheme_ids)  # at most one change per partner and scheme
-    after = 0
-    while True:
-        env.cr.execute(Q.select_changes(scheme_ids, after, limit))
+    while pages is None or pages > 0:
+        env.cr.execute(Q.select_changes(run_id, scheme_ids, after, limit))
         rows = env.cr.fetchall()
         if not rows:
             return
@@ -42,14 +42,20 @@ def _change_pages(env, scheme_ids):
             page[partner_id].append((scheme_id, from_id, to_id))
         yield page
         after = rows[-1][0]
+        if pages is not None:
+            pages -= 1
 
 
-def post_chatter(env, schemes):
-    """One note per partner that changed segment, all its schemes together,
-    created a thousand at a time.  A partner's first segment in a scheme
-    gets no note: its history row says it."""
+def post_chatter(env, schemes, run_id, after=0, pages=None):
+    """One note per partner that changed segment in run ``run_id``, all its
+    schemes together, created a thousand at a time, for the partners after
+    partner id ``after`` (at most ``pages`` pages).  A partner's first
+    segment in a scheme gets no note: its history row says it.  Returns the
+    last partner id noted when pages may be left, ``None`` when every note
+    is posted."""
     if not schemes:
-        return
+        return None
+    last = None
     Segment = env["partner.segment"].with_context(active_test=False, segment_short_name=True)
     names = {s.id: s.display_name for s in Segment.search([("scheme_id", "in", schemes.ids)])}
     scheme_names = {s.id: s.name for s in schemes}
@@ -61,7 +67,7 @@ def post_chatter(env, schemes):
         author.id, raise_on_email=False
     )
     Message = env["mail.message"].with_context(mail_create_nosubscribe=True)
-    for page in _change_pages(env, schemes.ids):
+    for page in _change_pages(env, schemes.ids, run_id, after, pages):
         # Everything mail.message.create would compute one message at a time
         # is given here, so that creating the notes stays a few queries per page.
         partners = env["res.partner"].browse(list(page)).with_context(prefetch_fields=False)
@@ -93,9 +99,13 @@ def post_chatter(env, schemes):
             )
         Message.create(vals_list)
         env.invalidate_all()  # flushes, then lets the page's records go
+        last = max(page)
+        if pages is not None:
+            pages -= 1
+    return None if pages is None or pages > 0 or last is None else last
 
 
-def run_segment_actions(env, schemes):
+def run_segment_actions(env, schemes, run_id):
     segments = schemes.segment_ids.filtered(lambda s: s.on_enter_action_id or s.on_exit_action_id)
     if not segments:
         return
@@ -103,7 +113,7 @@ def run_segment_actions(env, schemes):
         with_action = segments.filtered(action_field)
         if not with_action:
             continue
-        env.cr.execute(Q.select_moved(column, with_action.ids))
+        env.cr.execute(Q.select_moved(run_id, column, with_action.ids))
         moved = dict(env.cr.fetchall())
         for segment in with_action:
             partner_ids = moved.get(segment.id)

@@ -1,46 +1,54 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""The SQL of the notify stage: reading the changes of a run
-(``psseg_change``, filled by :mod:`.apply_sql`)."""
+"""The SQL of the notify stage: reading the changes of a run from the
+history rows it wrote (indexed by run and partner)."""
 
 from odoo.tools import SQL
 
-INDEX_CHANGES = SQL("CREATE INDEX IF NOT EXISTS psseg_change_partner ON psseg_change (partner_id)")
+HISTORY_COLUMNS = {"to_id": "to_segment_id", "from_id": "from_segment_id"}
 
 
-def any_note(scheme_ids):
+def any_note(run_id, scheme_ids):
     """A row when some change of the run in these schemes is worth a note."""
     return SQL(
-        "SELECT 1 FROM psseg_change WHERE scheme_id = ANY(%s) AND from_id IS NOT NULL LIMIT 1",
+        "SELECT 1 FROM partner_segment_history WHERE run_id = %s AND scheme_id = ANY(%s) "
+        "AND from_segment_id IS NOT NULL LIMIT 1",
+        run_id,
         list(scheme_ids),
     )
 
 
-def select_changes(scheme_ids, after_partner_id, limit):
+def select_changes(run_id, scheme_ids, after_partner_id, limit):
     """A page of the run's changes in these schemes, by partner, after a
     partner id; a partner's first segment in a scheme is no change to tell
     (its history row says it)."""
     return SQL(
         """
-        SELECT partner_id, scheme_id, from_id, to_id FROM psseg_change
-         WHERE partner_id > %s AND scheme_id = ANY(%s) AND from_id IS NOT NULL
+        SELECT partner_id, scheme_id, from_segment_id, to_segment_id
+          FROM partner_segment_history
+         WHERE run_id = %s AND partner_id > %s AND scheme_id = ANY(%s)
+           AND from_segment_id IS NOT NULL
       ORDER BY partner_id, scheme_id
          LIMIT %s
         """,
+        run_id,
         after_partner_id,
         list(scheme_ids),
         limit,
     )
 
 
-def select_moved(segment_column, segment_ids):
-    """Partners that entered (to_id) or left (from_id) each segment."""
+def select_moved(run_id, segment_column, segment_ids):
+    """Partners that entered (to_id) or left (from_id) each segment in the run."""
+    column = SQL.identifier(HISTORY_COLUMNS[segment_column])
     return SQL(
         """
         SELECT %(col)s, array_agg(DISTINCT partner_id ORDER BY partner_id)
-          FROM psseg_change
-         WHERE %(col)s = ANY(%(ids)s) AND from_id IS DISTINCT FROM to_id
+          FROM partner_segment_history
+         WHERE run_id = %(run)s AND %(col)s = ANY(%(ids)s)
+           AND from_segment_id IS DISTINCT FROM to_segment_id
       GROUP BY %(col)s
         """,
-        col=SQL.identifier(segment_column),
+        col=column,
+        run=run_id,
         ids=list(segment_ids),
     )

@@ -1,181 +1,171 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""A run: the stages in their order, the lock, the run record.
+"""A run: its steps in their order, the lock, progress.
 
-1. takes a transaction-level advisory lock (a second run returns ``None``);
-2. releases the manual overrides whose end date has passed;
-3. computes the metrics every scheme needs, sharing scans (:mod:`.metrics`);
-4. per scheme, inside a savepoint: classifies (:mod:`.classify`) and applies
-   the difference (:mod:`.apply`); a failing scheme is rolled back to its
-   savepoint and recorded, the others go on;
-5. chatter notes and segment actions (:mod:`.notify`), then the schemes'
-   ``_after_recompute`` hook, the run's facts, and a clean ORM cache.
+A run is a ``partner.segment.run`` record worked through in steps
+(:mod:`.run_steps`): one per scheme (classify, and write when the scheme's
+partners fit in one step), write steps for a scheme whose result is large (a
+range of partner ids each), chatter steps (pages of partners), and a last
+step (segment actions, the features' ``_after_recompute``, the run's facts).
+
+* :func:`run` works through every step at once in the caller's transaction:
+  partial runs (chosen partners, queued partners), small selections, tests.
+* :func:`queue` records a run for the cron and triggers it; :func:`process`
+  (the cron) works through the steps, committing each, stops starting steps
+  at about half of the cron's time limit, reports ``_notify_progress`` so
+  that Odoo calls it again at once, and resumes where it stopped.
+
+Two runs never overlap: every step (and every inline run) holds a
+transaction-level advisory lock, released by PostgreSQL at commit or when a
+killed worker's connection goes, so no lock is ever stale; and a run's steps
+only start while no older run is unfinished.  A step killed mid-way loses
+its transaction only: the next call does it again.  A step that failed
+``MAX_ATTEMPTS`` times in a row is given up (its scheme is recorded as
+failed) and the run goes on.
 """
 
 import logging
 import time
+import weakref
+from datetime import timedelta
 
 from odoo import fields
+from odoo.tools import config
 
-from . import apply, classify, metrics, notify
-from . import metrics_sql as MQ
 from . import run_sql as Q
-from .common import today_of
+from . import run_steps
 
 _logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+# a button runs inline for at most this many partners, else queues the run
+INLINE_PARTNERS = 2000
+DEFAULT_TIME_LIMIT = 120
+PROCESS_CRON = "partner_segmentation.ir_cron_segment_run_steps"
+# when the first callback of this cron job started, per job cursor (Odoo
+# calls the job again in the same worker while it reports progress)
+_job_started = weakref.WeakKeyDictionary()
+_clock = time.monotonic
 
 
 def run(env, schemes, partners=None, trigger="manual"):
     """Recompute ``schemes`` for everyone, or for ``partners`` only (their
     commercial partners; Pareto and quantile schemes place them against the
-    boundaries of their last full run, see :mod:`.classify`).
+    boundaries of their last full run, see :mod:`.classify`), in the current
+    transaction.
 
     Returns the ``partner.segment.run`` record, or ``None`` when another run
-    holds the lock.
+    holds the lock or is unfinished.
     """
-    if not _try_lock(env):
+    if not try_lock(env) or _unfinished(env):
         _logger.info("Segmentation run skipped: another run is in progress")
         return None
-    # Whoever triggers it, a run sees all the data (a salesperson's record
-    # rules must not change anybody's segments); who ran it is recorded.
-    uid, env = env.uid, env(su=True)
-    started, queries_before = time.perf_counter(), env.cr.sql_log_count
-    today = today_of(env)
-    schemes = schemes.with_env(env).filtered("active").sorted(lambda s: (s.sequence, s.id))
-    scope_ids = None if partners is None else sorted(set(partners.commercial_partner_id.ids))
-    run_rec = _create_run(env, schemes, trigger, uid)
-    work_mem = _prepare(env)
-    apply.release_expired_locks(env, schemes.ids, today, scope_ids)
-
-    computed = _precompute_metrics(env, schemes, scope_ids, today)
-    facts = {}
-    for scheme in schemes:
-        facts[scheme] = _run_scheme_safely(env, scheme, scope_ids, today, run_rec.id, computed)
-
-    env.cr.execute(Q.restore_work_mem(work_mem))
-    env.invalidate_all()
-    notify.post_chatter(env, schemes.filtered("post_chatter"))
-    notify.run_segment_actions(env, schemes)
-    schemes._after_recompute(run_rec)
-    _finish(env, run_rec, facts, started, queries_before)
+    uid, env = env.uid, env(su=True)  # see run_steps.create
+    run_rec = run_steps.create(env, schemes, partners, trigger, uid, "running")
+    env.cr.execute(Q.CREATE_WORK_TABLES)
+    while run_rec.stage != "ended":
+        run_steps.step(env, run_rec, inline=True)
     return run_rec
 
 
-def _try_lock(env):
+def queue(env, schemes, partners=None, trigger="manual"):
+    """Record a run for the cron and trigger it; returns the run."""
+    run_rec = run_steps.create(env(su=True), schemes, partners, trigger, env.uid, "queued")
+    # sudo: triggering the engine's cron is the point of the button
+    env.ref(PROCESS_CRON).sudo()._trigger()
+    return run_rec
+
+
+def run_or_queue(env, schemes, partners=None, trigger="manual"):
+    """Inline when few partners are concerned and nothing else runs, else
+    queued; returns the run."""
+    if _partner_count(env, partners) <= INLINE_PARTNERS:
+        result = run(env, schemes, partners, trigger)
+        if result is not None:
+            return result
+    return queue(env, schemes, partners, trigger)
+
+
+def try_lock(env):
     env.cr.execute(Q.TRY_RUN_LOCK)
     return env.cr.fetchone()[0]
 
 
-def _create_run(env, schemes, trigger, uid):
-    return env["partner.segment.run"].create(
-        {
-            "date_start": fields.Datetime.now(),
-            "trigger": trigger,
-            "user_id": uid,
-            "scheme_ids": [(6, 0, schemes.ids)],
-            "status": "running",
-        }
+def _unfinished(env):
+    return (
+        env["partner.segment.run"]
+        .sudo()
+        .search_count([("status", "in", ("queued", "running"))], limit=1)
     )
 
 
-def _prepare(env):
-    """Empty work tables and a larger ``work_mem``; returns the previous one."""
-    env.flush_all()
-    env.cr.execute(Q.CREATE_WORK_TABLES)
-    env.cr.cache[classify.UNIVERSE_KEY] = None
-    env.cr.cache[metrics.MEMBERS_KEY] = None
-    env.cr.execute(Q.raise_work_mem())
+def _partner_count(env, partners):
+    if partners is not None:
+        return len(partners.commercial_partner_id)
+    env.cr.execute(Q.COUNT_COMMERCIAL_PARTNERS)
     return env.cr.fetchone()[0]
 
 
-def _precompute_metrics(env, schemes, scope_ids, today):
-    """Compute the metrics of every scheme up front, so that metrics sharing
-    a source share its scan.  Should that fail, the schemes compute what each
-    needs again, each in its own savepoint, and only the broken one fails."""
-    everyone = schemes.filtered(lambda s: classify.metric_scope(s, scope_ids) is None)
-    done = {}
-    try:
-        with env.cr.savepoint():
-            for group, scope in ((everyone, None), (schemes - everyone, scope_ids)):
-                needed = env["partner.segment.metric"].union(*map(classify.scheme_metrics, group))
-                done.update(metrics.compute_metrics(env, needed, scope, today, done))
-    except Exception:
-        _logger.info("Shared metric scan failed; each scheme computes its own", exc_info=True)
-        return {}
-    if done:
-        env.cr.execute(MQ.ANALYZE_VALUES)
+def time_limit():
+    """The cron worker's time limit in seconds (Odoo's own rule: the cron
+    limit, else the HTTP one)."""
+    for key in ("limit_time_real_cron", "limit_time_real"):
+        value = config.get(key) or 0
+        if value > 0:
+            return value
+    return DEFAULT_TIME_LIMIT
+
+
+def process(env):
+    """Cron: work through the steps of the unfinished runs, oldest first,
+    each step committed, until about half of the time limit is used."""
+    env = env(su=True)  # the engine's own work, whoever the cron's user is
+    cr = env.cr
+    started = _job_started.setdefault(cr, _clock())
+    budget = time_limit() / 2
+    done = 0
+    while _clock() - started < budget:
+        run_rec = env["partner.segment.run"].search(
+            [("status", "in", ("queued", "running"))], order="id", limit=1
+        )
+        if not run_rec:
+            break
+        if not try_lock(env):  # an inline run holds the engine: come back soon
+            env.ref(PROCESS_CRON)._trigger(fields.Datetime.now() + timedelta(minutes=1))
+            break
+        if run_rec.step_attempts >= MAX_ATTEMPTS:
+            run_steps.give_up(env, run_rec, MAX_ATTEMPTS)
+            cr.commit()
+            continue
+        # counted before the step, so that a worker killed in it counts too
+        run_rec.step_attempts += 1
+        cr.commit()
+        if _do_step(env, run_rec):
+            done += 1
+    remaining = _remaining_steps(env)
+    if remaining and not done:  # our share of this worker's time is used
+        env.ref(PROCESS_CRON)._trigger()
+    if not remaining:
+        env["partner.segment.run"]._check_scheduled_runs()
+    env["ir.cron"]._notify_progress(done=done, remaining=remaining)
     return done
 
 
-def _run_scheme(env, scheme, scope_ids, today, run_id, computed):
-    """Classify one scheme and apply the difference; returns (partners, changes)."""
-    metric_scope = classify.metric_scope(scheme, scope_ids)
-    needed = classify.scheme_metrics(scheme)
-    new = metrics.compute_metrics(env, needed, metric_scope, today, computed)
-    computed.update(new)
-    if new:
-        env.cr.execute(MQ.ANALYZE_VALUES)
-    partners = classify.classify(env, scheme, scope_ids)
-    return partners, apply.apply_result(env, scheme, scope_ids, today, run_id)
-
-
-def _run_scheme_safely(env, scheme, scope_ids, today, run_id, computed):
-    """Run one scheme in a savepoint; returns its facts (``last_run_*``
-    values, plus ``partners``).  ``computed`` follows what stays computed."""
-    t0 = time.perf_counter()
+def _do_step(env, run_rec):
+    cr = env.cr
     try:
-        with env.cr.savepoint():
-            new_computed = dict(computed)
-            partners, changes = _run_scheme(env, scheme, scope_ids, today, run_id, new_computed)
-        computed.clear()
-        computed.update(new_computed)
-        facts = {
-            "last_run_status": "done",
-            "last_run_error": False,
-            "last_run_changes": changes,
-            "partners": partners,
-        }
-    except Exception as exc:
-        env.cr.cache[classify.UNIVERSE_KEY] = None  # rolled back with the savepoint
-        _logger.exception("Segmentation of scheme %s failed", scheme.code)
-        facts = {
-            "last_run_status": "failed",
-            "last_run_error": str(exc),
-            "last_run_changes": 0,
-            "partners": 0,
-        }
-    facts.update(last_run_date=fields.Datetime.now(), last_run_duration=time.perf_counter() - t0)
-    return facts
+        if not try_lock(env):
+            return False
+        cr.execute(Q.CREATE_WORK_TABLES)
+        run_steps.step(env, run_rec, inline=False)
+        run_rec.step_attempts = 0
+        cr.commit()
+        return True
+    except Exception:
+        cr.rollback()
+        _logger.exception("Segmentation run %s: step failed", run_rec.id)
+        return False
 
 
-def _finish(env, run_rec, facts, started, queries_before):
-    """Record the facts on the schemes and the run."""
-    errors = []
-    for scheme, values in facts.items():
-        values = dict(values)
-        values.pop("partners")
-        if values["last_run_status"] == "failed":
-            errors.append(f"{scheme.name}: {values['last_run_error']}")
-        scheme.with_context(tracking_disable=True).write(values)
-    status = "done"
-    if errors:
-        status = "failed" if len(errors) == len(facts) else "partial"
-    run_rec.write(
-        {
-            "duration": time.perf_counter() - started,
-            "partner_count": max((f["partners"] for f in facts.values()), default=0),
-            "change_count": sum(f["last_run_changes"] for f in facts.values()),
-            "query_count": env.cr.sql_log_count - queries_before,
-            "status": status,
-            "error": "\n".join(errors) or False,
-        }
-    )
-    env.flush_all()
-    env.invalidate_all()
-    _logger.info(
-        "Segmentation run %s: %s partners, %s changes, %.2fs, %s",
-        run_rec.id,
-        run_rec.partner_count,
-        run_rec.change_count,
-        run_rec.duration,
-        status,
-    )
+def _remaining_steps(env):
+    runs = env["partner.segment.run"].search([("status", "in", ("queued", "running"))])
+    return sum(max(r.step_count - r.step_done, 1) for r in runs)

@@ -62,3 +62,77 @@ def raise_work_mem(size=WORK_MEM):
 
 def restore_work_mem(previous):
     return SQL("SELECT set_config('work_mem', %s, true)", previous)
+
+
+COUNT_COMMERCIAL_PARTNERS = SQL(
+    "SELECT COUNT(*) FROM res_partner WHERE id = commercial_partner_id AND active"
+)
+
+# -- a large scheme's result, kept between its write steps ------------------------
+
+
+def keep_result(run_id, scheme_id):
+    return SQL(
+        """
+        DELETE FROM partner_segment_run_result WHERE run_id = %(run)s AND scheme_id = %(scheme)s;
+        INSERT INTO partner_segment_run_result (run_id, scheme_id, partner_id, segment_id)
+        SELECT %(run)s, %(scheme)s, partner_id, segment_id FROM psseg_result
+        """,
+        run=run_id,
+        scheme=scheme_id,
+    )
+
+
+def next_boundary(run_id, scheme_id, after, size):
+    """The last partner id of the next range of ``size`` kept rows, and the
+    one after it (when there is none, the range runs to the end)."""
+    return SQL(
+        """
+        SELECT partner_id FROM partner_segment_run_result
+         WHERE run_id = %s AND scheme_id = %s AND partner_id > %s
+      ORDER BY partner_id OFFSET %s LIMIT 2
+        """,
+        run_id,
+        scheme_id,
+        after,
+        size - 1,
+    )
+
+
+def load_result(run_id, scheme_id, after, upto):
+    """The kept rows of partner ids in (after, upto] into psseg_result."""
+    return SQL(
+        """
+        TRUNCATE psseg_result, psseg_diff;
+        INSERT INTO psseg_result (partner_id, segment_id)
+        SELECT partner_id, segment_id FROM partner_segment_run_result
+         WHERE run_id = %s AND scheme_id = %s AND partner_id > %s %s
+        """,
+        run_id,
+        scheme_id,
+        after,
+        SQL("AND partner_id <= %s", upto) if upto is not None else SQL(),
+    )
+
+
+def drop_result(run_id, scheme_id):
+    return SQL(
+        "DELETE FROM partner_segment_run_result WHERE run_id = %s AND scheme_id = %s",
+        run_id,
+        scheme_id,
+    )
+
+
+def line_counts(run_id, scheme_id):
+    """entered, left, changes of a scheme in a run, from its history rows."""
+    return SQL(
+        """
+        SELECT COUNT(*) FILTER (WHERE to_segment_id IS NOT NULL),
+               COUNT(*) FILTER (WHERE from_segment_id IS NOT NULL),
+               COUNT(*)
+          FROM partner_segment_history
+         WHERE run_id = %s AND scheme_id = %s
+        """,
+        run_id,
+        scheme_id,
+    )

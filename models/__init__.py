@@ -6,6 +6,7 @@ from . import partner_segment_condition
 from . import partner_segment_assignment
 from . import partner_segment_history
 from . import partner_segment_run
+from . import partner_segment_run_line
 from . import res_partner
 from . import partner_segment_churn_reason
 from . import partner_segment_winback_campaign

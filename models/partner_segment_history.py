@@ -31,3 +31,10 @@ class PartnerSegmentHistory(models.Model):
         "res.users", string="By", readonly=True, default=lambda self: self.env.user
     )
     note = fields.Char(readonly=True)
+
+    def init(self):
+        # a run's notes, actions and counts read its rows by partner
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS partner_segment_history_run_partner_idx "
+            "ON partner_segment_history (run_id, partner_id) WHERE run_id IS NOT NULL"
+        )

@@ -2,7 +2,7 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from ..engine import domains
 from ..engine import run as engine_run
@@ -78,6 +78,11 @@ class PartnerSegmentScheme(models.Model):
     )
     last_run_error = fields.Text(readonly=True, copy=False)
     last_run_changes = fields.Integer(readonly=True, copy=False)
+    run_alert = fields.Char(
+        string="Scheduled Runs",
+        compute="_compute_run_alert",
+        help="Shown when the last scheduled run failed or none completed for over a day.",
+    )
     # Pareto and quantile: where the last full run put its cut-offs, so that
     # a partial run places partners without ranking everyone (engine.classify)
     ranking_boundaries = fields.Json(readonly=True, copy=False)
@@ -143,29 +148,22 @@ class PartnerSegmentScheme(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_recompute(self):
-        """Recompute these schemes for every partner (button and API)."""
+        """Recompute these schemes (all active ones from the list) for every
+        partner: at once when the customer base is small, else queued for the
+        cron, the user being notified when it ends."""
         schemes = self or self.search([("active", "=", True)])
-        result = engine_run.run(self.env, schemes, trigger="manual")
-        if result is None:
-            raise UserError(
-                self.env._("A segmentation run is already in progress; try again later.")
-            )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "danger" if result.status == "failed" else "success",
-                "title": self.env._("Segmentation recomputed"),
-                "message": result.summary,
-                "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        run = engine_run.run_or_queue(self.env, schemes, trigger="manual")
+        return run._button_notification(self.env._("Segmentation recomputed"))
 
     @api.model
     def _cron_recompute(self):
-        """Daily job: recompute every active scheme."""
-        return engine_run.run(self.env, self.search([("active", "=", True)]), trigger="cron")
+        """Daily job: queue a run of every active scheme for the run cron."""
+        return engine_run.queue(self.env, self.search([("active", "=", True)]), trigger="cron")
+
+    def _compute_run_alert(self):
+        alert = self.env["partner.segment.run"]._scheduled_run_alert()
+        for scheme in self:
+            scheme.run_alert = alert
 
     @api.model
     def _demo_generate(self):

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from ..engine import apply, metrics
 from ..engine import run as engine_run
@@ -158,28 +157,15 @@ class ResPartner(models.Model):
         }
 
     def action_segment_recompute(self):
-        """Recompute every active scheme for these partners' commercial entities."""
-        commercial = self.commercial_partner_id
-        result = engine_run.run(
+        """Recompute every active scheme for these partners' commercial
+        entities: at once for a small selection, else queued for the cron."""
+        run = engine_run.run_or_queue(
             self.env,
             self.env["partner.segment.scheme"].search([("active", "=", True)]),
-            partners=commercial,
+            partners=self.commercial_partner_id,
             trigger="partner",
         )
-        if result is None:
-            raise UserError(
-                self.env._("A segmentation run is already in progress; try again later.")
-            )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "danger" if result.status == "failed" else "success",
-                "title": self.env._("Segments recomputed"),
-                "message": result.summary,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return run._button_notification(self.env._("Segments recomputed"))
 
     def action_segment_schedule_call(self):
         """Segment action (``on_enter_action_id``): schedule a call for each

@@ -1,0 +1,175 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Proof under real limits: the first classification of the bench database
+through a real Odoo server (``--workers=2 --max-cron-threads=1``) whose cron
+worker is killed after ``--limit-time-real-cron`` seconds.
+
+Reports whether the run completed, how many cron calls it took, how many
+workers were killed (must be 0) and its time against the same first run in
+one process.  Appends its table to bench/results-<size>.md.
+"""
+
+import argparse
+import datetime
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.tools import config
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench import WRITTEN_TABLES, reset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(registry, commit):
+    """Shipped configuration (chatter off, no segment action), no assignment;
+    returns the schemes' ids."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        schemes = env["partner.segment.scheme"].search([])
+        schemes.write({"post_chatter": False})
+        schemes.with_context(active_test=False).segment_ids.write(
+            {"on_enter_action_id": False, "on_exit_action_id": False}
+        )
+        env["partner.segment.run"].search([("status", "in", ("queued", "running"))]).write(
+            {"status": "failed", "stage": "ended"}
+        )
+        reset(cr)
+        commit(cr)
+        return schemes.ids
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-c", dest="conf", required=True)
+    parser.add_argument("-d", dest="db", required=True)
+    parser.add_argument("--size", required=True)
+    parser.add_argument("--limit", type=int, default=10)
+    parser.add_argument("--timeout", type=int, default=3600)
+    args = parser.parse_args()
+    config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn"])
+    registry = odoo.modules.registry.Registry(args.db)
+    from odoo.addons.partner_segmentation.engine import run as engine_run
+
+    def vacuum(cr):
+        cr.commit()
+        subprocess.run(
+            ["psql", "-d", args.db, "-qc", f"VACUUM ANALYZE {', '.join(WRITTEN_TABLES)}"],
+            check=True,
+        )
+
+    # the same first run in one process, for comparison (rolled back)
+    prepare(registry, vacuum)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        t0 = time.perf_counter()
+        inline = engine_run.run(env, env["partner.segment.scheme"].search([]))
+        in_process = time.perf_counter() - t0
+        partners, changes = inline.partner_count, inline.change_count
+        cr.rollback()
+
+    # queued for the cron of a real server
+    prepare(registry, vacuum)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        cron = env.ref(engine_run.PROCESS_CRON)
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM ir_cron_progress")
+        progress_before = cr.fetchone()[0]
+        run = engine_run.queue(env, env["partner.segment.scheme"].search([]), trigger="manual")
+        run_id = run.id
+        cr.commit()
+    log = Path(f"/tmp/psseg_cron_limits_{args.db}.log")
+    log.unlink(missing_ok=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(odoo.__file__).parent.parent / "odoo-bin"),
+            "-c",
+            args.conf,
+            "-d",
+            args.db,
+            f"--db-filter=^{args.db}$",
+            "--workers=2",
+            "--max-cron-threads=1",
+            f"--limit-time-real-cron={args.limit}",
+            f"--http-port={free_port()}",
+            f"--gevent-port={free_port()}",
+            f"--logfile={log}",
+            "--log-level=info",
+        ],
+        start_new_session=True,
+    )
+    started = time.monotonic()
+    status = None
+    try:
+        while time.monotonic() - started < args.timeout:
+            time.sleep(2)
+            with registry.cursor() as cr:
+                cr.execute("SELECT status FROM partner_segment_run WHERE id = %s", [run_id])
+                status = cr.fetchone()[0]
+            if status not in ("queued", "running"):
+                break
+        elapsed = time.monotonic() - started
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT COUNT(*) FROM ir_cron_progress WHERE cron_id = %s AND id > %s",
+            [cron.id, progress_before],
+        )
+        calls = cr.fetchone()[0]
+        cr.execute(
+            "SELECT step_done, partner_count, change_count, date_begin, date_end "
+            "FROM partner_segment_run WHERE id = %s",
+            [run_id],
+        )
+        steps, run_partners, run_changes, begin, end = cr.fetchone()
+    text = log.read_text() if log.exists() else ""
+    killed = len(re.findall(r"WorkerCron \(\d+\) timeout", text))
+    worked = (end - begin).total_seconds() if begin and end else elapsed
+    rows = [
+        ("Completed", f"{status} ({run_partners:,} partners, {run_changes:,} changes)", ""),
+        ("Steps / cron calls", f"{steps} / {calls}", ""),
+        ("Cron workers killed", str(killed), "0"),
+        (
+            "First classification through the cron, from its first step to its end",
+            f"{worked:.1f} s",
+            f"{worked / in_process:.2f}× the same run in one process ({in_process:.1f} s, "
+            f"{partners:,} partners, {changes:,} changes)",
+        ),
+    ]
+    table = [
+        "",
+        f"### Under real limits ({args.size}): `--workers=2 --max-cron-threads=1 "
+        f"--limit-time-real-cron={args.limit}`",
+        "",
+        "| measure | value | target / against |",
+        "| --- | --- | --- |",
+        *(f"| {a} | {b} | {c} |" for a, b, c in rows),
+        "",
+        f"Machine: x86_64, {os.cpu_count()} cores, measured "
+        f"{datetime.datetime.now():%Y-%m-%d %H:%M}.",
+        "",
+    ]
+    print("\n".join(table))
+    with open(ROOT / "bench" / f"results-{args.size}.md", "a") as out:
+        out.write("\n".join(table))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,292 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""The steps of a run, one transaction each (see :mod:`.run`).
+
+Where a run stands is stored on its record, so that any worker can take it
+up: ``stage`` (schemes, chatter, finish, ended), per scheme a
+``partner.segment.run.line`` (pending, writing, done, failed) with the last
+partner id written, and the last partner id whose note was posted.
+"""
+
+import logging
+import math
+import time
+
+from odoo import fields
+
+from . import apply, classify, metrics, notify
+from . import metrics_sql as MQ
+from . import run_sql as Q
+from .common import today_of
+
+_logger = logging.getLogger(__name__)
+
+# a scheme classifying more partners than this is written in several steps
+# (system parameter partner_segmentation.step_partners)
+STEP_PARTNERS = 50_000
+# chatter pages (of notify.CHATTER_BATCH partners) per step
+CHATTER_PAGES = 5
+# metric values computed in an inline run, in the cursor's cache
+COMPUTED_KEY = "partner_segmentation.computed"
+
+
+def create(env, schemes, partners, trigger, uid, status):
+    """A run of ``schemes`` (``partners`` only, if given).  Whoever triggers
+    it, a run sees all the data (a salesperson's record rules must not change
+    anybody's segments): ``env`` is superuser; who asked is recorded."""
+    schemes = schemes.with_env(env).filtered("active").sorted(lambda s: (s.sequence, s.id))
+    scope = None if partners is None else sorted(set(partners.commercial_partner_id.ids))
+    Run = env["partner.segment.run"].with_context(
+        mail_create_nolog=True, mail_create_nosubscribe=True
+    )
+    return Run.create(
+        {
+            "date_start": fields.Datetime.now(),
+            "date_ref": today_of(env),
+            "trigger": trigger,
+            "user_id": uid,
+            "scheme_ids": [(6, 0, schemes.ids)],
+            # a dict, never empty: an empty selection stays an empty selection
+            "partner_scope": None if scope is None else {"partners": scope},
+            "status": status,
+            "stage": "schemes",
+            "step_count": len(schemes) + 2,
+            "line_ids": [
+                (0, 0, {"scheme_id": scheme.id, "sequence": i}) for i, scheme in enumerate(schemes)
+            ],
+        }
+    )
+
+
+def step(env, run_rec, inline):
+    """Do the next step of ``run_rec`` (superuser ``env``)."""
+    cr = env.cr
+    before, t0 = cr.sql_log_count, time.perf_counter()
+    if run_rec.status == "queued":
+        run_rec.write({"status": "running", "date_begin": fields.Datetime.now()})
+    cr.cache[classify.UNIVERSE_KEY] = None
+    cr.cache[metrics.MEMBERS_KEY] = None
+    cr.execute(Q.raise_work_mem())
+    work_mem = cr.fetchone()[0]
+    if run_rec.stage == "schemes":
+        _scheme_step(env, run_rec, inline)
+    elif run_rec.stage == "chatter":
+        _chatter_step(env, run_rec, inline)
+    elif run_rec.stage == "finish":
+        _finish_step(env, run_rec, inline)
+    cr.execute(Q.restore_work_mem(work_mem))
+    run_rec.write(
+        {
+            "step_done": run_rec.step_done + 1,
+            "step_count": max(run_rec.step_count, run_rec.step_done + 1),
+            "query_count": run_rec.query_count + cr.sql_log_count - before,
+            "work_seconds": run_rec.work_seconds + time.perf_counter() - t0,
+        }
+    )
+    env.flush_all()
+
+
+def step_partners(env):
+    value = env["ir.config_parameter"].get_param("partner_segmentation.step_partners")
+    try:
+        return max(int(value), 1) if value else STEP_PARTNERS
+    except ValueError:
+        return STEP_PARTNERS
+
+
+def _current_line(run_rec):
+    return run_rec.line_ids.filtered(lambda line: line.state in ("pending", "writing"))[:1]
+
+
+def _scheme_step(env, run_rec, inline):
+    line = _current_line(run_rec)
+    if not line:
+        run_rec.stage = "chatter"
+        return _chatter_step(env, run_rec, inline)
+    t0 = time.perf_counter()
+    try:
+        with env.cr.savepoint():
+            if line.state == "pending":
+                _classify(env, run_rec, line, inline)
+            else:
+                _write(env, run_rec, line)
+    except Exception as exc:
+        env.cr.cache[classify.UNIVERSE_KEY] = None  # rolled back with the savepoint
+        _logger.exception("Segmentation of scheme %s failed", line.scheme_id.code)
+        fail_line(env, line, str(exc))
+    line.duration += time.perf_counter() - t0
+    if line.state in ("done", "failed"):
+        _record_scheme(line)
+
+
+def _classify(env, run_rec, line, inline):
+    scheme, scope, today = line.scheme_id, run_rec._scope_ids(), run_rec.date_ref
+    apply.release_expired_locks(env, scheme.ids, today, scope)
+    computed = _computed(env, run_rec, scope, today) if inline else {}
+    new_computed = dict(computed)
+    needed = classify.scheme_metrics(scheme)
+    new = metrics.compute_metrics(
+        env, needed, classify.metric_scope(scheme, scope), today, new_computed
+    )
+    new_computed.update(new)
+    if new:
+        env.cr.execute(MQ.ANALYZE_VALUES)
+    partners = classify.classify(env, scheme, scope)
+    line.partner_count = partners
+    size = step_partners(env)
+    if inline or scope is not None or partners <= size:
+        apply.apply_result(env, scheme, scope, today, run_rec.id)
+        _line_done(env, line)
+    else:  # kept for the write steps, a range of partner ids each
+        env.cr.execute(Q.keep_result(run_rec.id, scheme.id))
+        line.write({"state": "writing", "cursor": 0})
+        run_rec.step_count += math.ceil(partners / size)
+    computed.clear()
+    computed.update(new_computed)
+
+
+def _computed(env, run_rec, scope, today):
+    """Inline runs compute the metrics of all their schemes up front, so that
+    metrics sharing a source share its scan.  Should that fail, the schemes
+    compute what each needs, each in its own savepoint; only a broken one fails."""
+    key = (COMPUTED_KEY, run_rec.id)
+    if key in env.cr.cache:
+        return env.cr.cache[key]
+    schemes = run_rec.line_ids.scheme_id
+    everyone = schemes.filtered(lambda s: classify.metric_scope(s, scope) is None)
+    done = {}
+    try:
+        with env.cr.savepoint():
+            for group, group_scope in ((everyone, None), (schemes - everyone, scope)):
+                needed = env["partner.segment.metric"].union(*map(classify.scheme_metrics, group))
+                done.update(metrics.compute_metrics(env, needed, group_scope, today, done))
+    except Exception:
+        _logger.info("Shared metric scan failed; each scheme computes its own", exc_info=True)
+        done = {}
+    if done:
+        env.cr.execute(MQ.ANALYZE_VALUES)
+    env.cr.cache[key] = done
+    return done
+
+
+def _write(env, run_rec, line):
+    """Apply the kept result of ``line``'s scheme to the next range of ids."""
+    cr, scheme = env.cr, line.scheme_id
+    cr.execute(Q.next_boundary(run_rec.id, scheme.id, line.cursor, step_partners(env)))
+    rows = cr.fetchall()
+    upto = rows[0][0] if len(rows) == 2 else None
+    cr.execute(Q.load_result(run_rec.id, scheme.id, line.cursor, upto))
+    partner_range = apply.IdRange(line.cursor, upto)
+    apply.apply_result(env, scheme, partner_range, run_rec.date_ref, run_rec.id)
+    if upto is None:
+        cr.execute(Q.drop_result(run_rec.id, scheme.id))
+        _line_done(env, line)
+    else:
+        line.cursor = upto
+
+
+def _line_done(env, line):
+    env.flush_all()
+    env.cr.execute(Q.line_counts(line.run_id.id, line.scheme_id.id))
+    entered, left, changes = env.cr.fetchone()
+    line.write(
+        {
+            "state": "done",
+            "entered": entered,
+            "left": left,
+            "stayed": max(line.partner_count - entered, 0),
+            "change_count": changes,
+        }
+    )
+
+
+def fail_line(env, line, error):
+    env.cr.execute(Q.drop_result(line.run_id.id, line.scheme_id.id))
+    line.write({"state": "failed", "error": error})
+
+
+def _record_scheme(line):
+    failed = line.state == "failed"
+    line.scheme_id.with_context(tracking_disable=True).write(
+        {
+            "last_run_status": "failed" if failed else "done",
+            "last_run_error": line.error if failed else False,
+            "last_run_changes": 0 if failed else line.change_count,
+            "last_run_date": fields.Datetime.now(),
+            "last_run_duration": line.duration,
+        }
+    )
+
+
+def _chatter_step(env, run_rec, inline):
+    """Notes for a few pages of partners (all pages when inline)."""
+    schemes = run_rec.line_ids.filtered(lambda line: line.state == "done").scheme_id
+    schemes = schemes.filtered("post_chatter")
+    env.invalidate_all()
+    pages = None if inline else CHATTER_PAGES
+    after = notify.post_chatter(env, schemes, run_rec.id, run_rec.chatter_cursor, pages)
+    if after is None:
+        run_rec.stage = "finish"
+        if inline:
+            _finish_step(env, run_rec, inline)
+    else:
+        run_rec.write({"chatter_cursor": after, "step_count": run_rec.step_count + 1})
+
+
+def _finish_step(env, run_rec, inline):
+    lines = run_rec.line_ids
+    done = lines.filtered(lambda line: line.state == "done")
+    notify.run_segment_actions(env, done.scheme_id, run_rec.id)
+    run_rec.scheme_ids.filtered("active")._after_recompute(run_rec)
+    _close(env, run_rec, inline)
+
+
+def _close(env, run_rec, inline, error=None):
+    lines = run_rec.line_ids
+    failed = lines.filtered(lambda line: line.state == "failed")
+    errors = [f"{line.scheme_id.name}: {line.error}" for line in failed]
+    errors += [e for e in (run_rec.error, error) if e]  # a skipped step, a fatal one
+    status = "done"
+    if errors:
+        status = "failed" if (lines and len(failed) == len(lines)) or error else "partial"
+    end = fields.Datetime.now()
+    run_rec.write(
+        {
+            "stage": "ended",
+            "status": status,
+            "step_count": run_rec.step_done + 1,  # this step is the last
+            "date_end": end,
+            "duration": run_rec.work_seconds
+            if inline
+            else (end - (run_rec.date_begin or run_rec.date_start)).total_seconds(),
+            "partner_count": max(lines.mapped("partner_count"), default=0),
+            "change_count": sum(lines.mapped("change_count")),
+            "error": "\n".join(errors) or False,
+        }
+    )
+    env.flush_all()
+    env.invalidate_all()
+    if not inline:
+        run_rec._notify_requester()
+    _logger.info(
+        "Segmentation run %s: %s partners, %s changes, %.2fs, %s",
+        run_rec.id,
+        run_rec.partner_count,
+        run_rec.change_count,
+        run_rec.duration,
+        status,
+    )
+
+
+def give_up(env, run_rec, attempts):
+    """The current step failed ``attempts`` times: skip it, go on."""
+    message = env._("a step failed %s times in a row and was skipped", attempts)
+    line = _current_line(run_rec)
+    if run_rec.stage == "schemes" and line:
+        fail_line(env, line, message)
+        _record_scheme(line)
+    elif run_rec.stage in ("schemes", "chatter"):  # the notes (schemes all done)
+        run_rec.stage = "finish"
+        run_rec.error = env._("Notes: %s", message)
+    else:
+        _close(env, run_rec, False, env._("Last step: %s", message))
+    run_rec.step_attempts = 0

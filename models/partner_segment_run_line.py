@@ -1,0 +1,58 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields, models
+
+
+class PartnerSegmentRunLine(models.Model):
+    """One scheme in a run: where it stands and what it changed."""
+
+    _name = "partner.segment.run.line"
+    _description = "Segmentation Run: Scheme"
+    _order = "run_id, sequence, id"
+    _rec_name = "scheme_id"
+
+    run_id = fields.Many2one(
+        "partner.segment.run", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    sequence = fields.Integer(readonly=True)
+    scheme_id = fields.Many2one(
+        "partner.segment.scheme", required=True, ondelete="cascade", readonly=True
+    )
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("writing", "Writing"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        default="pending",
+        required=True,
+        readonly=True,
+    )
+    cursor = fields.Integer(readonly=True, help="The last partner id written.")
+    partner_count = fields.Integer(string="Classified", readonly=True)
+    entered = fields.Integer(
+        readonly=True, help="Partners that entered a segment of the scheme (new or moved)."
+    )
+    left = fields.Integer(
+        readonly=True,
+        help="Partners that left a segment of the scheme (moved or no longer classified).",
+    )
+    stayed = fields.Integer(readonly=True, help="Classified partners whose segment stayed.")
+    change_count = fields.Integer(string="Changes", readonly=True)
+    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 3))
+    error = fields.Text(readonly=True)
+
+    def action_view_history(self):
+        """The history rows this run wrote for this scheme."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_segmentation.action_partner_segment_history"
+        )
+        action.update(
+            {
+                "domain": [("run_id", "=", self.run_id.id), ("scheme_id", "=", self.scheme_id.id)],
+                "context": {},
+                "name": self.env._("Changes: %s", self.scheme_id.name),
+            }
+        )
+        return action

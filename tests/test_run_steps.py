@@ -1,0 +1,324 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Runs as cron work: committed steps, the time limit, progress, resuming
+after a killed worker, bounded retries, the lock, the buttons, the run's
+counts and the managers' alert.
+
+Commits are Odoo's test commits (``registry.enter_test_mode``: a commit
+releases a savepoint, a rollback or a killed worker returns to it), as in
+Odoo's own cron tests."""
+
+import datetime
+from unittest.mock import patch
+
+from odoo import api
+from odoo.addons.partner_segmentation.engine import apply, notify, run_steps
+from odoo.addons.partner_segmentation.engine import run as engine_run
+from odoo.addons.partner_segmentation.engine import run_sql as Q
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import SegmentationCase
+
+ENGINE_LOG = "odoo.addons.partner_segmentation.engine.run"
+
+
+class Killed(BaseException):
+    """A worker killed mid-step: nothing of the step's transaction stays."""
+
+
+@tagged("post_install", "-at_install")
+class TestRunSteps(SegmentationCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.revenue = cls.env.ref("partner_segmentation.metric_revenue_12m")
+        cls.big, cls.mid, cls.small, cls.none = (
+            cls.make_partner(name) for name in ("Big", "Mid", "Small", "None")
+        )
+        cls.make_invoice(cls.big, 5000)
+        cls.make_invoice(cls.mid, 1500)
+        cls.make_invoice(cls.small, 100)
+        cls.rules = cls.make_scheme(
+            "test_size",
+            "rules",
+            [
+                {"name": "Large", "conditions": [(cls.revenue, ">=", 1000)]},
+                {"name": "Small", "conditions": [(cls.revenue, ">", 0)]},
+            ],
+        )
+        cls.pareto = cls.make_scheme(
+            "test_pareto",
+            "pareto",
+            [{"name": "A", "pareto_cutoff": 70}, {"name": "C", "pareto_cutoff": 100}],
+            metric=cls.revenue,
+        )
+        cls.partners = [cls.big, cls.mid, cls.small, cls.none]
+        cls.cron = cls.env.ref(engine_run.PROCESS_CRON)
+
+    def setUp(self):
+        super().setUp()
+        self.registry.enter_test_mode(self.cr)
+        self.addCleanup(self.registry.leave_test_mode)
+        self.progress = []
+        notify_progress = patch.object(
+            type(self.env["ir.cron"]),
+            "_notify_progress",
+            lambda cron, **kw: self.progress.append(kw),
+        )
+        notify_progress.start()
+        self.addCleanup(notify_progress.stop)
+
+    def process(self, limit=1000):
+        """One cron call (a fresh job cursor) with ``limit`` seconds."""
+        try:
+            with (
+                patch.object(engine_run, "time_limit", lambda: limit),
+                self.registry.cursor() as cr,
+            ):
+                env = api.Environment(cr, self.env.uid, dict(self.env.context))
+                return engine_run.process(env)
+        finally:
+            self.env.invalidate_all()
+
+    def queue(self, schemes=None, partners=None):
+        schemes = schemes or (self.rules | self.pareto)
+        return engine_run.queue(self.env, schemes, partners=partners, trigger="manual")
+
+    def triggers(self):
+        return self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
+
+    def assert_classified(self):
+        self.assertEqual(self.codes(self.partners, self.rules), ["Large", "Large", "Small", None])
+        self.assertEqual(self.codes(self.partners, self.pareto), ["A", "C", "C", "C"])
+        for scheme, count in ((self.rules, 3), (self.pareto, 4)):
+            history = self.History.search([("scheme_id", "=", scheme.id)])
+            self.assertEqual(len(history), count, "one history row per partner, never two")
+            self.assertEqual(len(history.partner_id), count)
+
+    # -- steps, progress, time limit -------------------------------------------
+    @patch.object(run_steps, "STEP_PARTNERS", 2)
+    def test_queued_run_in_committed_steps(self):
+        triggers = self.triggers()
+        run = self.queue()
+        self.assertEqual(run.status, "queued")
+        self.assertTrue(self.triggers() - triggers, "the button triggers the cron")
+        self.assertFalse(self.Assignment.search([("scheme_id", "=", self.rules.id)]))
+        done = self.process()
+        self.assertEqual(run.status, "done")
+        # rules: classify (3 partners > 2 per step) + 2 write steps; pareto
+        # (4 partners): classify + 2 write steps; notes; last step
+        self.assertEqual(done, 8)
+        self.assertEqual((run.step_done, run.step_count, run.progress), (8, 8, 100.0))
+        self.assertEqual(self.progress[-1], {"done": 8, "remaining": 0})
+        self.assert_classified()
+        rules_line = run.line_ids.filtered(lambda line: line.scheme_id == self.rules)
+        self.assertEqual(
+            (rules_line.partner_count, rules_line.entered, rules_line.left, rules_line.stayed),
+            (3, 3, 0, 0),
+        )
+        self.env.cr.execute("SELECT COUNT(*) FROM partner_segment_run_result")
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "kept results are dropped when written")
+        # the drill-down shows that run's history rows of that scheme
+        action = rules_line.action_view_history()
+        self.assertEqual(
+            self.History.search(action["domain"]).partner_id, self.big | self.mid | self.small
+        )
+        # a second run: nothing changes, everyone stayed
+        run2 = self.queue()
+        self.process()
+        line = run2.line_ids.filtered(lambda line: line.scheme_id == self.rules)
+        self.assertEqual((line.entered, line.left, line.stayed, run2.change_count), (0, 0, 3, 0))
+
+    def test_stops_starting_steps_at_half_the_time_limit(self):
+        run = self.queue()
+        clock = iter(range(1000))
+        with patch.object(engine_run, "_clock", lambda: next(clock)):
+            # limit 4 s: 2 s of budget, one tick per step check: one step
+            done = self.process(limit=4)
+        self.assertEqual((done, run.step_done, run.status), (1, 1, "running"))
+        self.assertEqual(self.progress[-1], {"done": 1, "remaining": run.step_count - 1})
+        # Odoo calls again at once in the same worker: the budget is spent,
+        # nothing is started, the cron is triggered for the next worker loop
+        triggers = self.triggers()
+        with (
+            patch.object(engine_run, "time_limit", lambda: 4),
+            patch.object(engine_run, "_clock", lambda: 10**6),
+            self.registry.cursor() as cr,
+        ):
+            env = api.Environment(cr, self.env.uid, {})
+            engine_run._job_started[cr] = 0
+            self.assertEqual(engine_run.process(env), 0)
+        self.env.invalidate_all()
+        self.assertEqual(self.progress[-1]["done"], 0)
+        self.assertTrue(self.triggers() - triggers)
+        self.assertEqual(run.step_done, 1)
+        # the next calls resume where it stopped
+        self.process()
+        self.assertEqual(run.status, "done")
+        self.assert_classified()
+
+    # -- faults ------------------------------------------------------------------
+    @patch.object(run_steps, "STEP_PARTNERS", 2)
+    def test_killed_worker_loses_only_its_step(self):
+        run = self.queue()
+        clock = iter(range(1000))
+        with patch.object(engine_run, "_clock", lambda: next(clock)):
+            self.process(limit=6)  # two steps: rules classified, first range written
+        self.assertEqual(run.step_done, 2)
+        written = self.Assignment.search_count([("scheme_id", "=", self.rules.id)])
+        self.assertEqual(written, 2)
+        calls = []
+
+        def killed(*args, **kwargs):
+            calls.append(args)
+            raise Killed
+
+        # (not assertRaises: Odoo's rolls back what its block did)
+        with patch.object(apply, "apply_result", killed):
+            try:
+                self.process()
+            except Killed:
+                calls.append("killed")
+        self.assertEqual(len(calls), 2, "killed in its step")
+        self.assertEqual((run.step_done, run.step_attempts), (2, 1), "the attempt is counted")
+        self.assertEqual(self.Assignment.search_count([("scheme_id", "=", self.rules.id)]), 2)
+        # the server starts again: the run finishes as if nothing happened
+        self.process()
+        self.assertEqual((run.status, run.step_attempts), ("done", 0))
+        self.assert_classified()
+        self.assertEqual(run.change_count, 7)
+
+    def test_step_that_keeps_failing_is_given_up(self):
+        self.rules.post_chatter = True
+        run = self.queue()
+        with (
+            patch.object(notify, "post_chatter", side_effect=RuntimeError("mail server down")),
+            mute_logger(ENGINE_LOG),
+        ):
+            for _call in range(engine_run.MAX_ATTEMPTS + 1):
+                self.process()
+        self.assertEqual(run.status, "partial", "the notes were skipped, the rest is done")
+        self.assertIn("3 times", run.error)
+        self.assert_classified()
+
+    def test_failing_scheme_is_recorded_and_the_run_goes_on(self):
+        run = self.queue()
+        real = run_steps.classify.classify
+
+        def classify(env, scheme, scope):
+            if scheme == self.rules:
+                raise ValueError("broken rules")
+            return real(env, scheme, scope)
+
+        with (
+            patch.object(run_steps.classify, "classify", classify),
+            mute_logger("odoo.addons.partner_segmentation.engine.run_steps"),
+        ):
+            self.process()
+        self.assertEqual(run.status, "partial")
+        self.assertIn("broken rules", run.error)
+        self.assertEqual(self.rules.last_run_status, "failed")
+        self.assertEqual(self.pareto.last_run_status, "done")
+        self.assertEqual(self.codes(self.partners, self.pareto), ["A", "C", "C", "C"])
+
+    # -- the lock ------------------------------------------------------------------
+    def test_lock_held_elsewhere_means_no_step(self):
+        run = self.queue()
+        self.registry.leave_test_mode()
+        try:
+            with self.registry.cursor() as other_cr:
+                other_cr.execute(Q.TRY_RUN_LOCK)
+                self.assertTrue(other_cr.fetchone()[0])
+                self.registry.enter_test_mode(self.cr)
+                try:
+                    triggers = self.triggers()
+                    self.assertEqual(self.process(), 0)
+                    self.assertEqual(run.status, "queued")
+                    self.assertTrue(self.triggers() - triggers, "comes back in a minute")
+                    # and no inline run either while a run is unfinished
+                    self.assertIsNone(engine_run.run(self.env, self.rules))
+                finally:
+                    self.registry.leave_test_mode()
+                other_cr.rollback()
+        finally:
+            self.registry.enter_test_mode(self.cr)
+        self.process()
+        self.assertEqual(run.status, "done")
+
+    # -- buttons, notification -------------------------------------------------------
+    def test_buttons_queue_large_selections_and_notify_the_requester(self):
+        manager = new_test_user(
+            self.env,
+            "seg_manager_runs",
+            groups="base.group_user,partner_segmentation.group_segmentation_manager",
+        )
+        salesperson = new_test_user(
+            self.env, "seg_sales_runs", groups="sales_team.group_sale_salesman"
+        )
+        with patch.object(engine_run, "INLINE_PARTNERS", 0):
+            action = self.rules.with_user(manager).action_recompute()
+            self.assertIn("queued", action["params"]["message"])
+            action = self.big.with_user(salesperson).action_segment_recompute()
+            self.assertIn("queued", action["params"]["message"])
+        runs = self.env["partner.segment.run"].search([("status", "=", "queued")])
+        self.assertEqual(runs.user_id, manager | salesperson)
+        self.assertEqual(
+            runs.filtered(lambda r: r.user_id == salesperson).partner_scope,
+            {"partners": [self.big.id]},
+        )
+        sent = []
+        with patch.object(
+            type(self.env["res.users"]),
+            "_bus_send",
+            lambda users, kind, payload, **kw: sent.append((users.id, kind, payload["title"])),
+        ):
+            self.process()
+        self.assertEqual(set(runs.mapped("status")), {"done"})
+        for user in (manager, salesperson):
+            self.assertIn((user.id, "simple_notification", "Segmentation run ended"), sent)
+        # a small selection runs at once (no cron)
+        action = self.mid.with_user(salesperson).action_segment_recompute()
+        self.assertIn("partners classified", action["params"]["message"])
+
+    # -- the managers' alert ---------------------------------------------------------
+    def test_failed_or_late_scheduled_run_alerts_managers_once(self):
+        Run = self.env["partner.segment.run"]
+        manager = new_test_user(
+            self.env,
+            "seg_manager_alert",
+            groups="base.group_user,partner_segmentation.group_segmentation_manager",
+        )
+        scheduled = self.Scheme._cron_recompute()
+        self.assertEqual((scheduled.trigger, scheduled.status), ("cron", "queued"))
+        self.process()
+        self.assertEqual(scheduled.status, "done")
+        self.assertFalse(Run._scheduled_run_alert())
+        self.assertFalse(self.rules.run_alert)
+        # two days later, no scheduled run completed since
+        scheduled.date_end = scheduled.date_end - datetime.timedelta(days=2)
+        self.assertIn("over a day", Run._scheduled_run_alert())
+        self.assertTrue(Run._check_scheduled_runs())
+        activities = self.env["mail.activity"].search([("res_model", "=", "partner.segment.run")])
+        self.assertIn(manager, activities.user_id)
+        self.assertEqual(len(activities.filtered(lambda a: a.user_id == manager)), 1)
+        self.rules.invalidate_recordset(["run_alert"])
+        self.assertIn("over a day", self.rules.run_alert)
+        # the next day: still late, no second activity
+        self.assertFalse(Run._check_scheduled_runs())
+        self.assertEqual(
+            self.env["mail.activity"].search_count([("res_model", "=", "partner.segment.run")]),
+            len(activities),
+        )
+        # a failed scheduled run is reported too, once the earlier one is done
+        activities.action_done()
+        failed = Run.create(
+            {
+                "date_start": self.env.cr.now(),
+                "trigger": "cron",
+                "status": "failed",
+                "stage": "ended",
+            }
+        )
+        self.assertIn("failed", Run._scheduled_run_alert())
+        self.assertTrue(Run._check_scheduled_runs())
+        self.assertTrue(failed.activity_ids)
