@@ -11,7 +11,8 @@ case "$SIZE" in
     large) N=1000000; M=10000000 ;;
     *) die "SIZE must be small, default or large" ;;
 esac
-DB="psseg_bench_$SIZE"
+# PSSEG_BENCH_DB: another name, for several clones measuring at once.
+DB="${PSSEG_BENCH_DB:-psseg_bench_$SIZE}"
 stamp="$N/$M"
 if [ "$(psql -d "$DB" -Atqc "select value from ir_config_parameter where key='bench.stamp'" 2>/dev/null)" != "$stamp" ]; then
     say "building $DB: $N partners, $M orders and $M invoices (once)"
@@ -22,5 +23,18 @@ if [ "$(psql -d "$DB" -Atqc "select value from ir_config_parameter where key='be
         values ('bench.stamp', '$stamp', now(), now())"
     say "loaded in $(( $(date +%s) - t0 )) s"
 fi
+# The addon as it is now (models, data, views, rights): update it when it changed.
+code="$(cd "$ROOT" && find __manifest__.py models data security views -type f ! -name '*.pyc' -print0 | sort -z \
+    | xargs -0 cat | sha1sum | cut -c1-16)"
+if [ "$(psql -d "$DB" -Atqc "select value from ir_config_parameter where key='bench.code'")" != "$code" ]; then
+    say "updating partner_segmentation in $DB"
+    "${ODOO_BIN[@]}" -d "$DB" -u partner_segmentation --stop-after-init --log-level=warn \
+        >"$BUILD/update-$DB.log" 2>&1 || die "updating $DB failed: see $BUILD/update-$DB.log"
+    psql -d "$DB" -qc "delete from ir_config_parameter where key='bench.code';
+        insert into ir_config_parameter (key, value, create_date, write_date)
+        values ('bench.code', '$code', now(), now())"
+fi
+# BENCH_BUILD_ONLY=1: build the database and stop (to build it ahead of time).
+[ -z "${BENCH_BUILD_ONLY:-}" ] || exit 0
 "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" --partners "$N" --orders "$M"
 "$VENV/bin/python" "$ROOT/bench/cron_limits.py" -c "$CONF" -d "$DB" --size "$SIZE" --limit "${CRON_LIMIT:-10}"

@@ -48,20 +48,36 @@ def insert_diff(scheme_id, scope_ids):
     """Compare the scheme's assignments with its result in one pass and keep
     the rows that need a write: new partners, partners no longer classified,
     and assignments whose computed or (unlocked) actual segment differs."""
+    assignments = SQL(
+        "SELECT id, partner_id, locked, segment_id, computed_segment_id "
+        "FROM partner_segment_assignment WHERE scheme_id = %s",
+        scheme_id,
+    )
+    if scope_ids is not None:
+        # chosen partners: one lookup each in the (partner, scheme) index (as
+        # a join, the planner would rather read all the scheme's assignments)
+        assignments = SQL(
+            """
+            SELECT a.* FROM unnest(%s::int[]) AS p(id) CROSS JOIN LATERAL (
+                SELECT id, partner_id, locked, segment_id, computed_segment_id
+                  FROM partner_segment_assignment
+                 WHERE partner_id = p.id AND scheme_id = %s
+                 LIMIT 1) a
+            """,
+            list(scope_ids),
+            scheme_id,
+        )
     return SQL(
         """
         INSERT INTO psseg_diff (assignment_id, partner_id, locked, old, new)
         SELECT a.id, COALESCE(a.partner_id, r.partner_id), a.locked, a.segment_id, r.segment_id
-          FROM (SELECT id, partner_id, locked, segment_id, computed_segment_id
-                  FROM partner_segment_assignment
-                 WHERE scheme_id = %(scheme)s %(scope)s) a
+          FROM (%(assignments)s) a
           FULL JOIN psseg_result r ON r.partner_id = a.partner_id
          WHERE a.id IS NULL
             OR a.computed_segment_id IS DISTINCT FROM r.segment_id
             OR (NOT a.locked AND a.segment_id IS DISTINCT FROM r.segment_id)
         """,
-        scheme=scheme_id,
-        scope=_scope("partner_id", scope_ids),
+        assignments=assignments,
     )
 
 

@@ -3,7 +3,17 @@
 with one statement per scheme: rules (first matching segment), Pareto
 (cumulative share), quantiles (equal-count buckets).  Rankings break ties by
 partner id.  SQL text: :mod:`.classify_sql`.
+
+A full run of a ranking scheme stores its boundaries on the scheme: the
+value and partner id of the last partner of each Pareto segment or quantile
+bucket.  A partial run (chosen or queued partners) computes the metrics of
+its partners only and places them against those boundaries, instead of
+ranking everyone again; without boundaries that still fit the scheme (no
+full run yet, or its metric, segments or partners changed since), it ranks
+everyone as a full run does.
 """
+
+from decimal import Decimal
 
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -86,9 +96,37 @@ def _classify_pareto(env, scheme, scope_ids):
     cutoffs = sorted((seg.pareto_cutoff, seg.id) for seg in segments)
     if not cutoffs:
         return
+    metric_id = scheme.metric_id.id
+    edges = stored_boundaries(scheme) if scope_ids is not None else None
+    if edges is not None:
+        cutoff_of = {seg: cutoff for cutoff, seg in cutoffs}
+        ranked = sorted(
+            (
+                (Decimal(value), pid, seg)
+                for seg, value, pid in edges
+                if cutoff_of.get(seg, 100) < 100  # the 100 % segment takes the rest
+            ),
+            key=lambda edge: (-edge[0], edge[1]),
+        )
+        rest = next((seg for cutoff, seg in cutoffs if cutoff >= 100), None)
+        universe = _fill_universe(env, scheme, scope_ids)
+        env.cr.execute(
+            Q.insert_placed_result(
+                universe,
+                metric_id,
+                Q.PARETO_VALUE,
+                [(str(value), pid, seg) for value, pid, seg in ranked],
+                True,
+                rest,
+                guard=SQL("%s > 0", Q.PARETO_VALUE),
+            )
+        )
+        return
     env.cr.execute(
-        Q.insert_pareto_result(_fill_universe(env, scheme), scheme.metric_id.id, cutoffs, scope_ids)
+        Q.insert_pareto_result(_fill_universe(env, scheme), metric_id, cutoffs, scope_ids)
     )
+    if scope_ids is None:
+        _store_boundaries(scheme, env.cr.fetchall())
 
 
 def _classify_quantile(env, scheme, scope_ids):
@@ -96,17 +134,76 @@ def _classify_quantile(env, scheme, scope_ids):
     buckets_map = [(seg.quantile_from, seg.quantile_to, seg.id) for seg in segments]
     if not buckets_map:
         return
+    metric_id, descending = scheme.metric_id.id, scheme.quantile_order != "asc"
+    value_zero = zero_default(scheme.metric_id)
+    edges = stored_boundaries(scheme) if scope_ids is not None else None
+    if edges is not None:
+
+        def segment_of(bucket):  # as the CASE of a full run: first matching segment
+            return next((seg for lo, hi, seg in buckets_map if lo <= bucket <= hi), None)
+
+        edges = sorted(edges)  # by bucket: the ranking order
+        # after every boundary: the bucket after the last one (the last when all are full)
+        last = min(max((bucket for bucket, _v, _p in edges), default=0) + 1, scheme.quantile_count)
+        env.cr.execute(
+            Q.insert_placed_result(
+                _fill_universe(env, scheme, scope_ids),
+                metric_id,
+                Q.value_expr("v0", value_zero),
+                [(value, pid, segment_of(bucket)) for bucket, value, pid in edges],
+                descending,
+                segment_of(last),
+            )
+        )
+        return
     env.cr.execute(
         Q.insert_quantile_result(
             _fill_universe(env, scheme),
-            scheme.metric_id.id,
-            zero_default(scheme.metric_id),
+            metric_id,
+            value_zero,
             scheme.quantile_count,
-            scheme.quantile_order != "asc",
+            descending,
             buckets_map,
             scope_ids,
         )
     )
+    if scope_ids is None:
+        _store_boundaries(scheme, env.cr.fetchall())
+
+
+# -- boundaries of the last full run ---------------------------------------------
+
+
+def _boundary_key(scheme):
+    """What the stored boundaries depend on: when any of it changes, they no
+    longer say where a partner ranks (JSON-shaped, to compare with the stored)."""
+    metrics = scheme.metric_id | scheme.metric_id.dependency_ids
+    segments = scheme.segment_ids.filtered("active").sorted("id")
+    return [
+        scheme.method,
+        scheme.partner_domain or "",
+        scheme.company_id.id,
+        scheme.quantile_count,
+        scheme.quantile_order or "",
+        [[m.id, str(m.write_date)] for m in metrics.sorted("id")],
+        [[s.id, s.pareto_cutoff, s.quantile_from, s.quantile_to] for s in segments],
+    ]
+
+
+def stored_boundaries(scheme):
+    """[(segment or bucket, value as text, partner id)] stored by the last
+    full run of this ranking scheme, or None when there is none that still
+    fits the scheme."""
+    data = scheme.ranking_boundaries
+    if not data or data.get("key") != _boundary_key(scheme):
+        return None
+    return [tuple(edge) for edge in data["edges"]]
+
+
+def _store_boundaries(scheme, rows):
+    data = {"key": _boundary_key(scheme), "edges": [[key, value, pid] for key, value, pid in rows]}
+    if scheme.ranking_boundaries != data:  # the daily case: where they were
+        scheme.with_context(tracking_disable=True).ranking_boundaries = data
 
 
 CLASSIFIERS = {
@@ -117,9 +214,12 @@ CLASSIFIERS = {
 
 
 def metric_scope(scheme, scope_ids):
-    """The partners whose metric values ``scheme`` needs: everyone for a
-    ranking (Pareto, quantile ranks against everyone), else the run's."""
-    return None if scheme.method in RANKING_METHODS else scope_ids
+    """The partners whose metric values ``scheme`` needs: the run's, except
+    for a ranking (Pareto, quantile) without stored boundaries, which ranks
+    everyone."""
+    if scheme.method in RANKING_METHODS and stored_boundaries(scheme) is None:
+        return None
+    return scope_ids
 
 
 def classify(env, scheme, scope_ids):

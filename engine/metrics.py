@@ -20,6 +20,8 @@ from .common import today_of
 _logger = logging.getLogger(__name__)
 
 ZERO_DEFAULT_AGGREGATES = ("sum", "count")
+# the members of a run's chosen partners, in the cursor's cache (a run resets it)
+MEMBERS_KEY = "partner_segmentation.members"
 
 
 def zero_default(metric):
@@ -84,16 +86,28 @@ def _select_aggregates(env, metrics, partner_ids, today):
         domain = expression.AND([domain, [("company_id", "=", first.company_id.id)]])
     query = model._search(domain)
     partner_column = SQL.identifier(query.table, first.partner_field_id.name)
+    members = None
     if partner_ids is not None:
-        env.cr.execute(Q.select_members(partner_ids))
-        Q.restrict_partners(query, partner_column, [row[0] for row in env.cr.fetchall()])
+        members = _members(env, partner_ids)
+        Q.restrict_partners(query, partner_column, [member for member, _cp in members])
     columns = []
     for metric in metrics:
         value = metric.value_field_id and SQL.identifier(query.table, metric.value_field_id.name)
         date = metric.date_field_id and SQL.identifier(query.table, metric.date_field_id.name)
         window = Q.window_condition(date, window_bounds(metric, today))
         columns.append((f"m_{metric.id}", metric.aggregate, value or None, date or None, window))
-    return Q.select_grouped(query, partner_column, columns, today)
+    return Q.select_grouped(query, partner_column, columns, today, members)
+
+
+def _members(env, partner_ids):
+    """[(partner, commercial partner)] of these commercial partners, read
+    once per set of partners and transaction (every source needs them)."""
+    key = tuple(partner_ids)
+    cached = env.cr.cache.get(MEMBERS_KEY)
+    if not cached or cached[0] != key:
+        env.cr.execute(Q.select_members(partner_ids))
+        cached = env.cr.cache[MEMBERS_KEY] = (key, env.cr.fetchall())
+    return cached[1]
 
 
 def _select_metric(env, metric, partner_ids, today):

@@ -59,9 +59,11 @@ def window_condition(date_column, bounds):
 
 
 def select_members(partner_ids):
-    """The partners whose commercial partner is one of ``partner_ids``."""
+    """(partner, commercial partner) of the partners whose commercial partner
+    is one of ``partner_ids``."""
     return SQL(
-        "SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s)", list(partner_ids)
+        "SELECT id, commercial_partner_id FROM res_partner WHERE commercial_partner_id = ANY(%s)",
+        list(partner_ids),
     )
 
 
@@ -71,12 +73,15 @@ def restrict_partners(query, partner_column, member_ids):
     query.add_where(SQL("%s = ANY(%s)", partner_column, list(member_ids)))
 
 
-def select_grouped(query, partner_column, columns, today):
+def select_grouped(query, partner_column, columns, today, members=None):
     """SELECT partner_id, <alias>…: aggregates of ``query`` (the ORM's query
     for the source domain) per commercial partner, in one scan.
 
     :param columns: list of (alias, aggregate, value column, date column,
         window condition or None)
+    :param members: for chosen partners, the (partner, commercial partner)
+        pairs of ``query``'s partners, joined as arrays rather than through
+        res_partner (which the planner, expecting many rows, would scan)
     """
     windows = [window for _a, _agg, _v, _d, window in columns]
     if all(windows):  # no row outside every window is needed
@@ -95,14 +100,22 @@ def select_grouped(query, partner_column, columns, today):
             names.append(SQL("s.%s", name))
         combined.append(SQL("%s AS %s", combine(today, names), SQL.identifier(alias)))
     inner = query.select(SQL("%s AS pid", partner_column), *partials)
+    partners = SQL("res_partner AS rp")
+    if members is not None:
+        partners = SQL(
+            "unnest(%s::int[], %s::int[]) AS rp(id, commercial_partner_id)",
+            [member for member, _cp in members],
+            [commercial for _m, commercial in members],
+        )
     return SQL(
         """
         SELECT rp.commercial_partner_id AS partner_id, %s
-          FROM (%s) s JOIN res_partner rp ON rp.id = s.pid
+          FROM (%s) s JOIN %s ON rp.id = s.pid
       GROUP BY rp.commercial_partner_id
         """,
         SQL(", ").join(combined),
         inner,
+        partners,
     )
 
 

@@ -25,6 +25,9 @@ def _change_pages(env, scheme_ids, run_id, after, pages=None):
     the run, by partner id after ``after``: a run that changes a million
     partners never holds them all in memory, and may post its notes over
     several steps."""
+    env.cr.execute(Q.any_note(run_id, scheme_ids))
+    if not env.cr.fetchone():  # a first classification: nothing to tell
+        return
     limit = CHATTER_BATCH * len(scheme_ids)  # at most one change per partner and scheme
     while pages is None or pages > 0:
         env.cr.execute(Q.select_changes(run_id, scheme_ids, after, limit))
@@ -44,10 +47,12 @@ def _change_pages(env, scheme_ids, run_id, after, pages=None):
 
 
 def post_chatter(env, schemes, run_id, after=0, pages=None):
-    """One note per partner that changed in run ``run_id``, all its schemes
-    together, created a thousand at a time, for the partners after partner id
-    ``after`` (at most ``pages`` pages).  Returns the last partner id noted
-    when pages may be left, ``None`` when every note is posted."""
+    """One note per partner that changed segment in run ``run_id``, all its
+    schemes together, created a thousand at a time, for the partners after
+    partner id ``after`` (at most ``pages`` pages).  A partner's first
+    segment in a scheme gets no note: its history row says it.  Returns the
+    last partner id noted when pages may be left, ``None`` when every note
+    is posted."""
     if not schemes:
         return None
     last = None

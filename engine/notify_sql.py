@@ -7,13 +7,26 @@ from odoo.tools import SQL
 HISTORY_COLUMNS = {"to_id": "to_segment_id", "from_id": "from_segment_id"}
 
 
+def any_note(run_id, scheme_ids):
+    """A row when some change of the run in these schemes is worth a note."""
+    return SQL(
+        "SELECT 1 FROM partner_segment_history WHERE run_id = %s AND scheme_id = ANY(%s) "
+        "AND from_segment_id IS NOT NULL LIMIT 1",
+        run_id,
+        list(scheme_ids),
+    )
+
+
 def select_changes(run_id, scheme_ids, after_partner_id, limit):
-    """A page of the run's changes in these schemes, by partner, after a partner id."""
+    """A page of the run's changes in these schemes, by partner, after a
+    partner id; a partner's first segment in a scheme is no change to tell
+    (its history row says it)."""
     return SQL(
         """
         SELECT partner_id, scheme_id, from_segment_id, to_segment_id
           FROM partner_segment_history
          WHERE run_id = %s AND partner_id > %s AND scheme_id = ANY(%s)
+           AND from_segment_id IS NOT NULL
       ORDER BY partner_id, scheme_id
          LIMIT %s
         """,

@@ -49,8 +49,9 @@ _clock = time.monotonic
 
 def run(env, schemes, partners=None, trigger="manual"):
     """Recompute ``schemes`` for everyone, or for ``partners`` only (their
-    commercial partners; Pareto and quantile still rank against everyone),
-    in the current transaction.
+    commercial partners; Pareto and quantile schemes place them against the
+    boundaries of their last full run, see :mod:`.classify`), in the current
+    transaction.
 
     Returns the ``partner.segment.run`` record, or ``None`` when another run
     holds the lock or is unfinished.

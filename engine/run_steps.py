@@ -64,6 +64,7 @@ def step(env, run_rec, inline):
     if run_rec.status == "queued":
         run_rec.write({"status": "running", "date_begin": fields.Datetime.now()})
     cr.cache[classify.UNIVERSE_KEY] = None
+    cr.cache[metrics.MEMBERS_KEY] = None
     cr.execute(Q.raise_work_mem())
     work_mem = cr.fetchone()[0]
     if run_rec.stage == "schemes":

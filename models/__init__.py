@@ -14,3 +14,6 @@ from . import partner_segment_winback_line
 from . import crm_lead
 from . import mailing
 from . import policy
+from . import partner_segment_queue
+from . import account_move
+from . import sale_order

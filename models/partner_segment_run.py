@@ -28,7 +28,12 @@ class PartnerSegmentRun(models.Model):
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 3))
     work_seconds = fields.Float(string="Working Time (s)", readonly=True, digits=(16, 3))
     trigger = fields.Selection(
-        [("cron", "Scheduled"), ("manual", "Manual"), ("partner", "Selected Partners")],
+        [
+            ("cron", "Scheduled"),
+            ("manual", "Manual"),
+            ("partner", "Selected Partners"),
+            ("queue", "Queued Changes"),
+        ],
         readonly=True,
     )
     user_id = fields.Many2one("res.users", string="Requested by", readonly=True)

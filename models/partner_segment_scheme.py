@@ -83,6 +83,9 @@ class PartnerSegmentScheme(models.Model):
         compute="_compute_run_alert",
         help="Shown when the last scheduled run failed or none completed for over a day.",
     )
+    # Pareto and quantile: where the last full run put its cut-offs, so that
+    # a partial run places partners without ranking everyone (engine.classify)
+    ranking_boundaries = fields.Json(readonly=True, copy=False)
 
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "A scheme with this code already exists."),

@@ -137,25 +137,32 @@ class TestRuns(SegmentationCase):
     @patch.object(notify, "CHATTER_BATCH", 1)
     def test_chatter_one_note_per_partner_across_pages(self):
         """Notes are created page by page; a partner's changes in several
-        schemes never split over two pages or two notes."""
+        schemes never split over two pages or two notes.  A first
+        classification gets none."""
         schemes = self.rules | self.pareto
         schemes.post_chatter = True
-        self.recompute(schemes)
-        notes = {}
-        for partner in self.big | self.mid | self.small | self.none:
-            found = self.env["mail.message"].search(
+        partners = self.big | self.mid | self.small | self.none
+
+        def notes(partner):
+            return self.env["mail.message"].search(
                 [
                     ("model", "=", "res.partner"),
                     ("res_id", "=", partner.id),
                     ("body", "ilike", "Segments changed"),
                 ]
             )
-            self.assertEqual(len(found), 1, partner.name)
-            notes[partner] = found.body
-        self.assertIn("test_size: none → Large", notes[self.big])
-        self.assertIn("test_pareto: none → A", notes[self.big])
-        self.assertIn("test_pareto: none → C", notes[self.none])
-        self.assertNotIn("test_size", notes[self.none])
+
+        self.recompute(schemes)
+        self.assertEqual([len(notes(p)) for p in partners], [0, 0, 0, 0])
+        self.assertEqual(len(self.history(self.big, self.pareto)), 1, "the history says it")
+        # Small takes the lead: Large and A; Big falls to C (revenue 20,100 of 26,600)
+        self.make_invoice(self.small, 20000)
+        self.recompute(schemes)
+        self.assertEqual([len(notes(p)) for p in partners], [1, 0, 1, 0])
+        self.assertIn("test_pareto: A → C", notes(self.big).body)
+        self.assertNotIn("test_size", notes(self.big).body)
+        self.assertIn("test_size: Small → Large", notes(self.small).body)
+        self.assertIn("test_pareto: C → A", notes(self.small).body)
 
     def test_segment_ids_follow_assignments(self):
         contact = self.env["res.partner"].create(

@@ -89,28 +89,41 @@ class TestUiFeatures(SegmentationCase):
         self.scheme.post_chatter = True
         self.other.post_chatter = True
         Message = self.env["mail.message"]
-        before = Message.search_count([("model", "=", "res.partner"), ("res_id", "=", self.big.id)])
+
+        def notes(partner):
+            return Message.search([("model", "=", "res.partner"), ("res_id", "=", partner.id)])
+
+        before = {partner: len(notes(partner)) for partner in (self.big, self.small)}
         self.recompute(self.scheme | self.other)
-        notes = Message.search([("model", "=", "res.partner"), ("res_id", "=", self.big.id)])
-        self.assertEqual(len(notes) - before, 1, "one note for both schemes")
-        self.assertIn("test_ui: none → Large", notes[0].body)
-        self.assertIn("test_ui_other: none → Any", notes[0].body)
+        self.assertEqual(self.segment_of(self.small, self.scheme), self.small_seg)
+        self.assertEqual(
+            {partner: len(notes(partner)) for partner in (self.big, self.small)},
+            before,
+            "a first classification gets no note: its history row says it",
+        )
+        self.assertEqual(
+            self.History.search([("partner_id", "=", self.small.id)]).mapped("from_segment_id"),
+            self.env["partner.segment"],
+        )
+        # later changes: one note for both schemes (Small grows; it leaves the other)
+        self.make_invoice(self.small, 2000)
+        self.other.partner_domain = (
+            f"[('category_id', 'in', [{self.tag.id}]), ('id', '!=', {self.small.id})]"
+        )
+        self.recompute(self.scheme | self.other)
+        found = notes(self.small)
+        self.assertEqual(len(found) - before[self.small], 1, "one note for both schemes")
+        self.assertIn("test_ui: Small → Large", found[0].body)
+        self.assertIn("test_ui_other: Any → none", found[0].body)
+        self.assertEqual(len(notes(self.big)), before[self.big], "Big did not move")
         # nothing changes: no new note; chatter off: no note
         self.recompute(self.scheme | self.other)
-        self.assertEqual(
-            Message.search_count([("model", "=", "res.partner"), ("res_id", "=", self.big.id)]),
-            len(notes),
-        )
+        self.assertEqual(len(notes(self.small)), len(found))
         self.scheme.post_chatter = False
-        self.make_invoice(self.small, 2000)
-        before = Message.search_count(
-            [("model", "=", "res.partner"), ("res_id", "=", self.small.id)]
-        )
+        self.make_invoice(self.big, 4950, refund=True)
         self.recompute(self.scheme)
-        self.assertEqual(
-            Message.search_count([("model", "=", "res.partner"), ("res_id", "=", self.small.id)]),
-            before,
-        )
+        self.assertEqual(self.segment_of(self.big, self.scheme), self.small_seg)
+        self.assertEqual(len(notes(self.big)), before[self.big])
 
     def test_segment_actions_run_once_per_batch(self):
         enter = self.env["ir.actions.server"].create(
