@@ -14,3 +14,4 @@ from . import partner_segment_churn_reason
 from . import partner_segment_winback_campaign
 from . import partner_segment_winback_line
 from . import crm_lead
+from . import sale_order

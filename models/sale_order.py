@@ -1,0 +1,16 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"state", "date_order", "partner_id"} & vals.keys():
+            # winback_open is read with the partner's other columns: orders of
+            # customers outside a running win-back campaign cost no query
+            partners = self.partner_id.commercial_partner_id.filtered("winback_open")
+            if partners:
+                self.env["partner.segment.winback.line"]._refresh_for_partners(partners)
+        return res
