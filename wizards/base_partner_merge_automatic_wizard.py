@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import fields, models
 
-from ..engine import recompute
+from ..engine import apply
 
 
 class MergePartnerAutomatic(models.TransientModel):
@@ -20,7 +20,7 @@ class MergePartnerAutomatic(models.TransientModel):
     def _update_foreign_keys(self, src_partners, dst_partner):
         self._merge_segment_assignments(src_partners, dst_partner)
         res = super()._update_foreign_keys(src_partners, dst_partner)
-        recompute.sync_partner_segments(
+        apply.sync_partner_segments(
             self.env,
             self.env["res.partner"]
             .with_context(active_test=False)
