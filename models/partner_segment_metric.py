@@ -1,56 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import ast
 import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 
 from ..engine import domains, formula, metrics
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 NUMERIC_TYPES = ("integer", "float", "monetary")
 DATE_TYPES = ("date", "datetime")
-# currency fields that hold the company's currency (the partner's annual
-# potential is in its company's, or the first company's, currency)
-COMPANY_CURRENCY_FIELDS = ("company_currency_id", "segment_currency_id")
 MAX_DAYS = 36525  # a hundred years: beyond, dates leave PostgreSQL's and Python's range
-MAX_FORMULA_LENGTH = 1000
-MAX_FORMULA_DEPTH = 30
-
-
-def formula_shape_error(env, text):
-    """A message if ``text`` is too long or nested too deep to be a formula
-    (checked before the formula is parsed or compiled, so that neither ever
-    recurses past Python's limit), else None."""
-    text = (text or "").strip()
-    if len(text) > MAX_FORMULA_LENGTH:
-        return env._(
-            "The formula is %(length)s characters long; at most %(max)s are allowed.",
-            length=len(text),
-            max=MAX_FORMULA_LENGTH,
-        )
-    depth = level = 0
-    for char in text:  # parentheses first: the parser itself stops at 200
-        level += {"(": 1, ")": -1}.get(char, 0)
-        depth = max(depth, level)
-    if depth <= MAX_FORMULA_DEPTH:
-        try:
-            tree = ast.parse(text, mode="eval")
-        except (SyntaxError, ValueError):
-            return None  # the formula's own check says what is wrong
-        stack = [(tree, 0)]
-        while stack and depth <= MAX_FORMULA_DEPTH:
-            node, level = stack.pop()
-            depth = max(depth, level)
-            stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
-    if depth > MAX_FORMULA_DEPTH:
-        return env._(
-            "The formula is nested too deep (more than %(max)s levels of operations or "
-            "parentheses): split it into several formula metrics.",
-            max=MAX_FORMULA_DEPTH,
-        )
-    return None
 
 
 class PartnerSegmentMetric(models.Model):
@@ -175,7 +134,7 @@ class PartnerSegmentMetric(models.Model):
             if (
                 metric.kind == "formula"
                 and metric.formula
-                and not formula_shape_error(self.env, metric.formula)
+                and not formula.shape_error(self.env, metric.formula)
             ):
                 try:
                     codes = formula.formula_codes(metric.formula, self.env)
@@ -199,45 +158,6 @@ class PartnerSegmentMetric(models.Model):
             metric.currency_id = (
                 (metric.company_id or first_company).currency_id if metric.is_money else False
             )
-
-    def _amount_conversion(self):
-        """How the value field's amounts reach the company's currency:
-        ``"company"`` (they are in it), ``"rate"`` (in each record's currency,
-        with the record's stored ``currency_rate`` from the company's currency,
-        as sale and purchase orders keep it), ``"none"`` (not an amount) or
-        ``False`` (in another currency with no rate to convert them)."""
-        self.ensure_one()
-        if self.kind != "aggregate" or self.value_field_id.ttype != "monetary":
-            return "none"
-        model = self.env[self.model_id.model]
-        field = model._fields.get(self.value_field_id.name)
-        if not field or field.type != "monetary":
-            return "none"
-        currency = model._fields.get(field.get_currency_field(model))
-        if currency and (
-            currency.name in COMPANY_CURRENCY_FIELDS
-            or (currency.related and currency.related.endswith("company_id.currency_id"))
-        ):
-            return "company"
-        rate = model._fields.get("currency_rate")
-        if rate and rate.store and rate.type == "float":
-            return "rate"
-        return False
-
-    def _value_sql(self, table):
-        """SQL of one source record's value (in the company's currency for
-        amounts), or None for a count or a days-since metric."""
-        self.ensure_one()
-        if not self.value_field_id:
-            return None
-        value = SQL.identifier(table, self.value_field_id.name)
-        if self._amount_conversion() == "rate":
-            # the order's amount / its company-to-order-currency rate, the way
-            # sale.report converts (a missing rate counts as 1)
-            return SQL(
-                "(%s / COALESCE(NULLIF(%s, 0), 1))", value, SQL.identifier(table, "currency_rate")
-            )
-        return value
 
     @api.onchange("model_id")
     def _onchange_model_id(self):
@@ -369,7 +289,7 @@ class PartnerSegmentMetric(models.Model):
             )
         if self.value_field_id:
             check(self.value_field_id, self.env._("value field"), NUMERIC_TYPES)
-            if self._amount_conversion() is False:
+            if metrics.amount_conversion(self) is False:
                 raise ValidationError(
                     self.env._(
                         "The amounts of '%(field)s' are in each record's own currency and "
@@ -409,7 +329,7 @@ class PartnerSegmentMetric(models.Model):
     @api.constrains("kind", "formula")
     def _check_formula(self):
         for metric in self.filtered(lambda m: m.kind == "formula"):
-            error = formula_shape_error(self.env, metric.formula)
+            error = formula.shape_error(self.env, metric.formula)
             if error:
                 raise ValidationError(
                     self.env._("Metric '%(name)s': %(error)s", name=metric.name, error=error)
@@ -485,7 +405,7 @@ class PartnerSegmentMetric(models.Model):
     def _formula_codes(self):
         """The metric codes this formula names (none if it cannot be read)."""
         self.ensure_one()
-        if self.kind != "formula" or formula_shape_error(self.env, self.formula):
+        if self.kind != "formula" or formula.shape_error(self.env, self.formula):
             return set()
         try:
             return formula.formula_codes(self.formula or "", self.env)

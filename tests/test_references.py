@@ -142,11 +142,18 @@ class TestReferences(SegmentationCase):
     def test_partner_that_becomes_a_contact_loses_its_assignments(self):
         company = self.make_partner("Ref company")
         former = self.make_partner("Ref former company")
+        locked = self.make_partner("Ref former locked")
         self.recompute(self.scheme)
         self.assertTrue(self.segment_of(former, self.scheme))
-        former.write({"is_company": False, "parent_id": company.id})
+        self.Assignment.set_manual(locked, self.many, "key account")
+        (former | locked).write({"is_company": False, "parent_id": company.id})
         self.recompute(self.scheme)
         self.assertFalse(
-            self.Assignment.search([("partner_id", "=", former.id)]), "no assignment of its own"
+            self.Assignment.search([("partner_id", "in", (former | locked).ids)]),
+            "no assignment of their own, locked or not",
         )
         self.assertEqual(former.segment_ids, company.segment_ids)
+        self.assertEqual(locked.segment_ids, company.segment_ids)
+        gone = self.History.search([("partner_id", "=", locked.id)], limit=1)
+        self.assertEqual(gone.from_segment_id, self.many)
+        self.assertFalse(gone.to_segment_id)
