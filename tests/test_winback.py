@@ -201,7 +201,7 @@ class TestWinback(SegmentationCase):
                 campaign.declined_count,
                 campaign.revenue_recovered,
             ),
-            (5, 3, 1, 1500.0),
+            (5, 3, 1, 1000.0),
         )
         self.assertAlmostEqual(campaign.winback_rate, 0.6)
         # a cancelled order is no win any more
