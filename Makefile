@@ -13,8 +13,8 @@ demo: setup
 test: setup
 	@bash scripts/test.sh
 
-# Odoo's own suites of crm, mass_mailing, sale, account and contacts, without
-# and with the addon, side by side (long: about an hour).
+# Odoo's own suites of crm, contacts, mass_mailing, sale and account, without
+# and with the addon, side by side (long: account alone takes hours).
 test-odoo: setup
 	@bash scripts/test_odoo.sh
 
