@@ -33,7 +33,7 @@ PERF_LOG="$BUILD/test-crm-perf-$DB.log"
 "${ODOO_BIN[@]}" -d "$DB" --test-enable --test-tags "/crm:TestLeadAssignPerf" --stop-after-init \
     --log-level=info --http-port="${PSSEG_EXTRA_PORT:-8180}" --gevent-port="$(( ${PSSEG_EXTRA_PORT:-8180} + 1 ))" \
     --max-cron-threads=0 >"$PERF_LOG" 2>&1 || true
-perf_tests="$(grep -oE "odoo\.tests\.stats: crm: [0-9]+ tests" "$PERF_LOG" | awk '{s+=$3} END {print s+0}')"
+perf_tests="$(grep -cE ": Starting TestLeadAssignPerf\." "$PERF_LOG" || true)"
 perf_bad="$(grep -cE "odoo\.addons\.crm\.[A-Za-z0-9_.]+: (FAIL|ERROR): " "$PERF_LOG" || true)"
 echo "crm TestLeadAssignPerf: $perf_tests tests, $perf_bad failed or in error (log: $PERF_LOG)"
 if [ "$perf_tests" = 0 ] || [ "$perf_bad" != 0 ]; then
