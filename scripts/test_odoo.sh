@@ -60,6 +60,14 @@ counts() {
     echo "$tests $failed $errors"
 }
 
+cell() {  # cell TESTS FAILED ERRORS
+    case "$1" in
+        -) echo "not run" ;;
+        unfinished) echo "not finished" ;;
+        *) echo "$1 tests, $2 failed, $3 errors" ;;
+    esac
+}
+
 failures() {  # the failing tests of a run, one a line
     cat "$LOGS/$1-"*.log 2>/dev/null \
         | grep -oE "odoo\.addons\.[a-z_]+\.[A-Za-z0-9_.]+: (FAIL|ERROR): .*" \
@@ -73,7 +81,7 @@ report() {
         read -r t0 f0 e0 <<<"$(counts "$LOGS/without-$module.log" "$module")"
         read -r t1 f1 e1 <<<"$(counts "$LOGS/with-$module.log" "$module")"
         printf '| %-12s | %-32s | %-32s |\n' "$module" \
-            "$t0 tests, $f0 failed, $e0 errors" "$t1 tests, $f1 failed, $e1 errors"
+            "$(cell "$t0" "$f0" "$e0")" "$(cell "$t1" "$f1" "$e1")"
     done
     failures without >"$LOGS/without.failures"
     failures with >"$LOGS/with.failures"
