@@ -39,4 +39,5 @@
         ],
     },
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }

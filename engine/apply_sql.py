@@ -135,13 +135,18 @@ def apply_changed(scheme_id, today, run_id, uid, now):
 
 
 def apply_removed(scheme_id, run_id, uid, now):
-    """Unlocked assignments of partners the scheme no longer classifies."""
+    """Unlocked assignments of partners the scheme no longer classifies, and
+    every assignment, locked too, of a partner that became a contact of a
+    company (only commercial partners are classified; the history says so)."""
     return SQL(
         """
         WITH c AS (
             DELETE FROM partner_segment_assignment a
              USING psseg_diff d
-             WHERE a.id = d.assignment_id AND NOT d.locked AND d.new IS NULL
+             WHERE a.id = d.assignment_id AND d.new IS NULL
+               AND (NOT d.locked OR EXISTS (
+                        SELECT 1 FROM res_partner p
+                         WHERE p.id = d.partner_id AND p.commercial_partner_id <> p.id))
          RETURNING d.partner_id, d.old, NULL::integer AS new)
         %(history)s
         """,

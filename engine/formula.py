@@ -19,6 +19,42 @@ from odoo.tools import SQL
 
 _BINOPS = {ast.Add: SQL("+"), ast.Sub: SQL("-"), ast.Mult: SQL("*"), ast.Div: SQL("/")}
 _FUNCS = {"min": SQL("LEAST"), "max": SQL("GREATEST"), "abs": SQL("ABS")}
+MAX_FORMULA_LENGTH = 1000
+MAX_FORMULA_DEPTH = 30
+
+
+def shape_error(env, text):
+    """A message if ``text`` is too long or nested too deep to be a formula
+    (checked before the formula is parsed or compiled, so that neither ever
+    recurses past Python's limit), else None."""
+    text = (text or "").strip()
+    if len(text) > MAX_FORMULA_LENGTH:
+        return env._(
+            "The formula is %(length)s characters long; at most %(max)s are allowed.",
+            length=len(text),
+            max=MAX_FORMULA_LENGTH,
+        )
+    depth = level = 0
+    for char in text:  # parentheses first: the parser itself stops at 200
+        level += {"(": 1, ")": -1}.get(char, 0)
+        depth = max(depth, level)
+    if depth <= MAX_FORMULA_DEPTH:
+        try:
+            tree = ast.parse(text, mode="eval")
+        except (SyntaxError, ValueError):
+            return None  # the formula's own check says what is wrong
+        stack = [(tree, 0)]
+        while stack and depth <= MAX_FORMULA_DEPTH:
+            node, level = stack.pop()
+            depth = max(depth, level)
+            stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
+    if depth > MAX_FORMULA_DEPTH:
+        return env._(
+            "The formula is nested too deep (more than %(max)s levels of operations or "
+            "parentheses): split it into several formula metrics.",
+            max=MAX_FORMULA_DEPTH,
+        )
+    return None
 
 
 class FormulaError(ValueError):
@@ -33,6 +69,9 @@ def _parse(formula, env):
     """
     if not formula or not formula.strip():
         raise FormulaError(env._("The formula is empty."))
+    error = shape_error(env, formula)
+    if error:
+        raise FormulaError(error)
     try:
         tree = ast.parse(formula.strip(), mode="eval")
     except SyntaxError as exc:

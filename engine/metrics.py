@@ -22,6 +22,9 @@ _logger = logging.getLogger(__name__)
 ZERO_DEFAULT_AGGREGATES = ("sum", "count")
 # the members of a run's chosen partners, in the cursor's cache (a run resets it)
 MEMBERS_KEY = "partner_segmentation.members"
+# currency fields that hold the company's currency (the partner's annual
+# potential is in its company's, or the first company's, currency)
+COMPANY_CURRENCY_FIELDS = ("company_currency_id", "segment_currency_id")
 
 
 def zero_default(metric):
@@ -75,6 +78,47 @@ def source_key(metric):
     )
 
 
+def amount_conversion(metric):
+    """How the value field's amounts reach the company's currency:
+    ``"company"`` (they are in it), ``"rate"`` (in each record's currency,
+    with the record's stored ``currency_rate`` from the company's currency,
+    as sale and purchase orders keep it), ``"none"`` (not an amount) or
+    ``False`` (in another currency with no rate to convert them)."""
+    metric.ensure_one()
+    if metric.kind != "aggregate" or metric.value_field_id.ttype != "monetary":
+        return "none"
+    model = metric.env[metric.model_id.model]
+    field = model._fields.get(metric.value_field_id.name)
+    if not field or field.type != "monetary":
+        return "none"
+    currency = model._fields.get(field.get_currency_field(model))
+    if currency and (
+        currency.name in COMPANY_CURRENCY_FIELDS
+        or (currency.related and currency.related.endswith("company_id.currency_id"))
+    ):
+        return "company"
+    rate = model._fields.get("currency_rate")
+    if rate and rate.store and rate.type == "float":
+        return "rate"
+    return False
+
+
+def value_sql(metric, table):
+    """SQL of one source record's value (in the company's currency for
+    amounts), or None for a count or a days-since metric."""
+    metric.ensure_one()
+    if not metric.value_field_id:
+        return None
+    value = SQL.identifier(table, metric.value_field_id.name)
+    if amount_conversion(metric) == "rate":
+        # the order's amount / its company-to-order-currency rate, the way
+        # sale.report converts (a missing rate counts as 1)
+        return SQL(
+            "(%s / COALESCE(NULLIF(%s, 0), 1))", value, SQL.identifier(table, "currency_rate")
+        )
+    return value
+
+
 def _select_aggregates(env, metrics, partner_ids, today):
     """SELECT partner_id, m_<id>…: the aggregates of ``metrics`` (which share
     their source) per commercial partner, in one scan of the source records,
@@ -92,7 +136,7 @@ def _select_aggregates(env, metrics, partner_ids, today):
         Q.restrict_partners(query, partner_column, [member for member, _cp in members])
     columns = []
     for metric in metrics:
-        value = metric.value_field_id and SQL.identifier(query.table, metric.value_field_id.name)
+        value = value_sql(metric, query.table)
         date = metric.date_field_id and SQL.identifier(query.table, metric.date_field_id.name)
         window = Q.window_condition(date, window_bounds(metric, today))
         columns.append((f"m_{metric.id}", metric.aggregate, value or None, date or None, window))

@@ -12,8 +12,8 @@ from . import partner_segment_churn_reason
 from . import partner_segment_winback_campaign
 from . import partner_segment_winback_line
 from . import crm_lead
+from . import sale_order
 from . import mailing
 from . import policy
 from . import partner_segment_queue
 from . import account_move
-from . import sale_order

@@ -1,6 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
 
+# The lead fields a win-back outcome follows (won: a won stage; lost:
+# archived with no probability).
+WINBACK_LEAD_FIELDS = {"stage_id", "probability", "active"}
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -30,4 +34,15 @@ class CrmLead(models.Model):
         result = super().write(vals)
         if any(field in vals for field in self._SEGMENT_QUEUE_FIELDS):
             self.env["partner.segment.queue"]._enqueue(self)
+        if WINBACK_LEAD_FIELDS & vals.keys():
+            # winback_campaign_id is read with the lead's other columns: no
+            # query for leads that are not win-back opportunities
+            winback = self.filtered("winback_campaign_id")
+            if winback:
+                lines = (
+                    self.env["partner.segment.winback.line"]
+                    .sudo()  # the outcome follows the opportunity whoever moves it
+                    .search([("lead_id", "in", winback.ids)])
+                )
+                lines._refresh_outcome()
         return result

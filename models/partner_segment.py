@@ -2,7 +2,7 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..engine import domains
 
@@ -140,59 +140,76 @@ class PartnerSegment(models.Model):
                     )
                 )
 
-    @api.constrains("pareto_cutoff", "quantile_from", "quantile_to", "scheme_id")
+    @api.constrains("color")
+    def _check_color(self):
+        for segment in self:
+            if not 0 <= segment.color <= 11:
+                raise ValidationError(
+                    self.env._(
+                        "Segment '%(name)s': the colour must be one of Odoo's 12 colours "
+                        "(0 to 11), not %(color)s.",
+                        name=segment.name,
+                        color=segment.color,
+                    )
+                )
+
+    @api.constrains(
+        "pareto_cutoff", "quantile_from", "quantile_to", "scheme_id", "sequence", "active"
+    )
     def _check_method_parameters(self):
         for scheme in self.scheme_id:
             segments = scheme.segment_ids.sorted(lambda s: (s.sequence, s.id))
             if scheme.method == "pareto":
-                previous = 0.0
-                for segment in segments.sorted(lambda s: (s.pareto_cutoff, s.sequence, s.id)):
-                    cutoff = segment.pareto_cutoff
-                    if not 0 < cutoff <= 100:
-                        raise ValidationError(
-                            self.env._(
-                                "Segment '%(name)s': the Pareto cut-off must be above 0 "
-                                "and at most 100 (got %(cutoff)s).",
-                                name=segment.name,
-                                cutoff=cutoff,
-                            )
-                        )
-                    if cutoff <= previous:
-                        raise ValidationError(
-                            self.env._(
-                                "Scheme '%(scheme)s': Pareto cut-offs must be strictly "
-                                "increasing; %(cutoff)s appears twice.",
-                                scheme=scheme.name,
-                                cutoff=cutoff,
-                            )
-                        )
-                    previous = cutoff
+                scheme._check_pareto_cutoffs(segments)
             elif scheme.method == "quantile":
-                taken = {}
-                for segment in segments:
-                    lo, hi = segment.quantile_from, segment.quantile_to
-                    if not 1 <= lo <= hi <= scheme.quantile_count:
-                        raise ValidationError(
-                            self.env._(
-                                "Segment '%(name)s': buckets must satisfy 1 ≤ from ≤ to ≤ "
-                                "%(count)s (got %(lo)s to %(hi)s).",
-                                name=segment.name,
-                                count=scheme.quantile_count,
-                                lo=lo,
-                                hi=hi,
-                            )
-                        )
-                    for bucket in range(lo, hi + 1):
-                        if bucket in taken:
-                            raise ValidationError(
-                                self.env._(
-                                    "Bucket %(bucket)s belongs to both '%(a)s' and '%(b)s'.",
-                                    bucket=bucket,
-                                    a=taken[bucket],
-                                    b=segment.name,
-                                )
-                            )
-                        taken[bucket] = segment.name
+                scheme._check_quantile_buckets(segments)
+        self.scheme_id._check_has_segments()
+
+    def write(self, vals):
+        if "scheme_id" in vals and any(s.scheme_id.id != vals["scheme_id"] for s in self):
+            raise UserError(
+                self.env._(
+                    "A segment cannot move to another scheme (its partners, history and "
+                    "conditions belong to its scheme): create a segment in the other scheme."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_if_archived_and_not_locked(self):
+        """A segment with partners is archived first (the next run moves them);
+        partners set on it by hand are never dropped silently."""
+        Assignment = self.env["partner.segment.assignment"].sudo()  # counting, whoever asks
+        for scheme in self.scheme_id.filtered("active"):
+            if not scheme.segment_ids - self:
+                raise UserError(
+                    self.env._(
+                        "Scheme '%(name)s' would be left without segment: archive the scheme "
+                        "first, or add another segment.",
+                        name=scheme.name,
+                    )
+                )
+        for segment in self:
+            locked = Assignment.search_count(
+                [("segment_id", "=", segment.id), ("locked", "=", True)]
+            )
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "Segment '%(name)s' cannot be deleted: %(count)s partner(s) are set on "
+                        "it by hand. End or move these overrides first.",
+                        name=segment.display_name,
+                        count=locked,
+                    )
+                )
+            if segment.active and Assignment.search_count([("segment_id", "=", segment.id)]):
+                raise UserError(
+                    self.env._(
+                        "Segment '%(name)s' has partners: archive it first (the next run "
+                        "moves its partners), then delete it.",
+                        name=segment.display_name,
+                    )
+                )
 
     def action_view_partners(self):
         self.ensure_one()

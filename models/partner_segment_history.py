@@ -24,7 +24,9 @@ class PartnerSegmentHistory(models.Model):
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True, index=True)
     cause = fields.Selection(
-        [("recompute", "Recompute"), ("manual", "Manual")], required=True, readonly=True
+        [("recompute", "Recompute"), ("manual", "Manual"), ("merge", "Partner merge")],
+        required=True,
+        readonly=True,
     )
     run_id = fields.Many2one("partner.segment.run", ondelete="set null", readonly=True)
     user_id = fields.Many2one(

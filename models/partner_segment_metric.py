@@ -2,13 +2,14 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..engine import domains, formula, metrics
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 NUMERIC_TYPES = ("integer", "float", "monetary")
 DATE_TYPES = ("date", "datetime")
+MAX_DAYS = 36525  # a hundred years: beyond, dates leave PostgreSQL's and Python's range
 
 
 class PartnerSegmentMetric(models.Model):
@@ -109,6 +110,18 @@ class PartnerSegmentMetric(models.Model):
         store=True,
     )
     preview_html = fields.Html(string="Preview", compute="_compute_preview_html", sanitize=False)
+    is_money = fields.Boolean(
+        string="Money",
+        compute="_compute_currency",
+        help="Sums, averages, minima and maxima of an amount are money, in the currency shown.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency",
+        help="Money metrics are in the currency of their company (without company: of the "
+        "first company). Amounts recorded in another currency (sale orders in a foreign "
+        "pricelist) are converted at the rate stored on each record, that of its date.",
+    )
 
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "A metric with this code already exists."),
@@ -118,7 +131,11 @@ class PartnerSegmentMetric(models.Model):
     def _compute_dependency_ids(self):
         for metric in self:
             codes = set()
-            if metric.kind == "formula" and metric.formula:
+            if (
+                metric.kind == "formula"
+                and metric.formula
+                and not formula.shape_error(self.env, metric.formula)
+            ):
                 try:
                     codes = formula.formula_codes(metric.formula, self.env)
                 except formula.FormulaError:
@@ -127,6 +144,19 @@ class PartnerSegmentMetric(models.Model):
                 self.with_context(active_test=False).search([("code", "in", list(codes))])
                 if codes
                 else False
+            )
+
+    @api.depends("kind", "model_id", "value_field_id", "aggregate", "company_id")
+    def _compute_currency(self):
+        first_company = self.env["res.company"].sudo().search([], limit=1)  # its currency only
+        for metric in self:
+            metric.is_money = bool(
+                metric.kind == "aggregate"
+                and metric.value_field_id.ttype == "monetary"
+                and metric.aggregate in ("sum", "avg", "min", "max")
+            )
+            metric.currency_id = (
+                (metric.company_id or first_company).currency_id if metric.is_money else False
             )
 
     @api.onchange("model_id")
@@ -235,11 +265,15 @@ class PartnerSegmentMetric(models.Model):
         check(self.partner_field_id, self.env._("partner field"), ("many2one",), "res.partner")
         if self.date_field_id:
             check(self.date_field_id, self.env._("date field"), DATE_TYPES)
-        needs_date = self.aggregate in ("days_since_last", "days_since_first") or self.window_days
+        needs_date = (
+            self.aggregate in ("days_since_last", "days_since_first")
+            or self.window_days
+            or self.offset_days
+        )
         if needs_date and not self.date_field_id:
             raise ValidationError(
                 self.env._(
-                    "Metric '%(name)s' needs a date field for its window or its "
+                    "Metric '%(name)s' needs a date field for its window, its offset or its "
                     "days-since aggregate.",
                     name=self.name,
                 )
@@ -255,6 +289,16 @@ class PartnerSegmentMetric(models.Model):
             )
         if self.value_field_id:
             check(self.value_field_id, self.env._("value field"), NUMERIC_TYPES)
+            if metrics.amount_conversion(self) is False:
+                raise ValidationError(
+                    self.env._(
+                        "The amounts of '%(field)s' are in each record's own currency and "
+                        "%(model)s keeps no rate to convert them: choose an amount in the "
+                        "company's currency.",
+                        field=self.value_field_id.name,
+                        model=self.model_id.model,
+                    )
+                )
         if not self.aggregate:
             raise ValidationError(
                 self.env._("Metric '%(name)s' needs an aggregate.", name=self.name)
@@ -264,6 +308,15 @@ class PartnerSegmentMetric(models.Model):
                 self.env._(
                     "The window and the offset of metric '%(name)s' cannot be negative.",
                     name=self.name,
+                )
+            )
+        if self.window_days > MAX_DAYS or self.offset_days > MAX_DAYS:
+            raise ValidationError(
+                self.env._(
+                    "The window and the offset of metric '%(name)s' are limited to "
+                    "%(max)s days (a hundred years).",
+                    name=self.name,
+                    max=MAX_DAYS,
                 )
             )
         domains.check_domain(
@@ -276,6 +329,11 @@ class PartnerSegmentMetric(models.Model):
     @api.constrains("kind", "formula")
     def _check_formula(self):
         for metric in self.filtered(lambda m: m.kind == "formula"):
+            error = formula.shape_error(self.env, metric.formula)
+            if error:
+                raise ValidationError(
+                    self.env._("Metric '%(name)s': %(error)s", name=metric.name, error=error)
+                )
             try:
                 codes = formula.formula_codes(metric.formula, self.env)
             except formula.FormulaError as exc:
@@ -322,6 +380,73 @@ class PartnerSegmentMetric(models.Model):
                     if dep not in seen:
                         seen.add(dep)
                         stack.append((dep, [*path, dep]))
+
+    # ------------------------------------------------------------------
+    # References: a metric in use is neither deleted, archived nor renamed
+    # ------------------------------------------------------------------
+    def _users(self):
+        """What uses these metrics: one line per scheme that ranks by them,
+        segment whose conditions test them and formula metric naming them
+        (archived ones included: they may come back)."""
+        env = self.with_context(active_test=False).env
+        lines = []
+        schemes = env["partner.segment.scheme"].search([("metric_id", "in", self.ids)])
+        lines += [self.env._("scheme '%s' ranks by it", s.display_name) for s in schemes]
+        conditions = env["partner.segment.condition"].search([("metric_id", "in", self.ids)])
+        lines += [
+            self.env._("segment '%s' tests it", s.display_name) for s in conditions.segment_id
+        ]
+        codes = set(self.mapped("code"))
+        formulas = env[self._name].search([("kind", "=", "formula"), ("id", "not in", self.ids)])
+        formulas = formulas.filtered(lambda m: codes & m._formula_codes())
+        lines += [self.env._("formula metric '%s' names it", m.display_name) for m in formulas]
+        return lines, formulas
+
+    def _formula_codes(self):
+        """The metric codes this formula names (none if it cannot be read)."""
+        self.ensure_one()
+        if self.kind != "formula" or formula.shape_error(self.env, self.formula):
+            return set()
+        try:
+            return formula.formula_codes(self.formula or "", self.env)
+        except formula.FormulaError:
+            return set()
+
+    def _check_unused(self, action):
+        for metric in self:
+            lines, __ = metric._users()
+            if lines:
+                raise UserError(
+                    self.env._(
+                        "Metric '%(name)s' cannot be %(action)s: %(users)s.",
+                        name=metric.display_name,
+                        action=action,
+                        users="; ".join(lines),
+                    )
+                )
+
+    def write(self, vals):
+        if "active" in vals and not vals["active"]:
+            self.filtered("active")._check_unused(self.env._("archived"))
+        if "code" in vals:
+            for metric in self.filtered(lambda m: m.code != vals["code"]):
+                __, formulas = metric._users()
+                if formulas:
+                    # Refused rather than rewritten: a formula is the admin's
+                    # text, and a rename is rare enough to be done by hand.
+                    raise UserError(
+                        self.env._(
+                            "The code '%(code)s' cannot be changed: formula metric(s) %(names)s "
+                            "use it. Edit their formulas first.",
+                            code=metric.code,
+                            names=", ".join(f"'{m.display_name}'" for m in formulas),
+                        )
+                    )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_if_unused(self):
+        self._check_unused(self.env._("deleted"))
 
     # ------------------------------------------------------------------
     # Preview

@@ -35,8 +35,21 @@ class PartnerSegmentWinbackCampaign(models.Model):
     contacted_count = fields.Integer(string="Contacted", compute="_compute_results")
     won_back_count = fields.Integer(string="Won Back", compute="_compute_results")
     declined_count = fields.Integer(string="Declined", compute="_compute_results")
-    winback_rate = fields.Float(string="Win-back Rate (%)", compute="_compute_results")
-    revenue_recovered = fields.Monetary(compute="_compute_results", currency_field="currency_id")
+    winback_rate = fields.Float(
+        string="Win-back Rate",
+        compute="_compute_results",
+        help="Customers won back out of those targeted (a ratio: 0.2 is shown as 20 %).",
+    )
+    revenue_recovered = fields.Monetary(
+        compute="_compute_results",
+        currency_field="currency_id",
+        help="Untaxed amount of the orders the targeted customers confirmed since the "
+        "start, in the company's currency.",
+    )
+    mailing_state = fields.Selection(related="mailing_id.state", string="E-mail Status")
+    mailing_schedule_date = fields.Datetime(
+        related="mailing_id.schedule_date", string="E-mail Scheduled On"
+    )
 
     @api.depends("line_ids.outcome", "line_ids.contacted", "line_ids.revenue_recovered")
     def _compute_results(self):
@@ -47,11 +60,22 @@ class PartnerSegmentWinbackCampaign(models.Model):
             campaign.won_back_count = len(lines.filtered(lambda line: line.outcome == "won_back"))
             campaign.declined_count = len(lines.filtered(lambda line: line.outcome == "declined"))
             campaign.winback_rate = (
-                100.0 * campaign.won_back_count / campaign.targeted_count
+                campaign.won_back_count / campaign.targeted_count
                 if campaign.targeted_count
                 else 0.0
             )
             campaign.revenue_recovered = sum(lines.mapped("revenue_recovered"))
+
+    def action_open_mailing(self):
+        """The campaign's e-mail, to send or schedule it (e-mail marketing users)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailing.mailing",
+            "res_id": self.mailing_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
 
     def action_close(self):
         self.state = "closed"

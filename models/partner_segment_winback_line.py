@@ -1,11 +1,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
 
+OUTCOMES = [("no_answer", "No answer"), ("won_back", "Won back"), ("declined", "Declined")]
+
 
 class PartnerSegmentWinbackLine(models.Model):
     """One customer of a win-back campaign: its opportunity, why it left and
-    what came of it.  The outcome follows orders, invoices and the
-    opportunity on its own."""
+    what came of it.
+
+    The outcome is the user's to set.  Until they do, it follows what the
+    data says (``outcome_auto``): won back once the line's opportunity is won
+    or the customer (or one of its contacts) confirms an order on or after the
+    campaign's start; declined when the opportunity is lost or the recorded
+    reason counts as a refusal; no answer otherwise.  It is refreshed when the
+    line changes, when a win-back opportunity changes stage or is lost or
+    restored, and when an order of a customer in a running campaign is
+    confirmed or cancelled — never on writes of other leads or orders."""
 
     _name = "partner.segment.winback.line"
     _description = "Win-back Customer"
@@ -21,18 +31,28 @@ class PartnerSegmentWinbackLine(models.Model):
     partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
     user_id = fields.Many2one("res.users", string="Salesperson")
     segment_id = fields.Many2one("partner.segment", string="From Segment")
-    lead_id = fields.Many2one("crm.lead", string="Opportunity", ondelete="set null")
+    lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", ondelete="set null", index="btree_not_null"
+    )
     churn_reason_id = fields.Many2one("partner.segment.churn.reason", string="Why they left")
     churn_note = fields.Text(string="Note")
-    outcome = fields.Selection(
-        [("no_answer", "No answer"), ("won_back", "Won back"), ("declined", "Declined")],
-        compute="_compute_outcome",
-        store=True,
-        index=True,
+    outcome = fields.Selection(OUTCOMES, required=True, default="no_answer", index=True)
+    outcome_manual = fields.Boolean(
+        string="Outcome Set by Hand",
+        help="The user chose the outcome; orders and the opportunity no longer change it.",
+    )
+    outcome_auto = fields.Selection(
+        OUTCOMES,
+        string="Automatic Outcome",
+        compute="_compute_outcome_auto",
+        help="What orders, the opportunity and the reason say.",
     )
     contacted = fields.Boolean(compute="_compute_contacted")
     revenue_recovered = fields.Monetary(
-        compute="_compute_revenue_recovered", currency_field="currency_id"
+        compute="_compute_revenue_recovered",
+        currency_field="currency_id",
+        help="Untaxed amount of the orders confirmed since the campaign started, in the "
+        "campaign company's currency.",
     )
 
     _sql_constraints = [
@@ -43,53 +63,61 @@ class PartnerSegmentWinbackLine(models.Model):
         ),
     ]
 
+    # ------------------------------------------------------------------
+    # What the data says
+    # ------------------------------------------------------------------
     def _orders_since_start(self):
-        self.ensure_one()
-        family = self.partner_id | self.partner_id.child_ids
-        return family.sale_order_ids.filtered(
-            lambda o: o.state == "sale" and o.date_order.date() >= self.date_start
-        )
-
-    def _invoices_since_start(self):
-        self.ensure_one()
-        family = self.partner_id | self.partner_id.child_ids
-        return family.invoice_ids.filtered(
-            lambda m: (
-                m.state == "posted"
-                and m.move_type in ("out_invoice", "out_refund")
-                and m.invoice_date
-                and m.invoice_date >= self.date_start
+        """{line: confirmed orders of its customer (and contacts) in the
+        campaign's company, dated on or after the campaign's start}."""
+        result = dict.fromkeys(self, self.env["sale.order"])
+        lines = self.filtered(lambda line: line.partner_id and line.date_start)
+        if not lines:
+            return result
+        orders = (
+            self.env["sale.order"]
+            .sudo()  # figures of the campaign: the line's reader may not read every order
+            .search(
+                [
+                    ("partner_id", "child_of", lines.partner_id.ids),
+                    ("state", "=", "sale"),
+                    ("company_id", "in", lines.company_id.ids),
+                    ("date_order", ">=", min(lines.mapped("date_start"))),
+                ]
             )
         )
-
-    @api.depends(
-        "churn_reason_id.means_declined",
-        "lead_id.active",
-        "lead_id.probability",
-        "date_start",
-        "partner_id.sale_order_ids.state",
-        "partner_id.sale_order_ids.date_order",
-        "partner_id.child_ids.sale_order_ids.state",
-        "partner_id.invoice_ids.state",
-        "partner_id.child_ids.invoice_ids.state",
-    )
-    def _compute_outcome(self):
-        for line in self:
-            if (
-                line.partner_id
-                and line.date_start
-                and (
-                    line._orders_since_start()
-                    or line._invoices_since_start().filtered(lambda m: m.move_type == "out_invoice")
+        for line in lines:
+            result[line] = orders.filtered(
+                lambda o, line=line: (
+                    o.partner_id.commercial_partner_id == line.partner_id
+                    and o.company_id == line.company_id
+                    and o.date_order.date() >= line.date_start
                 )
-            ):
-                line.outcome = "won_back"
+            )
+        return result
+
+    # No @api.depends on the opportunity or the orders: a dependency would make
+    # every write of any lead or order look for win-back lines.  The value is
+    # computed when read, and afresh by _refresh_outcome().
+    def _compute_outcome_auto(self):
+        orders = self._orders_since_start()
+        for line in self:
+            lead = line.lead_id.sudo().with_context(active_test=False)
+            if orders[line] or (lead.active and lead.stage_id.is_won):
+                line.outcome_auto = "won_back"
             elif line.churn_reason_id.means_declined or (
-                line.lead_id and not line.lead_id.active and not line.lead_id.probability
+                lead and not lead.active and not lead.probability
             ):
-                line.outcome = "declined"
+                line.outcome_auto = "declined"
             else:
-                line.outcome = "no_answer"
+                line.outcome_auto = "no_answer"
+
+    def _refresh_outcome(self):
+        """Bring the outcome of the lines not set by hand to the automatic one."""
+        lines = self.filtered(lambda line: not line.outcome_manual)
+        lines.invalidate_recordset(["outcome_auto"])
+        for line in lines:
+            if line.outcome != line.outcome_auto:
+                line.with_context(winback_outcome_auto=True).outcome = line.outcome_auto
 
     def _compute_contacted(self):
         traces = (
@@ -114,7 +142,53 @@ class PartnerSegmentWinbackLine(models.Model):
             )
 
     def _compute_revenue_recovered(self):
+        orders = self._orders_since_start()
         for line in self:
+            # amount_untaxed is in the order's currency; currency_rate is the
+            # company-to-order rate of the order's date (as sale.report uses it)
             line.revenue_recovered = sum(
-                line._invoices_since_start().mapped("amount_untaxed_signed")
+                order.amount_untaxed / (order.currency_rate or 1.0) for order in orders[line]
             )
+
+    # ------------------------------------------------------------------
+    # Writes
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "outcome" in vals and "outcome_manual" not in vals:
+                vals["outcome_manual"] = True
+        lines = super().create(vals_list)
+        lines._refresh_outcome()
+        return lines
+
+    def write(self, vals):
+        if (
+            "outcome" in vals
+            and "outcome_manual" not in vals
+            and not self.env.context.get("winback_outcome_auto")
+        ):
+            vals = dict(vals, outcome_manual=True)
+        res = super().write(vals)
+        if {"churn_reason_id", "lead_id", "outcome_manual", "partner_id"} & vals.keys():
+            self._refresh_outcome()
+        return res
+
+    def action_outcome_auto(self):
+        """Let the outcome follow orders and the opportunity again."""
+        self.outcome_manual = False
+        self._refresh_outcome()
+        return True
+
+    @api.model
+    def _refresh_for_partners(self, partners):
+        """Refresh the lines of running campaigns of these commercial partners."""
+        lines = self.sudo().search(  # the engine of the figures, not the user's edit
+            [
+                ("partner_id", "in", partners.ids),
+                ("campaign_id.state", "=", "running"),
+                ("outcome_manual", "=", False),
+            ]
+        )
+        lines._refresh_outcome()
+        return lines

@@ -55,7 +55,13 @@ class ResPartner(models.Model):
         help="Estimated yearly spend of this customer in your product range "
         "(all suppliers); used for share of wallet.",
     )
-    segment_currency_id = fields.Many2one("res.currency", compute="_compute_segment_currency_id")
+    segment_currency_id = fields.Many2one(
+        "res.currency",
+        string="Potential Currency",
+        compute="_compute_segment_currency_id",
+        help="The annual potential is in the currency of the partner's company, or of the "
+        "first company for shared partners.",
+    )
 
     winback_line_ids = fields.One2many(
         "partner.segment.winback.line", "partner_id", string="Win-back History"
@@ -68,16 +74,35 @@ class ResPartner(models.Model):
         "drop): left out of later win-back selections unless the user insists.",
     )
 
+    winback_open = fields.Boolean(
+        string="In a Running Win-back",
+        compute="_compute_winback_open",
+        store=True,
+        help="In a running win-back campaign whose outcome still follows the data: "
+        "confirming or cancelling one of its orders refreshes that outcome.",
+    )
+
+    @api.depends("winback_line_ids.campaign_id.state", "winback_line_ids.outcome_manual")
+    def _compute_winback_open(self):
+        for partner in self:
+            partner.winback_open = any(
+                line.campaign_id.state == "running" and not line.outcome_manual
+                for line in partner.winback_line_ids
+            )
+
     @api.depends("winback_line_ids.outcome", "winback_line_ids.campaign_id")
     def _compute_winback_do_not_pursue(self):
         for partner in self:
             declined = partner.winback_line_ids.filtered(lambda line: line.outcome == "declined")
             partner.winback_do_not_pursue = len(declined.campaign_id) >= 2
 
-    @api.depends_context("company")
+    @api.depends("company_id")
     def _compute_segment_currency_id(self):
+        # One currency whoever reads it: the partner's company's, or the first
+        # company's for shared partners (that of the metrics without company).
+        first = self.env["res.company"].sudo().search([], limit=1)  # its currency only
         for partner in self:
-            partner.segment_currency_id = self.env.company.currency_id
+            partner.segment_currency_id = (partner.company_id or first).currency_id
 
     @api.depends("commercial_partner_id.segment_assignment_ids")
     def _compute_segment_badge_ids(self):

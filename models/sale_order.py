@@ -16,3 +16,13 @@ class SaleOrder(models.Model):
         result = super()._action_cancel()
         self.env["partner.segment.queue"]._enqueue(self)
         return result
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"state", "date_order", "partner_id"} & vals.keys():
+            # winback_open is read with the partner's other columns: orders of
+            # customers outside a running win-back campaign cost no query
+            partners = self.partner_id.commercial_partner_id.filtered("winback_open")
+            if partners:
+                self.env["partner.segment.winback.line"]._refresh_for_partners(partners)
+        return res

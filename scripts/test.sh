@@ -21,4 +21,35 @@ set -e
 if [ "$rc" = 5 ]; then
     echo "test.sh: ERROR: pytest collected no test" >&2
 fi
+# Extra checks on the same database, skipped when pytest got extra arguments
+# (a focused run) or PSSEG_SKIP_EXTRA is set.
+if [ "$#" -gt 0 ] || [ -n "${PSSEG_SKIP_EXTRA:-}" ]; then
+    exit "$rc"
+fi
+# 1. Odoo's crm lead-assignment performance tests, whose query budgets the
+#    addon must not exceed (about four minutes).
+say "crm's TestLeadAssignPerf with the addon installed"
+PERF_LOG="$BUILD/test-crm-perf-$DB.log"
+"${ODOO_BIN[@]}" -d "$DB" --test-enable --test-tags "/crm:TestLeadAssignPerf" --stop-after-init \
+    --log-level=info --http-port="${PSSEG_EXTRA_PORT:-8180}" --gevent-port="$(( ${PSSEG_EXTRA_PORT:-8180} + 1 ))" \
+    --max-cron-threads=0 >"$PERF_LOG" 2>&1 || true
+perf_tests="$(grep -cE ": Starting TestLeadAssignPerf\." "$PERF_LOG" || true)"
+perf_bad="$(grep -cE "odoo\.addons\.crm\.[A-Za-z0-9_.]+: (FAIL|ERROR): " "$PERF_LOG" || true)"
+echo "crm TestLeadAssignPerf: $perf_tests tests, $perf_bad failed or in error (log: $PERF_LOG)"
+if [ "$perf_tests" = 0 ] || [ "$perf_bad" != 0 ]; then
+    grep -E "(FAIL|ERROR): |AssertionError" "$PERF_LOG" | head -n 10 >&2 || true
+    rc=1
+fi
+# 2. Uninstalling the addon leaves a clean log (no ERROR or CRITICAL line).
+say "uninstalling partner_segmentation from $DB"
+UNINSTALL_LOG="$BUILD/uninstall-$DB.log"
+echo "env['ir.module.module'].search([('name', '=', 'partner_segmentation')]).button_immediate_uninstall(); env.cr.commit()" \
+    | "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$CONF" -d "$DB" --log-level=warn --no-http >"$UNINSTALL_LOG" 2>&1 || true
+state="$(psql -d "$DB" -Atqc "select state from ir_module_module where name='partner_segmentation'")"
+errors="$(grep -cE "(ERROR|CRITICAL) $DB " "$UNINSTALL_LOG" || true)"
+echo "uninstall: module $state, $errors ERROR/CRITICAL lines in the log (log: $UNINSTALL_LOG)"
+if [ "$state" != uninstalled ] || [ "$errors" != 0 ]; then
+    grep -E "(ERROR|CRITICAL) $DB " "$UNINSTALL_LOG" | head -n 10 >&2 || true
+    rc=1
+fi
 exit "$rc"

@@ -8,6 +8,8 @@ from . import test_validation
 from . import test_ui_features
 from . import test_mailing
 from . import test_winback
+from . import test_references
+from . import test_currency
 from . import test_tour_contacts
 from . import test_tours
 from . import test_i18n

@@ -3,6 +3,7 @@
 invoices made through the ORM, and schemes limited to the test's partners so
 that Odoo's and the module's demo data never interfere."""
 
+import contextlib
 import datetime
 
 from odoo import Command
@@ -27,6 +28,22 @@ class SegmentationCase(TransactionCase):
         cls.Scheme = cls.env["partner.segment.scheme"]
         cls.Assignment = cls.env["partner.segment.assignment"]
         cls.History = cls.env["partner.segment.history"]
+
+    def assertRaisesRegex(self, exception, regex, func=None, *args, **kwargs):
+        """Odoo's assertRaises (the block runs in a savepoint rolled back on
+        the error, as a refused request is) with a check of the message, so
+        that a test can then assert that nothing was saved."""
+        if func is not None:
+            with self.assertRaisesRegex(exception, regex):
+                func(*args, **kwargs)
+            return None
+        return self._raises_with_message(exception, regex)
+
+    @contextlib.contextmanager
+    def _raises_with_message(self, exception, regex):
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), regex)
 
     # -- data -------------------------------------------------------------
     @classmethod

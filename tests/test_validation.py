@@ -4,7 +4,7 @@
 from psycopg2 import IntegrityError
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import _as_validation_error
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -60,7 +60,9 @@ class TestValidation(SegmentationCase):
         with self.assertRaisesRegex(
             ValidationError, "The domain in scheme 'test_dom' is not valid"
         ):
-            self.make_scheme("test_dom", "rules", [], partner_domain="[('nope', '=', 1)]")
+            self.make_scheme(
+                "test_dom", "rules", [{"name": "X"}], partner_domain="[('nope', '=', 1)]"
+            )
         with self.assertRaisesRegex(ValidationError, "The domain in segment 'X' is not valid"):
             self.make_scheme("test_dom2", "rules", [{"name": "X", "partner_domain": "[(1, 2)"}])
 
@@ -77,7 +79,9 @@ class TestValidation(SegmentationCase):
             self.make_scheme(
                 "test_p2", "pareto", [{"name": "A", "pareto_cutoff": 0}], metric=self.revenue
             )
-        with self.assertRaisesRegex(ValidationError, "strictly increasing; 80.0 appears twice"):
+        with self.assertRaisesRegex(
+            ValidationError, "segments 'A' and 'B' have the same Pareto cut-off \\(80.0 %\\)"
+        ):
             self.make_scheme(
                 "test_p3",
                 "pareto",
@@ -86,7 +90,7 @@ class TestValidation(SegmentationCase):
             )
 
     def test_quantile_buckets(self):
-        with self.assertRaisesRegex(ValidationError, "needs at least 2 quantile buckets"):
+        with self.assertRaisesRegex(ValidationError, "needs between 2 and 1000 quantile buckets"):
             self.make_scheme(
                 "test_q1", "quantile", [{"name": "Q"}], metric=self.revenue, quantile_count=1
             )
@@ -176,3 +180,192 @@ class TestValidation(SegmentationCase):
         )
         self.recompute(scheme)
         self.assertEqual(self.codes(vip | other, scheme), ["Tagged", "Rest"])
+
+    # -- gaps: each refused with its message, and nothing saved ----------------
+    def assertRefused(self, exception, message, func, model, domain):
+        """``func`` raises ``exception`` matching ``message`` and leaves no
+        record of ``model`` matching ``domain``."""
+        with self.assertRaisesRegex(exception, message):
+            func()
+        self.assertFalse(
+            self.env[model].with_context(active_test=False).search(domain), "nothing saved"
+        )
+
+    def _metric_values(self, **values):
+        order = self.env.ref("partner_segmentation.metric_order_count_12m")
+        return dict(
+            {
+                "name": "Gap metric",
+                "code": "test_gap",
+                "model_id": order.model_id.id,
+                "partner_field_id": order.partner_field_id.id,
+                "date_field_id": order.date_field_id.id,
+                "aggregate": "count",
+            },
+            **values,
+        )
+
+    def test_window_and_offset_limits(self):
+        for values in ({"window_days": 36526}, {"offset_days": 40000, "window_days": 30}):
+            self.assertRefused(
+                ValidationError,
+                "limited to 36525 days \\(a hundred years\\)",
+                lambda values=values: self.Metric.create(self._metric_values(**values)),
+                "partner.segment.metric",
+                [("code", "=", "test_gap")],
+            )
+        self.assertRefused(
+            ValidationError,
+            "needs a date field for its window, its offset",
+            lambda: self.Metric.create(self._metric_values(offset_days=30, date_field_id=False)),
+            "partner.segment.metric",
+            [("code", "=", "test_gap")],
+        )
+        metric = self.Metric.create(self._metric_values(window_days=36525))
+        with self.assertRaisesRegex(ValidationError, "limited to 36525 days"):
+            metric.offset_days = 99999
+        self.assertEqual(metric.offset_days, 0)
+
+    def test_formula_too_long_or_too_deep(self):
+        cases = {
+            "is 1[0-9]{3} characters long; at most 1000": " + ".join(["revenue_12m"] * 90),
+            "nested too deep": "(" * 40 + "revenue_12m" + ")" * 40,
+            "nested too deep ": "-" * 300 + "revenue_12m",
+            "nested too deep  ": "+".join(["1"] * 60),
+            "nested too deep   ": "(" * 300 + "1" + ")" * 300,
+        }
+        for message, text in cases.items():
+            self.assertRefused(
+                ValidationError,
+                message.strip(),
+                lambda text=text: self.Metric.create(
+                    {"name": "Deep", "code": "test_deep", "kind": "formula", "formula": text}
+                ),
+                "partner.segment.metric",
+                [("code", "=", "test_deep")],
+            )
+        # a long but shallow formula is fine
+        self.Metric.create(
+            {
+                "name": "Shallow",
+                "code": "test_shallow",
+                "kind": "formula",
+                "formula": "max(" + ", ".join(["revenue_12m"] * 20) + ")",
+            }
+        )
+
+    def test_quantile_bounds_without_a_loop_per_bucket(self):
+        self.assertRefused(
+            ValidationError,
+            "1 ≤ from ≤ to ≤ 5 \\(got 1 to 1000000000\\)",
+            lambda: self.make_scheme(
+                "test_qbig",
+                "quantile",
+                [{"name": "Q", "quantile_from": 1, "quantile_to": 10**9}],
+                metric=self.revenue,
+                quantile_count=5,
+            ),
+            "partner.segment.scheme",
+            [("code", "=", "test_qbig")],
+        )
+        self.assertRefused(
+            ValidationError,
+            "needs between 2 and 1000 quantile buckets \\(got 1000000000\\)",
+            lambda: self.make_scheme(
+                "test_qbig2",
+                "quantile",
+                [{"name": "Q", "quantile_from": 1, "quantile_to": 10**9}],
+                metric=self.revenue,
+                quantile_count=10**9,
+            ),
+            "partner.segment.scheme",
+            [("code", "=", "test_qbig2")],
+        )
+        # disjoint ranges out of order are fine; an overlap a range apart is not
+        scheme = self.make_scheme(
+            "test_qok",
+            "quantile",
+            [
+                {"name": "Top", "quantile_from": 4, "quantile_to": 5},
+                {"name": "Low", "quantile_from": 1, "quantile_to": 3},
+            ],
+            metric=self.revenue,
+            quantile_count=5,
+        )
+        low = scheme.segment_ids.filtered(lambda s: s.name == "Low")
+        with self.assertRaisesRegex(ValidationError, "Bucket 4 belongs to both 'Low' and 'Top'"):
+            low.quantile_to = 4
+        self.assertEqual(low.quantile_to, 3)
+
+    def test_pareto_order_and_tail(self):
+        self.assertRefused(
+            ValidationError,
+            "Pareto cut-offs must increase in the segments' order, but 'B' \\(80.0 %\\) "
+            "comes after 'A' \\(95.0 %\\)",
+            lambda: self.make_scheme(
+                "test_porder",
+                "pareto",
+                [{"name": "A", "pareto_cutoff": 95}, {"name": "B", "pareto_cutoff": 80}],
+                metric=self.revenue,
+            ),
+            "partner.segment.scheme",
+            [("code", "=", "test_porder")],
+        )
+        # reordering the segments of a valid scheme is checked the same way
+        scheme = self.make_scheme(
+            "test_porder_ok",
+            "pareto",
+            [{"name": "A", "pareto_cutoff": 80}, {"name": "B", "pareto_cutoff": 100}],
+            metric=self.revenue,
+        )
+        a, b = scheme.segment_ids.sorted("sequence")
+        with self.assertRaisesRegex(ValidationError, "but 'A' \\(80.0 %\\) comes after 'B'"):
+            a.sequence = 99
+        self.assertEqual(a.sequence, 10)
+        # without a 100 % segment (documented): the tail gets no segment
+        top, tail = self.make_partner("Pareto top"), self.make_partner("Pareto tail")
+        self.make_invoice(top, 990)
+        self.make_invoice(tail, 10)  # after 99 % of the total: beyond B's 95 %
+        b.pareto_cutoff = 95
+        self.recompute(scheme)
+        self.assertEqual(self.codes(top | tail, scheme), ["A", None])
+
+    def test_scheme_needs_a_segment(self):
+        self.assertRefused(
+            ValidationError,
+            "Scheme 'test_empty' has no segment",
+            lambda: self.make_scheme("test_empty", "rules", []),
+            "partner.segment.scheme",
+            [("code", "=", "test_empty")],
+        )
+        # an archived scheme may be empty; activating it is refused
+        scheme = self.make_scheme("test_empty_ok", "rules", [], active=False)
+        with self.assertRaisesRegex(ValidationError, "has no segment"):
+            scheme.active = True
+        self.assertFalse(scheme.active)
+        # nor may its last segment go
+        scheme = self.make_scheme("test_last", "rules", [{"name": "Only"}])
+        with self.assertRaisesRegex(ValidationError, "has no segment"):
+            scheme.segment_ids.active = False
+        with self.assertRaisesRegex(UserError, "would be left without segment"):
+            scheme.segment_ids.unlink()
+        self.assertEqual(scheme.segment_ids.mapped("name"), ["Only"])
+
+    def test_colour_and_scheme_of_a_segment(self):
+        self.assertRefused(
+            ValidationError,
+            "the colour must be one of Odoo's 12 colours \\(0 to 11\\), not 12",
+            lambda: self.make_scheme("test_colour", "rules", [{"name": "X", "color": 12}]),
+            "partner.segment.scheme",
+            [("code", "=", "test_colour")],
+        )
+        one = self.make_scheme("test_move1", "rules", [{"name": "X", "color": 11}, {"name": "Y"}])
+        two = self.make_scheme("test_move2", "rules", [{"name": "Z"}])
+        x = one.segment_ids.filtered(lambda s: s.name == "X")
+        with self.assertRaisesRegex(ValidationError, "colour must be one of"):
+            x.color = -1
+        self.assertEqual(x.color, 11)
+        with self.assertRaisesRegex(UserError, "A segment cannot move to another scheme"):
+            x.scheme_id = two
+        self.assertEqual(x.scheme_id, one)
+        x.write({"scheme_id": one.id, "name": "X2"})  # the same scheme is no move

@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Win-back campaigns (seeds 002, 004)."""
 
-from odoo import Command
+from unittest.mock import patch
+
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -91,71 +93,174 @@ class TestWinback(SegmentationCase):
         mailing = campaign.mailing_id
         self.assertEqual(set(mailing._get_recipients()), {self.lost1.id, self.lost2.id})
         self.assertEqual(mailing.campaign_id, campaign.utm_campaign_id)
-        self.assertIn("10% off your next order", mailing.body_html)
+        # the offer is HTML in the e-mail, not escaped text
+        self.assertIn("<p>10% off your next order this month.</p>", mailing.body_html)
+        self.assertNotIn("&lt;p&gt;", mailing.body_html)
         self.assertNotIn("[OFFER]", mailing.body_html)
         self.assertEqual(campaign.targeted_count, 3)
         self.assertEqual(campaign.won_back_count, 0)
         self.assertEqual(set(campaign.line_ids.mapped("outcome")), {"no_answer"})
 
-    def test_outcomes_and_results(self):
-        campaign = self.start(send_mailing=False, schedule_calls=False)
+    def _order(self, partner, amount, currency=None):
+        values = {
+            "partner_id": partner.id,
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": self.product.id,
+                        "price_unit": amount,
+                        "tax_id": [Command.clear()],
+                    }
+                )
+            ],
+        }
+        if currency:
+            values["pricelist_id"] = (
+                self.env["product.pricelist"]
+                .create({"name": f"In {currency.name}", "currency_id": currency.id})
+                .id
+            )
+        order = self.env["sale.order"].create(values)
+        order.action_confirm()
+        return order
+
+    def test_figures_on_a_known_example(self):
+        """Five customers targeted; each figure checked against what happened."""
+        lost3 = self.make_partner("Lost Three", email="three@lost.example")
+        lost4 = self.make_partner("Lost Four", email="four@lost.example")
+        campaign = self.start(
+            send_mailing=False, schedule_calls=False, partner_ids=[Command.set((lost3 | lost4).ids)]
+        )
         lines = {line.partner_id: line for line in campaign.line_ids}
-        # an order before the campaign does not count; one after it does
-        old = self.make_order(self.lost1, amount=900, days_ago=3000)
-        self.assertEqual(lines[self.lost1].outcome, "no_answer", old.name)
-        self.env["sale.order"].create(
-            {
-                "partner_id": self.lost1.id,
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "price_unit": 500,
-                            "tax_id": [Command.clear()],
-                        }
-                    )
-                ],
-            }
-        ).action_confirm()
+        self.assertEqual(campaign.targeted_count, 5)
+        self.assertEqual(set(campaign.line_ids.mapped("outcome")), {"no_answer"})
+        # an order dated before the campaign does not count
+        self.make_order(self.lost1, amount=900, days_ago=3000)
+        self.assertEqual(lines[self.lost1].outcome, "no_answer")
+        self.assertEqual(campaign.revenue_recovered, 0.0)
+        # a confirmed order after the start: won back, its untaxed amount recovered
+        self._order(self.lost1, 500)
         self.assertEqual(lines[self.lost1].outcome, "won_back")
-        invoice = self.env["account.move"].create(
+        self.env.invalidate_all()  # figures are read afresh by each request
+        self.assertEqual(lines[self.lost1].revenue_recovered, 500.0)
+        self.assertEqual(campaign.won_back_count, 1)
+        # 1 of 5 is a ratio of 0.2, shown by the percentage widget as 20 %
+        self.assertAlmostEqual(campaign.winback_rate, 0.2)
+        for view in ("form", "list"):
+            arch = campaign.get_views([(False, view)])["views"][view]["arch"]
+            self.assertIn('name="winback_rate" widget="percentage"', arch)
+        self.assertEqual(campaign.revenue_recovered, 500.0)
+        # an order in another currency counts at the order's rate: 1,000 at
+        # 2 units per company unit is 500 in the company's currency
+        company = self.env.company
+        other = self.env.ref("base.EUR" if company.currency_id.name != "EUR" else "base.USD")
+        other.active = True
+        self.env["res.currency.rate"].create(
             {
-                "move_type": "out_invoice",
-                "partner_id": self.lost1.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "price_unit": 500,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
+                "currency_id": other.id,
+                "rate": 2.0,
+                "name": fields.Date.today(),
+                "company_id": company.id,
             }
         )
-        invoice.action_post()
-        # declined: a reason recorded, or the opportunity lost
-        lines[self.lost2].churn_reason_id = self.env.ref("partner_segmentation.churn_reason_price")
-        lines[self.lost2].churn_note = "Found it 15 % cheaper"
-        self.assertEqual(lines[self.lost2].outcome, "declined")
+        self._order(self.lost1, 1000, currency=other)
+        self.env.invalidate_all()
+        self.assertEqual(lines[self.lost1].revenue_recovered, 1000.0)
+        # winning the opportunity counts as won back
+        lines[self.lost2].lead_id.action_set_won()
+        self.assertEqual(lines[self.lost2].outcome, "won_back")
+        self.assertEqual(lines[self.lost2].revenue_recovered, 0.0)
+        # losing it counts as declined, and so does a reason that means a refusal
         lines[self.risky].lead_id.action_set_lost()
         self.assertEqual(lines[self.risky].outcome, "declined")
+        price = self.env.ref("partner_segmentation.churn_reason_price")
+        lines[lost3].churn_reason_id = price
+        self.assertEqual(lines[lost3].outcome, "declined")
+        self.assertFalse(lines[lost3].outcome_manual)
+        # the user knows better: the customer came back (by phone, no order yet)
+        lines[lost3].write({"churn_note": "Came back after our call", "outcome": "won_back"})
+        self.assertTrue(lines[lost3].outcome_manual)
+        lines[lost3].churn_reason_id = self.env.ref("partner_segmentation.churn_reason_service")
+        self.assertEqual(lines[lost3].outcome, "won_back")
+        self.assertEqual(lines[lost3].outcome_auto, "declined")
+        # set by hand: an order or a lost opportunity no longer moves it
+        lines[self.lost2].outcome = "declined"
+        lines[self.lost2].lead_id.action_set_lost()
+        lines[self.lost2].lead_id.action_unarchive()
+        self.assertEqual(lines[self.lost2].outcome, "declined")
+        # until the user lets it follow the data again: restored in its won
+        # stage, the opportunity is won
+        lines[self.lost2].action_outcome_auto()
+        self.assertEqual(lines[self.lost2].outcome, "won_back")
+        self.assertEqual(lines[lost4].outcome, "no_answer")
+        self.env.invalidate_all()
         self.assertEqual(
             (
                 campaign.targeted_count,
-                campaign.contacted_count,
                 campaign.won_back_count,
                 campaign.declined_count,
+                campaign.revenue_recovered,
             ),
-            (3, 3, 1, 2),
+            (5, 3, 1, 1000.0),
         )
-        self.assertAlmostEqual(campaign.winback_rate, 33.33, places=2)
-        self.assertEqual(campaign.revenue_recovered, 500.0)
+        self.assertAlmostEqual(campaign.winback_rate, 0.6)
+        # a cancelled order is no win any more
+        order = self._order(lost4, 300)
+        self.assertEqual(lines[lost4].outcome, "won_back")
+        order._action_cancel()
+        self.assertEqual(lines[lost4].outcome, "no_answer")
         # an 'unknown' reason is no refusal
-        lines[self.lost2].churn_reason_id = self.env.ref(
-            "partner_segmentation.churn_reason_unknown"
+        lines[lost4].churn_reason_id = self.env.ref("partner_segmentation.churn_reason_unknown")
+        self.assertEqual(lines[lost4].outcome, "no_answer")
+        # a closed campaign's figures stay as they were
+        campaign.action_close()
+        self.assertFalse(lost4.winback_open)
+        self._order(lost4, 300)
+        self.assertEqual(lines[lost4].outcome, "no_answer")
+
+    def test_outcome_costs_nothing_to_other_leads_and_orders(self):
+        """Writes of leads and orders outside a running win-back never touch
+        the win-back tables."""
+        self.start(send_mailing=False, schedule_calls=False)
+        stranger = self.make_partner("Stranger")
+        lead = self.env["crm.lead"].create(
+            {"name": "Ordinary deal", "type": "opportunity", "partner_id": stranger.id}
         )
-        self.assertEqual(lines[self.lost2].outcome, "no_answer")
+        self.env.flush_all()
+        queries = []
+        execute = type(self.env.cr).execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            queries.append(str(getattr(query, "code", query)))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(type(self.env.cr), "execute", spy):
+            lead.action_set_won()
+            lead.action_set_lost()
+            self._order(stranger, 100)._action_cancel()
+            self.env.flush_all()
+        self.assertTrue(queries, "the spy sees the queries")
+        self.assertFalse(
+            [q for q in queries if "partner_segment_winback" in q], "no win-back query"
+        )
+        # the same writes on a win-back customer do refresh its line
+        queries.clear()
+        with patch.object(type(self.env.cr), "execute", spy):
+            self._order(self.lost1, 100)
+            self.env.flush_all()
+        self.assertTrue([q for q in queries if "partner_segment_winback_line" in q])
+
+    def test_mailing_next_step(self):
+        campaign = self.start()
+        self.assertEqual(campaign.mailing_state, "draft")
+        action = campaign.action_open_mailing()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("mailing.mailing", campaign.mailing_id.id)
+        )
+        arch = campaign.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("Send or Schedule the E-mail", arch)
+        campaign.mailing_id.sudo().action_launch()
+        self.assertEqual(campaign.mailing_state, "in_queue")
 
     def test_do_not_pursue_after_two_refusals(self):
         price = self.env.ref("partner_segmentation.churn_reason_price")

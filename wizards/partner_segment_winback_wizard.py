@@ -181,8 +181,10 @@ class PartnerSegmentWinbackWizard(models.TransientModel):
         return {lead.partner_id.id: lead for lead in leads}
 
     def _create_mailing(self, campaign, utm, partners):
-        body = self.template_id.body_html or ""
-        body = body.replace("[OFFER]", str(self.offer or ""))
+        # Both are sanitized HTML (Markup): Markup.replace keeps the offer's
+        # tags, a plain str would be escaped into visible <p>…</p>
+        body = Markup(self.template_id.body_html or "")
+        body = body.replace("[OFFER]", Markup(self.offer or ""))
         email_from = self.env["mailing.mailing"]._segmentation_email_from()
         recipients = partners.filtered("email")
         # A salesperson prepares the campaign's e-mail as a draft; sending it
