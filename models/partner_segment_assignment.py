@@ -69,9 +69,9 @@ class PartnerSegmentAssignment(models.Model):
 
     @api.depends("segment_id", "locked")
     def _compute_display_name(self):
+        # the lock is drawn as an icon by the segment_tags widget (no emoji font needed)
         for assignment in self:
-            name = assignment.segment_id.display_name or ""
-            assignment.display_name = f"🔒 {name}" if assignment.locked else name
+            assignment.display_name = assignment.segment_id.display_name or ""
 
     @api.depends("segment_id", "computed_segment_id")
     def _compute_differs(self):
@@ -131,8 +131,33 @@ class PartnerSegmentAssignment(models.Model):
     @api.model
     def set_manual(self, partner, segment, reason, lock_until=False):
         """Lock ``partner`` on ``segment`` (in its scheme) for ``reason``."""
-        return recompute.set_manual(self.env, partner, segment, reason, lock_until)
+        before = self.search(
+            [
+                ("partner_id", "=", partner.commercial_partner_id.id),
+                ("scheme_id", "=", segment.scheme_id.id),
+            ]
+        ).segment_id
+        assignment = recompute.set_manual(self.env, partner, segment, reason, lock_until)
+        self._sync_mailing_lists(before | segment)
+        return assignment
 
     def action_unlock(self):
+        before = self.segment_id
         recompute.unlock(self.env, self)
+        self._sync_mailing_lists(before | self.exists().segment_id)
         return True
+
+    @api.model
+    def _sync_mailing_lists(self, segments):
+        """A segment changed by hand: the mailing lists that follow it follow
+        at once, as they do after a run."""
+        if not segments:
+            return
+        # sudo: the lists are synchronised as after a run, whoever moved the partner;
+        # only the lists that follow these segments are touched
+        lists = (
+            self.env["mailing.list"]
+            .sudo()
+            .search([("segment_sync", "=", True), ("segment_ids", "in", segments.ids)])
+        )
+        lists._sync_segments()

@@ -87,10 +87,18 @@ class ResPartner(models.Model):
             )
 
     def _compute_segment_metric_html(self):
+        # sudo: only to format the values the table already shows (as the engine reads them)
+        Metric = self.env["partner.segment.metric"].sudo()
         for partner in self:
+            rows = [dict(row) for row in partner.segment_metric_values or []]
+            metrics = {
+                m.code: m for m in Metric.search([("code", "in", [r["code"] for r in rows])])
+            }
+            for row in rows:
+                metric = metrics.get(row["code"])
+                row["display"] = metric._format_value(row["value"]) if metric else row["value"]
             partner.segment_metric_html = self.env["ir.qweb"]._render(
-                "partner_segmentation.partner_metric_table",
-                {"rows": partner.segment_metric_values or []},
+                "partner_segmentation.partner_metric_table", {"rows": rows}
             )
 
     def _compute_segment_metric_values(self):

@@ -1,0 +1,218 @@
+/** @odoo-module **/
+// Reporting: each report opens with data, switches views, and keeps the
+// partners one click away; filters matching nothing show the empty-state help.
+import { registry } from "@web/core/registry";
+
+const tours = registry.category("web_tour.tours");
+
+function switchView(type) {
+    return [
+        {
+            content: `Open the ${type} view`,
+            trigger: `.o_control_panel .o_switch_view.o_${type}, .o_control_panel .o_cp_switch_buttons .dropdown-toggle`,
+            run: "click",
+        },
+        {
+            content: `In the ${type} view (or the mobile view menu, pick it)`,
+            trigger: `.o_${type}_view, .dropdown-menu .o_switch_view.o_${type}`,
+            run(helpers) {
+                const item = document.querySelector(`.dropdown-menu .o_switch_view.o_${type}`);
+                if (item) {
+                    return helpers.click(item);
+                }
+            },
+        },
+        {
+            content: `The ${type} view is shown`,
+            trigger: `.o_${type}_view`,
+        },
+    ];
+}
+
+tours.add("partner_segmentation_report_distribution", {
+    steps: () => [
+        {
+            content: "The pivot lists the schemes with partner counts",
+            trigger: ".o_pivot_view .o_pivot th:contains('Value ABC')",
+        },
+        {
+            content: "and their shares of revenue",
+            trigger: ".o_pivot_view .o_pivot th:contains('Share of Revenue (%)')",
+        },
+        {
+            content: "Open the partners behind a cell",
+            trigger: ".o_pivot_view .o_pivot .o_pivot_cell_value:not(:empty)",
+            run: "click",
+        },
+        {
+            content: "They are listed, one click from their card",
+            trigger: ".o_list_view .o_data_row button[name=action_open_partner]",
+            run: "click",
+        },
+        {
+            content: "The partner's form is open",
+            trigger: ".o_form_view .o_field_widget[name=segment_badge_ids]",
+        },
+    ],
+});
+
+tours.add("partner_segmentation_report_distribution_graph", {
+    steps: () => [
+        {
+            content: "The pivot is shown first",
+            trigger: ".o_pivot_view .o_pivot",
+        },
+        ...switchView("graph"),
+        {
+            content: "A chart is drawn",
+            trigger: ".o_graph_view canvas",
+        },
+    ],
+});
+
+tours.add("partner_segmentation_report_empty", {
+    steps: () => [
+        {
+            content: "Open the search options",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "Filter on my customers",
+            trigger: ".o_filter_menu .o_menu_item:contains('My Customers')",
+            run: "click",
+        },
+        {
+            content: "The salesperson has none: Odoo's empty-state help, not an error",
+            trigger: ".o_view_nocontent:contains('No classified partner matches')",
+        },
+    ],
+});
+
+tours.add("partner_segmentation_report_sizes", {
+    steps: () => [
+        {
+            content: "Sizes over time: a line per segment",
+            trigger: ".o_graph_view canvas",
+        },
+        {
+            content: "filtered on Value ABC",
+            trigger: ".o_searchview .o_facet_value:contains('Value ABC')",
+        },
+    ],
+});
+
+tours.add("partner_segmentation_report_migration", {
+    steps: () => [
+        {
+            content: "Choose the days (a month back to today by default)",
+            trigger: ".modal .o_field_widget[name=date_from] input",
+        },
+        {
+            content: "Show the migration",
+            trigger: ".modal button[name=action_open_report]",
+            run: "click",
+        },
+        {
+            content: "Rows: where they came from; columns: where they went",
+            trigger: ".o_pivot_view .o_pivot thead th:contains('To')",
+        },
+        {
+            content: "Open the partners of a cell",
+            trigger: ".o_pivot_view .o_pivot tbody .o_pivot_cell_value:not(:empty)",
+            run: "click",
+        },
+        {
+            content: "One click from each partner",
+            trigger: ".o_list_view .o_data_row button[name=action_open_partner]",
+            run: "click",
+        },
+        {
+            content: "The partner's form is open",
+            trigger: ".o_form_view .o_field_widget[name=segment_badge_ids]",
+        },
+    ],
+});
+
+tours.add("partner_segmentation_report_pareto", {
+    steps: () => [
+        {
+            content: "The Pareto curve of Value ABC, one colour per segment",
+            trigger: ".o_graph_view canvas",
+        },
+        {
+            content: "the empty-state text explains the boundary rule when nothing matches; here the curve has data",
+            trigger: ".o_graph_view:not(:has(.o_view_nocontent))",
+        },
+        ...switchView("list"),
+        {
+            content: "Cut-offs are listed with the partner that crosses them",
+            trigger: ".o_list_view th:contains('Share before the Last Partner (%)')",
+        },
+    ],
+});
+
+tours.add("partner_segmentation_report_overlap", {
+    steps: () => [
+        {
+            content: "Value ABC segments against Lifecycle segments",
+            trigger: ".o_pivot_view .o_pivot thead th:contains('Lifecycle')",
+        },
+        {
+            content: "with counts",
+            trigger: ".o_pivot_view .o_pivot tbody .o_pivot_cell_value:not(:empty)",
+        },
+    ],
+});
+
+tours.add("partner_segmentation_report_product", {
+    steps: () => [
+        {
+            content: "Each segment's products with their own class",
+            trigger: ".o_pivot_view .o_pivot th:contains('Value ABC')",
+        },
+        {
+            content: "and revenue",
+            trigger: ".o_pivot_view .o_pivot tbody .o_pivot_cell_value:not(:empty)",
+        },
+        ...switchView("graph"),
+        {
+            content: "A chart is drawn",
+            trigger: ".o_graph_view canvas",
+        },
+    ],
+});
+
+const dashboardDrawn = [
+    {
+        content: "Its charts are drawn",
+        trigger: ".o-spreadsheet canvas, .o_mobile_dashboard canvas",
+    },
+];
+
+tours.add("partner_segmentation_dashboard", {
+    steps: () => [
+        {
+            content: "Open the Customer Segmentation dashboard",
+            trigger: ".o_search_panel li:contains('Customer Segmentation') header",
+            run: "click",
+        },
+        ...dashboardDrawn,
+    ],
+});
+
+tours.add("partner_segmentation_dashboard_mobile", {
+    steps: () => [
+        {
+            content: "Open the dashboard selection",
+            trigger: ".o_search_panel_summary",
+            run: "click",
+        },
+        {
+            content: "Choose Customer Segmentation",
+            trigger: ".o_spreadsheet_dashboard_search_panel li:contains('Customer Segmentation')",
+            run: "click",
+        },
+        ...dashboardDrawn,
+    ],
+});
