@@ -8,7 +8,7 @@ import datetime
 from odoo import fields
 from odoo.tools import SQL
 
-from ..engine import recompute
+from ..engine import run as engine_run
 
 # days before today of the past monthly runs
 PAST_RUNS = range(360, 0, -30)
@@ -21,7 +21,7 @@ def generate(env):
     chatter.post_chatter = False  # the notes would all be dated today
     for days in PAST_RUNS:
         day = today - datetime.timedelta(days=days)
-        run = recompute.run(env(context=dict(env.context, segmentation_today=str(day))), schemes)
+        run = engine_run.run(env(context=dict(env.context, segmentation_today=str(day))), schemes)
         moment = datetime.datetime.combine(day, datetime.time(6))
         env.cr.execute(
             SQL("UPDATE partner_segment_history SET date = %s WHERE run_id = %s", moment, run.id)

@@ -16,6 +16,11 @@ class PartnerSegmentRun(models.Model):
         [("cron", "Scheduled"), ("manual", "Manual"), ("partner", "Selected Partners")],
         readonly=True,
     )
+    partial = fields.Boolean(
+        string="Chosen Partners Only",
+        readonly=True,
+        help="A run of chosen partners: the schemes keep the facts of their last full run.",
+    )
     user_id = fields.Many2one("res.users", readonly=True)
     scheme_ids = fields.Many2many("partner.segment.scheme", string="Schemes", readonly=True)
     partner_count = fields.Integer(string="Partners", readonly=True)

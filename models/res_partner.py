@@ -2,7 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..engine import recompute
+from ..engine import apply, metrics
+from ..engine import run as engine_run
 
 
 class ResPartner(models.Model):
@@ -104,7 +105,7 @@ class ResPartner(models.Model):
     def _compute_segment_metric_values(self):
         for partner in self:
             partner.segment_metric_values = (
-                recompute.partner_metric_table(self.env, partner.commercial_partner_id)
+                metrics.partner_metric_table(self.env, partner.commercial_partner_id)
                 if partner.id
                 else []
             )
@@ -124,7 +125,7 @@ class ResPartner(models.Model):
         partners = super().create(vals_list)
         children = partners.filtered(lambda p: p.parent_id)
         if children:
-            recompute.sync_partner_segments(self.env, children.ids)
+            apply.sync_partner_segments(self.env, children.ids)
         return partners
 
     def write(self, vals):
@@ -132,8 +133,17 @@ class ResPartner(models.Model):
         if "parent_id" in vals or "is_company" in vals:
             # commercial_partner_id may have changed for them and their contacts
             ids = self.with_context(active_test=False).search([("id", "child_of", self.ids)]).ids
-            recompute.sync_partner_segments(self.env, ids)
+            apply.sync_partner_segments(self.env, ids)
         return res
+
+    def _segmentation_members(self):
+        """Ids of the partners whose commercial partner is one of these,
+        archived ones included."""
+        return (
+            self.with_context(active_test=False)
+            .search([("commercial_partner_id", "in", self.ids)])
+            .ids
+        )
 
     @api.model
     def _segmentation_selected_companies(self):
@@ -158,13 +168,13 @@ class ResPartner(models.Model):
     def action_segment_recompute(self):
         """Recompute every active scheme for these partners' commercial entities."""
         commercial = self.commercial_partner_id
-        run = recompute.run(
+        result = engine_run.run(
             self.env,
             self.env["partner.segment.scheme"].search([("active", "=", True)]),
             partners=commercial,
             trigger="partner",
         )
-        if run is None:
+        if result is None:
             raise UserError(
                 self.env._("A segmentation run is already in progress; try again later.")
             )
@@ -172,9 +182,9 @@ class ResPartner(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "danger" if run.status == "failed" else "success",
+                "type": "danger" if result.status == "failed" else "success",
                 "title": self.env._("Segments recomputed"),
-                "message": run.summary,
+                "message": result.summary,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }

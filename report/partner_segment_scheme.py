@@ -9,16 +9,14 @@ from . import common
 
 _logger = logging.getLogger(__name__)
 
-# runs of chosen partners change a few rows: the reports wait for the next full run
-PARTIAL_TRIGGERS = ("partner",)
-
 
 class PartnerSegmentScheme(models.Model):
     _inherit = "partner.segment.scheme"
 
     def _after_recompute(self, run):
         res = super()._after_recompute(run)
-        if run.trigger not in PARTIAL_TRIGGERS:
+        # a run of chosen partners changes a few rows: the reports wait for the next full run
+        if not run.partial:
             try:
                 with self.env.cr.savepoint():
                     self._report_refresh()
@@ -71,11 +69,11 @@ class PartnerSegmentScheme(models.Model):
 
     def _report_metric_select(self, day):
         """SELECT partner_id, value of this scheme's ranking metric for everyone."""
-        from ..engine import recompute
+        from ..engine import metrics
 
         metric = self.metric_id.sudo()
         # the engine's read-only SELECT of a metric (no work table involved)
-        return recompute._select_metric(metric.env, metric, None, day)  # pylint: disable=protected-access
+        return metrics._select_metric(metric.env, metric, None, day)  # pylint: disable=protected-access
 
     @api.model
     def _report_install(self):

@@ -80,3 +80,21 @@ class TestReportFixes(SegmentationCase):
         self.assertEqual(assignment.display_name, self.large.display_name, "no emoji lock")
         assignment.action_unlock()
         self.assertEqual(follow.contact_ids.mapped("email"), ["big@fixes.example"])
+
+    def test_partner_recompute_keeps_the_full_runs_facts(self):
+        full = self.recompute(self.scheme)
+        self.assertFalse(full.partial)
+        facts = (self.scheme.last_run_date, self.scheme.last_run_changes)
+        self.assertEqual(facts[1], 2)
+        self.make_invoice(self.small, 5000)
+        self.big.with_context(segmentation_today="2026-06-30").action_segment_recompute()
+        run = self.env["partner.segment.run"].search([], limit=1)
+        self.assertTrue(run.partial)
+        self.assertEqual(run.trigger, "partner")
+        self.small.with_context(segmentation_today="2026-06-30").action_segment_recompute()
+        self.assertEqual(self.segment_of(self.small, self.scheme), self.large)
+        self.assertEqual(
+            (self.scheme.last_run_date, self.scheme.last_run_changes),
+            facts,
+            "a one-partner run leaves the last full run's facts",
+        )

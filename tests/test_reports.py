@@ -154,9 +154,9 @@ class TestReports(SegmentationCase):
         self.assertEqual(len(rows), 3, "Large: two channels; Small: one")
         # a run of chosen partners leaves the day's sizes to the next full run
         self.make_invoice(self.tiny, 5000)
-        from odoo.addons.partner_segmentation.engine import recompute
+        from odoo.addons.partner_segmentation.engine import run as engine_run
 
-        recompute.run(self.env, self.schemes, partners=self.tiny, trigger="partner")
+        engine_run.run(self.env, self.schemes, partners=self.tiny, trigger="partner")
         self.assertEqual(self.segment_of(self.tiny, self.rules), self.large)
         self.assertEqual(self.sizes(self.rules)[self.large], (2, 10000.0))
 
