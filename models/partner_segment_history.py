@@ -31,3 +31,9 @@ class PartnerSegmentHistory(models.Model):
         "res.users", string="By", readonly=True, default=lambda self: self.env.user
     )
     note = fields.Char(readonly=True)
+    metric_value = fields.Float(
+        string="Ranking Value",
+        readonly=True,
+        help="Pareto and quantile schemes: the value of the ranking metric the partner "
+        "was ranked by when the change was made.",
+    )

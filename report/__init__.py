@@ -6,3 +6,4 @@ from . import partner_segment_report_pareto
 from . import partner_segment_report_overlap
 from . import partner_segment_report_product
 from . import partner_segment_scheme
+from . import partner_segment_assignment

@@ -13,3 +13,4 @@ from . import test_partner_ui
 from . import test_reports
 from . import test_report_fixes
 from . import test_report_tours
+from . import test_report_preview

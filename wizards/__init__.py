@@ -3,3 +3,5 @@ from . import partner_segment_mailing_wizard
 from . import partner_segment_salesperson_wizard
 from . import partner_segment_winback_wizard
 from . import partner_segment_migration_wizard
+from . import partner_segment_preview_wizard
+from . import partner_segment_preview_line
