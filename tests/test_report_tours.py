@@ -97,3 +97,55 @@ class TestReportToursMobile(ReportTourCase):
 
     def test_dashboard(self):
         self._dashboard("partner_segmentation_dashboard_mobile")
+
+
+@tagged("post_install", "-at_install")
+class TestPreviewExplainTours(HttpCase):
+    """Preview and explanation, at desktop and phone sizes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env,
+            "tour_seg_admin",
+            groups="partner_segmentation.group_segmentation_manager,sales_team.group_sale_manager",
+        )
+        cls.segment_a = cls.env.ref("partner_segmentation.segment_abc_a")
+        cls.customer = (
+            cls.env["partner.segment.assignment"]
+            .search([("segment_id", "=", cls.segment_a.id)], limit=1)
+            .partner_id
+        )
+
+    def _preview(self):
+        url = f"/odoo/action-partner_segmentation.action_partner_segment/{self.segment_a.id}"
+        self.start_tour(url, "partner_segmentation_preview", login="tour_seg_admin")
+        self.assertEqual(self.segment_a.pareto_cutoff, 80, "the preview saved nothing")
+
+    def _preview_invalid(self):
+        url = f"/odoo/action-partner_segmentation.action_partner_segment/{self.segment_a.id}"
+        self.start_tour(url, "partner_segmentation_preview_invalid", login="tour_seg_admin")
+        self.assertEqual(self.segment_a.pareto_cutoff, 80)
+
+    def _explain(self):
+        self.start_tour(
+            f"/odoo/contacts/{self.customer.id}",
+            "partner_segmentation_explain",
+            login="tour_seg_admin",
+        )
+
+    def test_preview(self):
+        self._preview()
+
+    def test_preview_invalid(self):
+        self._preview_invalid()
+
+    def test_explain(self):
+        self._explain()
+
+
+@tagged("post_install", "-at_install")
+class TestPreviewExplainToursMobile(TestPreviewExplainTours):
+    browser_size = "375x667"
+    touch_enabled = True

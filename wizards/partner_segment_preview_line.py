@@ -51,9 +51,9 @@ class PartnerSegmentPreviewLine(models.TransientModel):
             {
                 "name": self.name,
                 "domain": [("id", "in", self.partner_ids.ids)],
-                "view_mode": "list,form",
-                "views": [[False, "list"], [False, "form"]],
-                "target": "current",
+                "view_mode": "list",
+                "views": [[False, "list"]],
+                "target": "new",
             }
         )
         return action

@@ -143,5 +143,6 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
             "res_model": self._name,
             "res_id": wizard.id,
             "view_mode": "form",
+            "views": [[False, "form"]],
             "target": "new",
         }

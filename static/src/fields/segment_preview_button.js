@@ -4,7 +4,6 @@
 // result; nothing is saved.
 import { Component } from "@odoo/owl";
 import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
 
 export class SegmentPreviewButton extends Component {
@@ -12,12 +11,15 @@ export class SegmentPreviewButton extends Component {
     static props = { ...standardWidgetProps, method: { type: String } };
 
     setup() {
-        this.orm = useService("orm");
-        this.action = useService("action");
+        // not useService: on a phone the button sits in a menu that closes
+        // (and is destroyed) on click, while the preview is still coming
+        this.orm = this.env.services.orm;
+        this.action = this.env.services.action;
     }
 
     async onClick() {
         const record = this.props.record;
+        await record.isDirty(); // the field being edited commits its value
         if (!(await record.checkValidity({ displayNotification: true }))) {
             return;
         }

@@ -216,3 +216,112 @@ tours.add("partner_segmentation_dashboard_mobile", {
         ...dashboardDrawn,
     ],
 });
+
+function openPreview(expected) {
+    return [
+        {
+            content: "Preview (in the header, or behind the actions button on a phone)",
+            trigger: ".o_form_view .o_form_statusbar, .o_control_panel button:has(i.fa-cog)",
+            run(helpers) {
+                const button = [...document.querySelectorAll(".o_segment_preview_button")].find(
+                    (b) => b.offsetParent
+                );
+                return helpers.click(
+                    button || document.querySelector(".o_control_panel button:has(i.fa-cog)")
+                );
+            },
+        },
+        {
+            content: "Click Preview if it was in the menu",
+            trigger: `${expected}, .o-dropdown--menu .o_segment_preview_button`,
+            run(helpers) {
+                const item = document.querySelector(".o-dropdown--menu .o_segment_preview_button");
+                if (item) {
+                    return helpers.click(item);
+                }
+            },
+        },
+        {
+            content: "The result",
+            trigger: expected,
+        },
+    ];
+}
+
+const discardForm = [
+    {
+        content: "Leave the form without saving",
+        trigger: "body:not(:has(.modal)) .o_form_button_cancel",
+        run: "click",
+    },
+    {
+        content: "Nothing is left to save",
+        trigger: ".o_form_view:not(:has(.o_form_button_cancel:visible))",
+    },
+];
+
+tours.add("partner_segmentation_preview", {
+    steps: () => [
+        {
+            content: "Lower the A cut-off of Value ABC, without saving",
+            trigger: ".o_field_widget[name=pareto_cutoff] input",
+            run: "edit 50",
+        },
+        ...openPreview(".modal:contains('Who would move')"),
+        {
+            content: "The counts with the unsaved cut-off",
+            trigger: ".modal .o_field_widget[name=segment_line_ids] .o_data_row:contains('A')",
+        },
+        {
+            content: "Open the partners who would leave A",
+            trigger: ".modal .o_field_widget[name=move_line_ids] .o_data_row:contains('A → B') button[name=action_view_partners]",
+            run: "click",
+        },
+        {
+            content: "They are listed",
+            trigger: ".modal .o_list_view .o_data_row",
+        },
+        {
+            content: "Close the list",
+            trigger: ".modal:has(.o_list_view) .modal-header .btn-close, .modal:has(.o_list_view) .o_mobile_dialog_back, .modal:has(.o_list_view) .modal-header button",
+            run: "click",
+        },
+        ...discardForm,
+    ],
+});
+
+tours.add("partner_segmentation_preview_invalid", {
+    steps: () => [
+        {
+            content: "A cut-off above 100 %",
+            trigger: ".o_field_widget[name=pareto_cutoff] input",
+            run: "edit 150",
+        },
+        ...openPreview(".modal:contains('cut-off must be above 0 and at most 100')"),
+        {
+            content: "Close the message",
+            trigger: ".modal:contains('cut-off must be above 0') .modal-footer .btn-primary",
+            run: "click",
+        },
+        ...discardForm,
+    ],
+});
+
+tours.add("partner_segmentation_explain", {
+    steps: () => [
+        {
+            content: "Open the Segmentation tab",
+            trigger: ".o_notebook .nav-link:contains('Segmentation')",
+            run: "click",
+        },
+        {
+            content: "Ask why the customer is in its Value ABC segment",
+            trigger: ".o_field_widget[name=segment_badge_ids] .o_data_row:contains('Value ABC') button[name=action_explain]",
+            run: "click",
+        },
+        {
+            content: "The engine's reasons are shown",
+            trigger: ".modal .o_segment_explanation:contains('The engine says'):contains('Ranked')",
+        },
+    ],
+});
