@@ -144,10 +144,9 @@ tours.add("partner_segmentation_report_pareto", {
             content: "the empty-state text explains the boundary rule when nothing matches; here the curve has data",
             trigger: ".o_graph_view:not(:has(.o_view_nocontent))",
         },
-        ...switchView("list"),
         {
-            content: "Cut-offs are listed with the partner that crosses them",
-            trigger: ".o_list_view th:contains('Share before the Last Partner (%)')",
+            content: "one line per segment: the cut-offs show where the colour changes",
+            trigger: ".o_graph_view .o_graph_renderer",
         },
     ],
 });
@@ -194,7 +193,7 @@ tours.add("partner_segmentation_dashboard", {
     steps: () => [
         {
             content: "Open the Customer Segmentation dashboard",
-            trigger: ".o_search_panel li:contains('Customer Segmentation') header",
+            trigger: ".o_search_panel li[data-name='Customer Segmentation']",
             run: "click",
         },
         ...dashboardDrawn,
@@ -205,7 +204,7 @@ tours.add("partner_segmentation_dashboard_mobile", {
     steps: () => [
         {
             content: "Open the dashboard selection",
-            trigger: ".o_search_panel_summary",
+            trigger: ".o_search_panel_summary .o_search_panel_current_selection",
             run: "click",
         },
         {
