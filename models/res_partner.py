@@ -111,6 +111,28 @@ class ResPartner(models.Model):
             )
 
     @api.model
+    def search_panel_select_multi_range(self, field_name, **kwargs):
+        """The Customers-by-Segment panel groups segments by scheme: there
+        each segment shows its own full name (the scheme is its group) and
+        the schemes come in their sequence, not by name."""
+        if field_name != "segment_ids":
+            return super().search_panel_select_multi_range(field_name, **kwargs)
+        result = super(
+            ResPartner, self.with_context(segment_short_name=True)
+        ).search_panel_select_multi_range(field_name, **kwargs)
+        if kwargs.get("group_by") == "scheme_id":
+            schemes = self.env["partner.segment.scheme"].with_context(active_test=False)
+            ranks = {
+                scheme.id: rank
+                for rank, scheme in enumerate(
+                    schemes.search([]).sorted(lambda s: (s.sequence, s.id)), start=1
+                )
+            }
+            for value in result.get("values", []):
+                value["group_sequence"] = ranks.get(value.get("group_id"), len(ranks) + 1)
+        return result
+
+    @api.model
     def _commercial_fields(self):
         return [
             *super()._commercial_fields(),

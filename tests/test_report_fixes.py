@@ -98,3 +98,15 @@ class TestReportFixes(SegmentationCase):
             facts,
             "a one-partner run leaves the last full run's facts",
         )
+
+    def test_side_panel_full_names_and_scheme_sequence(self):
+        self.recompute(self.scheme)
+        self.scheme.sequence = 1  # before every shipped scheme, though "test_fixes" sorts last
+        result = self.env["res.partner"].search_panel_select_multi_range(
+            "segment_ids", group_by="scheme_id", enable_counters=True
+        )
+        values = {v["id"]: v for v in result["values"]}
+        large = values[self.large.id]
+        self.assertEqual(large["display_name"], "Large", "the scheme is the group")
+        self.assertEqual(large["group_name"], "test_fixes")
+        self.assertEqual(large["group_sequence"], min(v["group_sequence"] for v in values.values()))
