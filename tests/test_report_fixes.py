@@ -101,7 +101,7 @@ class TestReportFixes(SegmentationCase):
 
     def test_side_panel_full_names_and_scheme_sequence(self):
         self.recompute(self.scheme)
-        self.scheme.sequence = 1  # before every shipped scheme, though "test_fixes" sorts last
+        self.scheme.sequence = -1  # before every shipped scheme, though "test_fixes" sorts last
         result = self.env["res.partner"].search_panel_select_multi_range(
             "segment_ids", group_by="scheme_id", enable_counters=True
         )
