@@ -1,6 +1,7 @@
 from . import engine
 from . import models
 from . import wizards
+from . import report
 
 
 def uninstall_hook(env):

@@ -8,7 +8,7 @@
     "website": "https://github.com/partner-segmentation/partner_segmentation",
     "author": "Customer Segmentation contributors",
     "license": "LGPL-3",
-    "depends": ["contacts", "sale_management", "crm", "mass_mailing"],
+    "depends": ["contacts", "sale_management", "crm", "mass_mailing", "spreadsheet_dashboard"],
     "data": [
         "security/partner_segmentation_security.xml",
         "security/ir.model.access.csv",
@@ -31,9 +31,18 @@
         "views/partner_segmentation_menus.xml",
         "views/winback_views.xml",
         "data/ir_actions_server_data.xml",
+        "wizards/partner_segment_migration_wizard_views.xml",
+        "wizards/partner_segment_preview_wizard_views.xml",
+        "report/partner_segment_report_views.xml",
+        "report/partner_segment_scheme_summary.xml",
+        "report/partner_segment_explanation.xml",
+        "data/spreadsheet_dashboard_data.xml",
     ],
     "demo": ["demo/partner_segmentation_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "partner_segmentation/static/src/fields/*",
+        ],
         "web.assets_tests": [
             "partner_segmentation/static/src/js/tours/*.js",
         ],

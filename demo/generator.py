@@ -57,6 +57,22 @@ NAMES = [
     "Yew",
     "Zelkova",
 ]
+# what the demo companies buy; each customer type favours its own products
+PRODUCTS = [
+    "Pallet of mineral water",
+    "Case of olive oil",
+    "Box of vitamins",
+    "Headphones",
+    "Coffee beans 1 kg",
+    "Shelf display unit",
+    "Phone charger",
+    "Herbal tea",
+]
+PRODUCT_WEIGHTS = {
+    "wholesale": [30, 25, 5, 5, 20, 10, 3, 2],
+    "retail": [5, 10, 20, 15, 10, 5, 20, 15],
+    "buyer": [2, 5, 25, 20, 8, 1, 24, 15],
+}
 SUFFIXES = ["Trading", "Retail", "Pharma", "Foods", "Electronics", "Wholesale", "Stores"]
 
 
@@ -100,15 +116,20 @@ def generate(env):
     today = fields.Date.context_today(env.user)
     Partner = env["res.partner"].with_context(tracking_disable=True)
     channels = env["partner.sales.channel"].search([])
-    product = env["product.product"].create(
-        {
-            "name": "Segmentation demo goods",
-            "type": "consu",
-            "list_price": 100.0,
-            "taxes_id": False,
-            "default_code": "SEG-DEMO",
-        }
+    products = env["product.product"].create(
+        [
+            {
+                "name": name,
+                "type": "consu",
+                "list_price": 100.0,
+                "taxes_id": False,
+                "default_code": f"SEG-DEMO-{index}",
+            }
+            for index, name in enumerate(PRODUCTS, start=1)
+        ]
     )
+    # products are drawn from their own generator: amounts and dates stay the same
+    product_rng = random.Random(20261123)
     salespeople = env.ref("base.user_admin") | env.ref("base.user_demo", raise_if_not_found=False)
     wanted = sum(count for _profile, count in PROFILES)
     names = iter(_company_names(wanted, rng))
@@ -151,9 +172,11 @@ def generate(env):
 
     order_vals, order_dates = [], []
     for partner, (_values, profile) in zip(partners, companies, strict=True):
+        weights = PRODUCT_WEIGHTS[partner.customer_type or "retail"]
         for days, amount in _order_days(profile, rng):
             if days > 1090 or days < 1:
                 continue
+            product = product_rng.choices(products, weights)[0]
             order_vals.append(
                 {
                     "partner_id": partner.id,
@@ -186,7 +209,7 @@ def generate(env):
                 "invoice_line_ids": [
                     Command.create(
                         {
-                            "product_id": product.id,
+                            "product_id": order.order_line.product_id.id,
                             "quantity": 1,
                             "price_unit": order.order_line.price_unit,
                             "tax_ids": [Command.clear()],
@@ -206,7 +229,7 @@ def generate(env):
                 "invoice_line_ids": [
                     Command.create(
                         {
-                            "product_id": product.id,
+                            "product_id": products[0].id,
                             "quantity": 1,
                             "price_unit": 3500.0,
                             "tax_ids": [Command.clear()],

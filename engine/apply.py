@@ -29,9 +29,11 @@ def apply_result(env, scheme, scope_ids, today, run_id):
     if cr.rowcount > common.ANALYZE_THRESHOLD:
         cr.execute(Q.ANALYZE_DIFF)
     uid, now = env.uid, fields.Datetime.now()
-    cr.execute(Q.apply_changed(scheme.id, today, run_id, uid, now))
-    cr.execute(Q.apply_removed(scheme.id, run_id, uid, now))
-    cr.execute(Q.apply_added(scheme.id, today, run_id, uid, now))
+    # the history keeps the value a ranking scheme ranked the partner by
+    metric_id = scheme.metric_id.id if scheme.method in ("pareto", "quantile") else None
+    cr.execute(Q.apply_changed(scheme.id, today, run_id, uid, now, metric_id))
+    cr.execute(Q.apply_removed(scheme.id, run_id, uid, now, metric_id))
+    cr.execute(Q.apply_added(scheme.id, today, run_id, uid, now, metric_id))
     cr.execute(Q.count_changes(scheme.id))
     changes = cr.fetchone()[0]
     if changes:

@@ -81,19 +81,22 @@ def insert_diff(scheme_id, scope_ids):
     )
 
 
-def _history(changes_cte, scheme_id, run_id, uid, now, cause):
+def _history(changes_cte, scheme_id, run_id, uid, now, cause, metric_id=None):
     """Append: insert the rows of ``changes_cte`` (partner_id, old, new) into
-    the history and into psseg_change."""
+    the history, with the value of the ranking metric ``metric_id`` at the
+    time (from psseg_value), and into psseg_change."""
     return SQL(
         """
         , h AS (
             INSERT INTO partner_segment_history
                    (partner_id, scheme_id, from_segment_id, to_segment_id, date, cause,
-                    run_id, user_id, create_uid, create_date, write_uid, write_date)
+                    run_id, user_id, metric_value,
+                    create_uid, create_date, write_uid, write_date)
             SELECT c.partner_id, %(scheme)s, c.old, c.new, %(now)s, %(cause)s,
-                   %(run)s, %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
+                   %(run)s, %(uid)s, v.value, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
                    now() AT TIME ZONE 'UTC'
               FROM %(cte)s c
+              LEFT JOIN psseg_value v ON v.metric_id = %(metric)s AND v.partner_id = c.partner_id
          RETURNING partner_id, from_segment_id, to_segment_id)
         INSERT INTO psseg_change (partner_id, scheme_id, from_id, to_id)
         SELECT partner_id, %(scheme)s, from_segment_id, to_segment_id FROM h
@@ -104,10 +107,11 @@ def _history(changes_cte, scheme_id, run_id, uid, now, cause):
         run=run_id,
         uid=uid,
         cte=SQL.identifier(changes_cte),
+        metric=metric_id,
     )
 
 
-def apply_changed(scheme_id, today, run_id, uid, now):
+def apply_changed(scheme_id, today, run_id, uid, now, metric_id=None):
     """Assignments that stay: what the engine says is recorded on every one
     (locked ones included); unlocked ones take it, and their change goes to
     the history.  One UPDATE, so that each row gets one new version."""
@@ -130,11 +134,11 @@ def apply_changed(scheme_id, today, run_id, uid, now):
         """,
         today=today,
         uid=uid,
-        history=_history("c", scheme_id, run_id, uid, now, "recompute"),
+        history=_history("c", scheme_id, run_id, uid, now, "recompute", metric_id),
     )
 
 
-def apply_removed(scheme_id, run_id, uid, now):
+def apply_removed(scheme_id, run_id, uid, now, metric_id=None):
     """Unlocked assignments of partners the scheme no longer classifies, and
     every assignment, locked too, of a partner that became a contact of a
     company (only commercial partners are classified; the history says so)."""
@@ -150,11 +154,11 @@ def apply_removed(scheme_id, run_id, uid, now):
          RETURNING d.partner_id, d.old, NULL::integer AS new)
         %(history)s
         """,
-        history=_history("c", scheme_id, run_id, uid, now, "recompute"),
+        history=_history("c", scheme_id, run_id, uid, now, "recompute", metric_id),
     )
 
 
-def apply_added(scheme_id, today, run_id, uid, now):
+def apply_added(scheme_id, today, run_id, uid, now, metric_id=None):
     """Partners classified for the first time (or again) in this scheme."""
     return SQL(
         """
@@ -172,7 +176,7 @@ def apply_added(scheme_id, today, run_id, uid, now):
         scheme=scheme_id,
         today=today,
         uid=uid,
-        history=_history("c", scheme_id, run_id, uid, now, "recompute"),
+        history=_history("c", scheme_id, run_id, uid, now, "recompute", metric_id),
     )
 
 

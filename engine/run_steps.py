@@ -47,6 +47,7 @@ def create(env, schemes, partners, trigger, uid, status):
             "scheme_ids": [(6, 0, schemes.ids)],
             # a dict, never empty: an empty selection stays an empty selection
             "partner_scope": None if scope is None else {"partners": scope},
+            "partial": scope is not None,
             "status": status,
             "stage": "schemes",
             "step_count": len(schemes) + 2,
@@ -205,6 +206,10 @@ def fail_line(env, line, error):
 
 
 def _record_scheme(line):
+    """The scheme's last-run facts; a run of chosen partners leaves those of
+    the last full run in place."""
+    if line.run_id.partial:
+        return
     failed = line.state == "failed"
     line.scheme_id.with_context(tracking_disable=True).write(
         {

@@ -69,9 +69,9 @@ class PartnerSegmentAssignment(models.Model):
 
     @api.depends("segment_id", "locked")
     def _compute_display_name(self):
+        # the lock is drawn as an icon by the segment_tags widget (no emoji font needed)
         for assignment in self:
-            name = assignment.segment_id.display_name or ""
-            assignment.display_name = f"🔒 {name}" if assignment.locked else name
+            assignment.display_name = assignment.segment_id.display_name or ""
 
     @api.depends("segment_id", "computed_segment_id")
     def _compute_differs(self):

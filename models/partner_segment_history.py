@@ -34,6 +34,13 @@ class PartnerSegmentHistory(models.Model):
     )
     note = fields.Char(readonly=True)
 
+    metric_value = fields.Float(
+        string="Ranking Value",
+        readonly=True,
+        help="Pareto and quantile schemes: the value of the ranking metric the partner "
+        "was ranked by when the change was made.",
+    )
+
     def init(self):
         # a run's notes, actions and counts read its rows by partner
         self.env.cr.execute(

@@ -3,6 +3,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang
 
 from ..engine import domains, formula, metrics
 
@@ -482,6 +483,38 @@ class PartnerSegmentMetric(models.Model):
         return self.env["ir.qweb"]._render(
             "partner_segmentation.metric_preview", {"rows": rows, "metric": self}
         )
+
+    def _is_money(self):
+        """Sums, averages and extremes of a monetary field, and formulas over
+        money only, are amounts of money."""
+        self.ensure_one()
+        if self.kind == "formula":
+            return bool(self.dependency_ids) and all(m._is_money() for m in self.dependency_ids)
+        return (
+            self.aggregate in ("sum", "avg", "min", "max")
+            and self.value_field_id.ttype == "monetary"
+        )
+
+    def _format_value(self, value, currency=None):
+        """``value`` as the user reads it, in their language: counts and days
+        as integers, money with its currency, other values with two decimals
+        and the metric's unit; '–' for no value."""
+        self.ensure_one()
+        if value is None:
+            return "–"
+        if self.kind != "formula" and self.aggregate in (
+            "count",
+            "days_since_last",
+            "days_since_first",
+        ):
+            text = formatLang(self.env, value, digits=0)
+        elif self._is_money():
+            return formatLang(
+                self.env, value, currency_obj=currency or self.env.company.currency_id
+            )
+        else:
+            text = formatLang(self.env, value, digits=2)
+        return f"{text} {self.unit}" if self.unit else text
 
     def values_for_partners(self, partners):
         """Return {partner_id: value} of this metric for ``partners``

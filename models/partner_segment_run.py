@@ -36,6 +36,11 @@ class PartnerSegmentRun(models.Model):
         ],
         readonly=True,
     )
+    partial = fields.Boolean(
+        string="Chosen Partners Only",
+        readonly=True,
+        help="A run of chosen partners: the schemes keep the facts of their last full run.",
+    )
     user_id = fields.Many2one("res.users", string="Requested by", readonly=True)
     scheme_ids = fields.Many2many("partner.segment.scheme", string="Schemes", readonly=True)
     partner_scope = fields.Json(readonly=True, help="The chosen commercial partners, if any.")

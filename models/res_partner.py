@@ -112,10 +112,18 @@ class ResPartner(models.Model):
             )
 
     def _compute_segment_metric_html(self):
+        # sudo: only to format the values the table already shows (as the engine reads them)
+        Metric = self.env["partner.segment.metric"].sudo()
         for partner in self:
+            rows = [dict(row) for row in partner.segment_metric_values or []]
+            metrics = {
+                m.code: m for m in Metric.search([("code", "in", [r["code"] for r in rows])])
+            }
+            for row in rows:
+                metric = metrics.get(row["code"])
+                row["display"] = metric._format_value(row["value"]) if metric else row["value"]
             partner.segment_metric_html = self.env["ir.qweb"]._render(
-                "partner_segmentation.partner_metric_table",
-                {"rows": partner.segment_metric_values or []},
+                "partner_segmentation.partner_metric_table", {"rows": rows}
             )
 
     def _compute_segment_metric_values(self):
@@ -125,6 +133,28 @@ class ResPartner(models.Model):
                 if partner.id
                 else []
             )
+
+    @api.model
+    def search_panel_select_multi_range(self, field_name, **kwargs):
+        """The Customers-by-Segment panel groups segments by scheme: there
+        each segment shows its own full name (the scheme is its group) and
+        the schemes come in their sequence, not by name."""
+        if field_name != "segment_ids":
+            return super().search_panel_select_multi_range(field_name, **kwargs)
+        result = super(
+            ResPartner, self.with_context(segment_short_name=True)
+        ).search_panel_select_multi_range(field_name, **kwargs)
+        if kwargs.get("group_by") == "scheme_id":
+            schemes = self.env["partner.segment.scheme"].with_context(active_test=False)
+            ranks = {
+                scheme.id: rank
+                for rank, scheme in enumerate(
+                    schemes.search([]).sorted(lambda s: (s.sequence, s.id)), start=1
+                )
+            }
+            for value in result.get("values", []):
+                value["group_sequence"] = ranks.get(value.get("group_id"), len(ranks) + 1)
+        return result
 
     @api.model
     def _commercial_fields(self):

@@ -51,7 +51,7 @@ class TestUiFeatures(SegmentationCase):
             lambda a: a.scheme_id == self.scheme
         )
         self.assertTrue(assignment.locked)
-        self.assertEqual(assignment.display_name, f"🔒 {self.large.display_name}")
+        self.assertEqual(assignment.display_name, self.large.display_name, "the lock is an icon")
         self.assertEqual(self.small.segment_badge_ids, assignment)
 
     def test_override_wizard_bad_input(self):

@@ -169,8 +169,8 @@ tours.add("partner_segmentation_user_overrides_segment", {
             run: "click",
         },
         {
-            content: "The badge shows the lock",
-            trigger: ".o_field_widget[name=segment_badge_ids] .o_tag:contains('🔒 Lifecycle: Regular')",
+            content: "The badge shows the lock as an icon (no emoji font needed)",
+            trigger: ".o_field_widget[name=segment_badge_ids] .o_tag:has(i.fa-lock):contains('Lifecycle: Regular')",
         },
         {
             content: "The reason is listed with the assignment",

@@ -1,0 +1,80 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""What the segmentation reports share: the partner dimensions every report
+can be filtered and grouped by, the reference day of a run, and the
+12-month revenue snapshot the reports read instead of the invoices."""
+
+import datetime
+
+from odoo import fields
+from odoo.tools import SQL
+
+REVENUE_TABLE = "partner_segment_report_revenue"
+REVENUE_DAYS = 365
+
+# the partner dimensions every report carries, read from res_partner "p" and
+# its salesperson "pu" (a partner's sales team is its salesperson's)
+DIMENSION_COLUMNS = SQL(
+    "p.company_id, p.user_id, pu.sale_team_id AS team_id, p.sales_channel_id, "
+    "p.customer_type, p.governance_type"
+)
+DIMENSION_GROUP = SQL(
+    "p.company_id, p.user_id, pu.sale_team_id, p.sales_channel_id, p.customer_type, "
+    "p.governance_type"
+)
+
+
+def partner_join(partner_column):
+    """JOIN of the partner ``p`` and its salesperson ``pu`` on ``partner_column``."""
+    return SQL(
+        "JOIN res_partner p ON p.id = %s LEFT JOIN res_users pu ON pu.id = p.user_id",
+        partner_column,
+    )
+
+
+def report_day(env):
+    """The day a run is about (``segmentation_today`` pins it, like the engine)."""
+    value = env.context.get("segmentation_today")
+    return fields.Date.to_date(value) if value else fields.Date.context_today(env.user)
+
+
+def create_revenue_table(cr):
+    cr.execute(
+        SQL(
+            "CREATE TABLE IF NOT EXISTS %s (partner_id integer PRIMARY KEY, revenue numeric)",
+            SQL.identifier(REVENUE_TABLE),
+        )
+    )
+
+
+def refresh_revenue(cr, day):
+    """12-month invoiced revenue (untaxed, credit notes deducted) per
+    commercial partner up to ``day``: one grouped scan of the posted
+    customer invoices, kept so that reports join it instead of the invoices."""
+    create_revenue_table(cr)
+    table = SQL.identifier(REVENUE_TABLE)
+    cr.execute(SQL("TRUNCATE %s", table))
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO %s (partner_id, revenue)
+            SELECT m.commercial_partner_id, SUM(m.amount_untaxed_signed)
+              FROM account_move m
+             WHERE m.move_type IN ('out_invoice', 'out_refund')
+               AND m.state = 'posted'
+               AND m.commercial_partner_id IS NOT NULL
+               AND m.invoice_date > %s AND m.invoice_date <= %s
+          GROUP BY m.commercial_partner_id
+            """,
+            table,
+            day - datetime.timedelta(days=REVENUE_DAYS),
+            day,
+        )
+    )
+    cr.execute(SQL("ANALYZE %s", table))
+
+
+def revenue_join(partner_column):
+    """LEFT JOIN of the revenue snapshot as ``rev`` on ``partner_column``."""
+    return SQL(
+        "LEFT JOIN %s rev ON rev.partner_id = %s", SQL.identifier(REVENUE_TABLE), partner_column
+    )

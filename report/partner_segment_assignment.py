@@ -1,0 +1,152 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields, models
+
+from ..engine import domains
+from ..engine import preview as engine_preview
+
+# the conditions as the engine's SQL reads them: a comparison with no value is false
+CONDITION_TESTS = {
+    ">": lambda x, a, b: x is not None and x > a,
+    ">=": lambda x, a, b: x is not None and x >= a,
+    "<": lambda x, a, b: x is not None and x < a,
+    "<=": lambda x, a, b: x is not None and x <= a,
+    "=": lambda x, a, b: x is not None and x == a,
+    "!=": lambda x, a, b: x is not None and x != a,
+    "between": lambda x, a, b: x is not None and a <= x <= b,
+    "set": lambda x, a, b: x is not None,
+    "not set": lambda x, a, b: x is None,
+}
+
+
+class PartnerSegmentAssignment(models.Model):
+    """Why is this customer here: the values of the metrics the scheme used
+    against the matched segment's conditions or cut-off, computed by the
+    engine itself in a rolled-back sandbox; for a locked assignment, what the
+    engine would say and why."""
+
+    _inherit = "partner.segment.assignment"
+
+    explanation_html = fields.Html(
+        string="Why", compute="_compute_explanation_html", sanitize=False
+    )
+
+    def _compute_explanation_html(self):
+        for assignment in self:
+            assignment.explanation_html = (
+                self.env["ir.qweb"]._render(
+                    "partner_segmentation.segment_explanation", assignment._explanation()
+                )
+                if assignment.id
+                else False
+            )
+
+    def _explanation(self):
+        """The values the explanation template shows."""
+        self.ensure_one()
+        # sudo: the engine reads every record its metrics count, as a run does;
+        # only this partner's values and position are shown
+        env = self.env(su=True)
+        scheme = self.scheme_id.with_env(env)
+        partner = self.partner_id.with_env(env)
+        with engine_preview.sandbox(env):
+            said = engine_preview.explain(env, scheme, partner)
+        Segment = self.env["partner.segment"].with_context(segment_short_name=True)
+        values = {
+            "assignment": self,
+            "scheme": scheme,
+            "engine_segment": Segment.browse(said["segment"]) if said["segment"] else Segment,
+            "rows": [],
+            "position": None,
+        }
+        if scheme.method == "rules":
+            values["rows"] = self._explain_rules(scheme, partner, said["values"])
+        elif said.get("position"):
+            values["position"] = said["position"]
+            values["metric"] = scheme.metric_id
+        return values
+
+    def _explain_rules(self, scheme, partner, metric_values):
+        """One row per segment tried, in order, up to the one that matched:
+        each condition with the partner's value and whether it holds."""
+        rows = []
+        labels = dict(
+            self.env["partner.segment.condition"]
+            ._fields["operator"]
+            ._description_selection(self.env)
+        )
+        for segment in scheme.segment_ids.filtered("active").sorted(lambda s: (s.sequence, s.id)):
+            checks = []
+            for cond in segment.condition_ids:
+                metric = cond.metric_id
+                value = metric_values.get(metric.id)
+                if (
+                    value is None
+                    and metric.kind != "formula"
+                    and metric.aggregate in ("sum", "count")
+                ):
+                    value = 0.0
+                value = None if value is None else float(value)
+                holds = CONDITION_TESTS[cond.operator](value, cond.value, cond.value_to)
+                checks.append(
+                    {
+                        "label": f"{metric.name} {labels.get(cond.operator, '')}",
+                        "threshold": ""
+                        if cond.operator in ("set", "not set")
+                        else metric._format_value(cond.value)
+                        + (
+                            f" – {metric._format_value(cond.value_to)}"
+                            if cond.operator == "between"
+                            else ""
+                        ),
+                        "value": metric._format_value(value),
+                        "holds": holds,
+                    }
+                )
+            if segment.partner_domain and domains.eval_domain(self.env, segment.partner_domain):
+                in_domain = bool(
+                    partner.filtered_domain(domains.eval_domain(self.env, segment.partner_domain))
+                )
+                checks.append(
+                    {
+                        "label": self.env._("Partner filter of the segment"),
+                        "threshold": "",
+                        "value": self.env._("matches")
+                        if in_domain
+                        else self.env._("does not match"),
+                        "holds": in_domain,
+                    }
+                )
+            matched = all(check["holds"] for check in checks)
+            rows.append(
+                {
+                    "segment": segment.with_context(segment_short_name=True),
+                    "checks": checks,
+                    "matched": matched,
+                }
+            )
+            if matched:
+                break
+        return rows
+
+    def action_explain(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "Why is %(partner)s in %(segment)s?",
+                partner=self.partner_id.display_name,
+                segment=self.segment_id.display_name,
+            ),
+            "res_model": "partner.segment.assignment",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [
+                [
+                    self.env.ref(
+                        "partner_segmentation.partner_segment_assignment_view_form_explain"
+                    ).id,
+                    "form",
+                ]
+            ],
+            "target": "new",
+        }

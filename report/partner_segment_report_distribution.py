@@ -1,0 +1,73 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields, models
+from odoo.tools import SQL
+
+from . import common
+
+
+class PartnerSegmentReportDistribution(models.Model):
+    """Distribution: one row per classified partner and scheme, with the
+    partner's 12-month revenue and its share of the scheme's partners and
+    revenue (summed by the pivot per segment)."""
+
+    _name = "partner.segment.report.distribution"
+    _inherit = ["partner.segment.report.mixin"]
+    _description = "Segment Distribution"
+    _auto = False
+    _order = "scheme_id, segment_id"
+    _rec_name = "partner_id"
+
+    scheme_id = fields.Many2one("partner.segment.scheme", readonly=True)
+    segment_id = fields.Many2one("partner.segment", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
+    locked = fields.Boolean(string="Set by Hand", readonly=True)
+    date_assigned = fields.Date(string="Since", readonly=True)
+    partner_count = fields.Integer(string="Partners", readonly=True, aggregator="sum")
+    partner_share = fields.Float(
+        string="Share of Partners (%)", readonly=True, aggregator="sum", digits=(16, 1)
+    )
+    revenue = fields.Monetary(
+        string="Revenue (12 months)", readonly=True, currency_field="currency_id"
+    )
+    revenue_share = fields.Float(
+        string="Share of Revenue (%)", readonly=True, aggregator="sum", digits=(16, 1)
+    )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT a.id, a.scheme_id, a.segment_id, a.partner_id, a.locked, a.date_assigned,
+                   %(dimensions)s,
+                   1 AS partner_count,
+                   COALESCE(rev.revenue, 0) AS revenue,
+                   100.0 / t.partners AS partner_share,
+                   CASE WHEN t.revenue > 0 THEN 100.0 * COALESCE(rev.revenue, 0) / t.revenue
+                   END AS revenue_share
+              FROM partner_segment_assignment a
+              %(partners)s
+              %(revenue)s
+              JOIN (SELECT t_a.scheme_id, COUNT(*) AS partners, SUM(t_rev.revenue) AS revenue
+                      FROM partner_segment_assignment t_a
+                      LEFT JOIN %(revenue_table)s t_rev ON t_rev.partner_id = t_a.partner_id
+                     WHERE t_a.segment_id IS NOT NULL
+                  GROUP BY t_a.scheme_id) t ON t.scheme_id = a.scheme_id
+             WHERE a.segment_id IS NOT NULL
+            """,
+            dimensions=common.DIMENSION_COLUMNS,
+            partners=common.partner_join(SQL("a.partner_id")),
+            revenue=common.revenue_join(SQL("a.partner_id")),
+            revenue_table=SQL.identifier(common.REVENUE_TABLE),
+        )
+
+    def init(self):
+        common.create_revenue_table(self.env.cr)
+        # the reports group the assignments of a scheme by segment
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS partner_segment_assignment_report_idx "
+            "ON partner_segment_assignment (scheme_id, segment_id) INCLUDE (partner_id)"
+        )
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return self.partner_id.get_formview_action()

@@ -1,0 +1,88 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import datetime
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from . import common
+
+DEFAULT_DAYS = 30
+
+
+class PartnerSegmentReportMigration(models.Model):
+    """Migration between two days: for each partner whose segment in a
+    scheme differs between the end of ``date_from`` and the end of
+    ``date_to`` (as the history says), where it was and where it is.  The
+    two days come from the context (``migration_date_from``,
+    ``migration_date_to``); a month back to today by default."""
+
+    _name = "partner.segment.report.migration"
+    _inherit = ["partner.segment.report.mixin"]
+    _description = "Segment Migration"
+    _auto = False
+    _order = "scheme_id, from_segment_id, to_segment_id"
+    _rec_name = "partner_id"
+
+    scheme_id = fields.Many2one("partner.segment.scheme", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
+    from_segment_id = fields.Many2one("partner.segment", string="From", readonly=True)
+    to_segment_id = fields.Many2one("partner.segment", string="To", readonly=True)
+    date = fields.Datetime(string="Last Change", readonly=True)
+    partner_count = fields.Integer(string="Partners", readonly=True, aggregator="sum")
+    revenue = fields.Monetary(
+        string="Revenue (12 months)", readonly=True, currency_field="currency_id"
+    )
+
+    @api.model
+    def _migration_days(self):
+        """(date_from, date_to) of the report, from the context."""
+        context = self.env.context
+        date_to = fields.Date.to_date(context.get("migration_date_to")) or common.report_day(
+            self.env
+        )
+        date_from = fields.Date.to_date(context.get("migration_date_from")) or (
+            date_to - datetime.timedelta(days=DEFAULT_DAYS)
+        )
+        return date_from, date_to
+
+    @property
+    def _table_query(self):
+        date_from, date_to = self._migration_days()
+        one_day = datetime.timedelta(days=1)
+        return SQL(
+            """
+            SELECT m.id, m.scheme_id, m.partner_id, f.segment_id AS from_segment_id,
+                   m.to_segment_id, m.date, %(dimensions)s,
+                   1 AS partner_count, COALESCE(rev.revenue, 0) AS revenue
+              FROM (SELECT DISTINCT ON (h.scheme_id, h.partner_id)
+                           h.id, h.scheme_id, h.partner_id, h.to_segment_id, h.date
+                      FROM partner_segment_history h
+                     WHERE h.date >= %(start)s AND h.date < %(end)s
+                  ORDER BY h.scheme_id, h.partner_id, h.date DESC, h.id DESC) m
+              LEFT JOIN LATERAL (
+                    SELECT b.to_segment_id AS segment_id
+                      FROM partner_segment_history b
+                     WHERE b.scheme_id = m.scheme_id AND b.partner_id = m.partner_id
+                       AND b.date < %(start)s
+                  ORDER BY b.date DESC, b.id DESC LIMIT 1) f ON TRUE
+              %(partners)s
+              %(revenue)s
+             WHERE f.segment_id IS DISTINCT FROM m.to_segment_id
+            """,
+            dimensions=common.DIMENSION_COLUMNS,
+            partners=common.partner_join(SQL("m.partner_id")),
+            start=date_from + one_day,
+            end=date_to + one_day,
+            revenue=common.revenue_join(SQL("m.partner_id")),
+        )
+
+    def init(self):
+        # the segment a partner had before a day: its last change before it
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS partner_segment_history_report_idx "
+            "ON partner_segment_history (scheme_id, partner_id, date)"
+        )
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return self.partner_id.get_formview_action()

@@ -1,0 +1,59 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields, models
+from odoo.tools import SQL
+
+from . import common
+
+# an overlap row is a pair of assignments of one partner: its id packs both
+# (assignment id × 4096 + the other scheme's id) within JavaScript's safe integers
+ID_FACTOR = 4096
+
+
+class PartnerSegmentReportOverlap(models.Model):
+    """Overlap: the segments of one scheme against those of another, per
+    partner classified in both (e.g. Value ABC × Lifecycle)."""
+
+    _name = "partner.segment.report.overlap"
+    _inherit = ["partner.segment.report.mixin"]
+    _description = "Segment Overlap"
+    _auto = False
+    _order = "scheme_id, segment_id, other_segment_id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
+    scheme_id = fields.Many2one("partner.segment.scheme", readonly=True)
+    segment_id = fields.Many2one("partner.segment", readonly=True)
+    other_scheme_id = fields.Many2one(
+        "partner.segment.scheme", string="Other Scheme", readonly=True
+    )
+    other_segment_id = fields.Many2one("partner.segment", string="Other Segment", readonly=True)
+    partner_count = fields.Integer(string="Partners", readonly=True, aggregator="sum")
+    revenue = fields.Monetary(
+        string="Revenue (12 months)", readonly=True, currency_field="currency_id"
+    )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT a.id::bigint * %(factor)s + b.scheme_id AS id,
+                   a.partner_id, a.scheme_id, a.segment_id,
+                   b.scheme_id AS other_scheme_id, b.segment_id AS other_segment_id,
+                   %(dimensions)s, 1 AS partner_count, COALESCE(rev.revenue, 0) AS revenue
+              FROM partner_segment_assignment a
+              JOIN partner_segment_assignment b
+                ON b.partner_id = a.partner_id AND b.scheme_id != a.scheme_id
+               AND b.segment_id IS NOT NULL
+              %(partners)s
+              %(revenue)s
+             WHERE a.segment_id IS NOT NULL
+            """,
+            factor=ID_FACTOR,
+            dimensions=common.DIMENSION_COLUMNS,
+            partners=common.partner_join(SQL("a.partner_id")),
+            revenue=common.revenue_join(SQL("a.partner_id")),
+        )
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return self.partner_id.get_formview_action()

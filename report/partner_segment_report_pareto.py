@@ -1,0 +1,121 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class PartnerSegmentReportPareto(models.Model):
+    """The Pareto curve of a Pareto scheme as its last full run ranked the
+    partners: cumulative share of the ranking metric against cumulative
+    share of partners, one point per percent of partners (``curve``), and
+    one row per segment for the partner that ends it (``boundary``): by the
+    documented rule the partner that crosses a cut-off stays in the upper
+    segment, so a segment's revenue share ends at or just above its cut-off."""
+
+    _name = "partner.segment.report.pareto"
+    _description = "Pareto Curve"
+    _order = "scheme_id, kind, customer_share"
+    _rec_name = "segment_id"
+
+    scheme_id = fields.Many2one(
+        "partner.segment.scheme", required=True, readonly=True, ondelete="cascade", index=True
+    )
+    segment_id = fields.Many2one("partner.segment", readonly=True, ondelete="cascade")
+    company_id = fields.Many2one(related="scheme_id.company_id")
+    date = fields.Date(readonly=True)
+    kind = fields.Selection(
+        [("curve", "Curve"), ("boundary", "Segment boundary")], required=True, readonly=True
+    )
+    customer_percent = fields.Integer(
+        string="Partners (cumulative %)",
+        readonly=True,
+        aggregator="max",
+        help="The share of partners ranked so far, rounded up to a whole percent.",
+    )
+    customer_share = fields.Float(
+        string="Share of Partners (%)", readonly=True, aggregator="max", digits=(16, 2)
+    )
+    metric_share = fields.Float(
+        string="Share of Metric (%)",
+        readonly=True,
+        aggregator="max",
+        digits=(16, 2),
+        help="Cumulative share of the ranking metric (e.g. revenue) of the partners ranked so far.",
+    )
+    metric_share_before = fields.Float(
+        string="Share before the Last Partner (%)",
+        readonly=True,
+        aggregator="max",
+        digits=(16, 2),
+        help="Boundary rows: the cumulative share of the partners ranked before the one "
+        "that ends the segment; it is below the cut-off, so that partner stays in the segment.",
+    )
+    cutoff = fields.Float(string="Cut-off (%)", readonly=True, aggregator="max")
+    partner_count = fields.Integer(string="Partners", readonly=True, aggregator="max")
+
+    @api.model
+    def _refresh(self, schemes, metric_select, day):
+        """Rewrite the curve of each Pareto scheme from its assignments'
+        computed segments and ``metric_select(scheme)`` (SELECT partner_id,
+        value), one statement per scheme."""
+        cr = self.env.cr
+        for scheme in schemes.filtered(lambda s: s.method == "pareto" and s.metric_id):
+            cr.execute(
+                SQL("DELETE FROM partner_segment_report_pareto WHERE scheme_id = %s", scheme.id)
+            )
+            cr.execute(
+                SQL(
+                    """
+                    WITH v AS (%(values)s),
+                    ranked AS (
+                        SELECT COALESCE(a.computed_segment_id, a.segment_id) AS segment_id,
+                               GREATEST(COALESCE(v.value, 0), 0) AS value,
+                               ROW_NUMBER() OVER w AS rn, COUNT(*) OVER () AS n
+                          FROM partner_segment_assignment a
+                          LEFT JOIN v ON v.partner_id = a.partner_id
+                         WHERE a.scheme_id = %(scheme)s
+                           AND COALESCE(a.computed_segment_id, a.segment_id) IS NOT NULL
+                        WINDOW w AS (ORDER BY GREATEST(COALESCE(v.value, 0), 0) DESC, a.partner_id)
+                    ),
+                    cum AS (
+                        SELECT *, SUM(value) OVER (ORDER BY rn) AS cum_value,
+                               SUM(value) OVER () AS total,
+                               LEAD(segment_id) OVER (ORDER BY rn) AS next_segment_id
+                          FROM ranked
+                    ),
+                    points AS (
+                        SELECT segment_id, rn, n, value,
+                               100.0 * rn / n AS customer_share,
+                               CASE WHEN total > 0 THEN 100.0 * cum_value / total ELSE 0 END
+                                   AS metric_share,
+                               CASE WHEN total > 0 THEN 100.0 * (cum_value - value) / total
+                                    ELSE 0 END AS metric_share_before,
+                               next_segment_id IS DISTINCT FROM segment_id AS last_of_segment
+                          FROM cum
+                    )
+                    INSERT INTO partner_segment_report_pareto
+                           (scheme_id, segment_id, date, kind, customer_percent, customer_share,
+                            metric_share, metric_share_before, cutoff, partner_count,
+                            create_uid, write_uid, create_date, write_date)
+                    SELECT %(scheme)s, pt.segment_id, %(day)s, 'curve',
+                           CEIL(pt.customer_share)::int, pt.customer_share, pt.metric_share,
+                           pt.metric_share_before, s.pareto_cutoff, pt.rn,
+                           %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                      FROM (SELECT DISTINCT ON (CEIL(customer_share)) *
+                              FROM points ORDER BY CEIL(customer_share), rn DESC) pt
+                      JOIN partner_segment s ON s.id = pt.segment_id
+                    UNION ALL
+                    SELECT %(scheme)s, pt.segment_id, %(day)s, 'boundary',
+                           CEIL(pt.customer_share)::int, pt.customer_share, pt.metric_share,
+                           pt.metric_share_before, s.pareto_cutoff, pt.rn,
+                           %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                      FROM points pt
+                      JOIN partner_segment s ON s.id = pt.segment_id
+                     WHERE pt.last_of_segment
+                    """,
+                    values=metric_select(scheme),
+                    scheme=scheme.id,
+                    day=day,
+                    uid=self.env.uid,
+                )
+            )
+        self.invalidate_model()

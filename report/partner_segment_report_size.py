@@ -1,0 +1,130 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import datetime
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from . import common
+
+_logger = logging.getLogger(__name__)
+
+# how many past days the install-time back-fill reconstructs from the history
+BACKFILL_DAYS = 60
+
+
+class PartnerSegmentReportSize(models.Model):
+    """Segment sizes over time: one row per day, segment and partner
+    dimensions, written by one grouped statement at the end of every full
+    run (and back-filled from the history at install)."""
+
+    _name = "partner.segment.report.size"
+    _inherit = ["partner.segment.report.mixin"]
+    _description = "Segment Sizes over Time"
+    _order = "date desc, scheme_id, segment_id"
+    _rec_name = "segment_id"
+
+    date = fields.Date(required=True, readonly=True, index=True)
+    scheme_id = fields.Many2one(
+        "partner.segment.scheme", required=True, readonly=True, ondelete="cascade", index=True
+    )
+    segment_id = fields.Many2one(
+        "partner.segment", required=True, readonly=True, ondelete="cascade"
+    )
+    partner_count = fields.Integer(string="Partners", readonly=True, aggregator="sum")
+    revenue = fields.Monetary(
+        string="Revenue (12 months)", readonly=True, currency_field="currency_id"
+    )
+
+    def init(self):
+        common.create_revenue_table(self.env.cr)
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS partner_segment_report_size_scheme_date_idx "
+            "ON partner_segment_report_size (scheme_id, date)"
+        )
+
+    @api.model
+    def _insert_day(self, day, schemes, from_history=False):
+        """(Re)write the rows of ``day`` for ``schemes`` in one statement:
+        from the assignments (a run), or as the history says they were at
+        the end of that day (back-fill).  Revenue is the snapshot's."""
+        cr = self.env.cr
+        ids = schemes.ids or [0]
+        cr.execute(
+            SQL(
+                "DELETE FROM partner_segment_report_size WHERE date = %s AND scheme_id = ANY(%s)",
+                day,
+                ids,
+            )
+        )
+        if from_history:
+            source = SQL(
+                """
+                SELECT * FROM (
+                    SELECT DISTINCT ON (h.scheme_id, h.partner_id)
+                           h.scheme_id, h.partner_id, h.to_segment_id AS segment_id
+                      FROM partner_segment_history h
+                     WHERE h.scheme_id = ANY(%s) AND h.date < %s
+                  ORDER BY h.scheme_id, h.partner_id, h.date DESC, h.id DESC
+                ) last WHERE last.segment_id IS NOT NULL
+                """,
+                ids,
+                day + datetime.timedelta(days=1),
+            )
+        else:
+            source = SQL(
+                "SELECT scheme_id, partner_id, segment_id FROM partner_segment_assignment "
+                "WHERE scheme_id = ANY(%s) AND segment_id IS NOT NULL",
+                ids,
+            )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO partner_segment_report_size
+                       (date, scheme_id, segment_id, company_id, user_id, team_id,
+                        sales_channel_id, customer_type, governance_type,
+                        partner_count, revenue, create_uid, write_uid, create_date, write_date)
+                SELECT %(day)s, a.scheme_id, a.segment_id, %(dimensions)s,
+                       COUNT(*), COALESCE(SUM(rev.revenue), 0),
+                       %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                  FROM (%(source)s) a
+                  %(partners)s
+                  %(revenue)s
+              GROUP BY a.scheme_id, a.segment_id, %(group)s
+                """,
+                day=day,
+                dimensions=common.DIMENSION_COLUMNS,
+                partners=common.partner_join(SQL("a.partner_id")),
+                uid=self.env.uid,
+                group=common.DIMENSION_GROUP,
+                source=source,
+                revenue=common.revenue_join(SQL("a.partner_id")),
+            )
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _backfill(self):
+        """Sizes of the past days the history knows and the table does not
+        (the last ``BACKFILL_DAYS`` days with changes); revenue as of each
+        day, partner dimensions as of today."""
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT DISTINCT h.date::date AS day
+              FROM partner_segment_history h
+             WHERE NOT EXISTS (SELECT 1 FROM partner_segment_report_size s
+                                WHERE s.date = h.date::date)
+          ORDER BY day DESC LIMIT %s
+            """,
+            [BACKFILL_DAYS],
+        )
+        days = sorted(row[0] for row in cr.fetchall())
+        schemes = self.env["partner.segment.scheme"].with_context(active_test=False).search([])
+        for day in days:
+            common.refresh_revenue(cr, day)
+            self._insert_day(day, schemes, from_history=True)
+        if days:
+            common.refresh_revenue(cr, common.report_day(self.env))
+        _logger.info("Segment sizes back-filled for %s days", len(days))
+        return days

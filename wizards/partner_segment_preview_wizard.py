@@ -1,0 +1,148 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from collections import Counter
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..engine import preview as engine_preview
+
+
+class PartnerSegmentPreviewWizard(models.TransientModel):
+    """Preview before applying: how many partners each segment would hold
+    with the rules as they are in the form (saved or not), and who would
+    enter and leave compared with the current assignments.  The real engine
+    runs against the work tables in a savepoint that is rolled back:
+    nothing is written, the rules included."""
+
+    _name = "partner.segment.preview.wizard"
+    _description = "Segmentation Preview"
+
+    scheme_id = fields.Many2one("partner.segment.scheme", readonly=True)
+    scheme_name = fields.Char(readonly=True)
+    segment_line_ids = fields.One2many(
+        "partner.segment.preview.line",
+        "wizard_id",
+        domain=[("kind", "=", "segment")],
+        string="Segments",
+    )
+    move_line_ids = fields.One2many(
+        "partner.segment.preview.line",
+        "wizard_id",
+        domain=[("kind", "=", "move")],
+        string="Moves",
+    )
+    partner_count = fields.Integer(string="Partners Classified", readonly=True)
+    move_count = fields.Integer(string="Partners Who Would Move", readonly=True)
+
+    @api.model
+    def preview_scheme(self, scheme_id, values):
+        """The preview of a scheme with the form's unsaved ``values``
+        (``scheme_id`` False for a scheme not created yet)."""
+        Scheme = self.env["partner.segment.scheme"]
+
+        def apply():
+            if scheme_id:
+                scheme = Scheme.browse(scheme_id)
+                scheme.write(values)
+                return scheme
+            return Scheme.create(values)
+
+        return self._preview(apply)
+
+    @api.model
+    def preview_segment(self, segment_id, values):
+        """The preview of a segment's scheme with the segment's unsaved ``values``."""
+        Segment = self.env["partner.segment"]
+
+        def apply():
+            if segment_id:
+                segment = Segment.browse(segment_id)
+                segment.write(values)
+            else:
+                segment = Segment.create(values)
+            return segment.scheme_id
+
+        return self._preview(apply)
+
+    @api.model
+    def _preview(self, apply):
+        if not self.env.user.has_group("partner_segmentation.group_segmentation_manager"):
+            raise AccessError(self.env._("Only segmentation administrators preview rules."))
+        # the rules are written with the user's rights (and checks), then the
+        # engine reads as a run does; all of it is rolled back
+        with engine_preview.sandbox(self.env):
+            scheme = apply()
+            env = self.env(su=True)
+            scheme = scheme.with_env(env)
+            counts, movers = engine_preview.preview(env, scheme)
+            Segment = env["partner.segment"].with_context(segment_short_name=True)
+            segments = scheme.segment_ids.sorted(lambda s: (s.sequence, s.id))
+            current = dict(
+                env["partner.segment.assignment"]._read_group(
+                    [("scheme_id", "=", scheme.id), ("segment_id", "!=", False)],
+                    ["segment_id"],
+                    ["__count"],
+                )
+            )
+            current = {segment.id: count for segment, count in current.items()}
+            ids = set(segments.ids) | set(current) | {s for _p, a, b in movers for s in (a, b) if s}
+            names = {s.id: s.display_name for s in Segment.browse(ids).exists()}
+            order = {s.id: i for i, s in enumerate(segments)}
+            scheme_id, scheme_name = scheme.id, scheme.name
+        return self._create_from(scheme_id, scheme_name, counts, current, movers, names, order)
+
+    @api.model
+    def _create_from(self, scheme_id, scheme_name, counts, current, movers, names, order):
+        existing = self.env["partner.segment"].browse(list(names)).exists()
+        kept = set(existing.ids)
+        scheme = self.env["partner.segment.scheme"].browse(scheme_id).exists()
+        by_move = {}
+        for partner_id, old, new in movers:
+            by_move.setdefault((old, new), []).append(partner_id)
+        none = self.env._("none")
+        segment_lines = [
+            {
+                "kind": "segment",
+                "sequence": order.get(segment_id, 1000),
+                "segment_id": segment_id if segment_id in kept else False,
+                "name": names.get(segment_id, none),
+                "current_count": current.get(segment_id, 0),
+                "count": counts.get(segment_id, 0),
+            }
+            for segment_id in sorted(
+                set(counts) | set(current) | set(order), key=lambda s: order.get(s, 1000)
+            )
+        ]
+        move_counts = Counter({key: len(ids) for key, ids in by_move.items()})
+        move_lines = [
+            {
+                "kind": "move",
+                "from_segment_id": old if old in kept else False,
+                "to_segment_id": new if new in kept else False,
+                "name": f"{names.get(old, none)} → {names.get(new, none)}",
+                "count": count,
+            }
+            for (old, new), count in move_counts.most_common()
+        ]
+        wizard = self.create(
+            {
+                "scheme_id": scheme.id,
+                "scheme_name": scheme_name,
+                "partner_count": sum(counts.values()),
+                "move_count": len(movers),
+                "segment_line_ids": [(0, 0, values) for values in segment_lines],
+                "move_line_ids": [(0, 0, values) for values in move_lines],
+            }
+        )
+        for line in wizard.move_line_ids:
+            key = (line.from_segment_id.id or None, line.to_segment_id.id or None)
+            line._set_partners(by_move.get(key, []))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Preview: %s", scheme_name),
+            "res_model": self._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "views": [[False, "form"]],
+            "target": "new",
+        }
