@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import recompute
 
@@ -17,19 +17,27 @@ class PartnerSegmentAssignment(models.Model):
     _description = "Segment Assignment"
     _order = "scheme_sequence, scheme_id, partner_id"
     _rec_name = "segment_id"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", required=True, ondelete="cascade", index=True, readonly=True
+        "res.partner",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     scheme_id = fields.Many2one(
         "partner.segment.scheme", required=True, ondelete="cascade", index=True, readonly=True
     )
+    company_id = fields.Many2one(related="scheme_id.company_id")
     scheme_sequence = fields.Integer(related="scheme_id.sequence")
     segment_id = fields.Many2one(
         "partner.segment",
         ondelete="cascade",
         index=True,
         domain="[('scheme_id', '=', scheme_id)]",
+        check_company=True,
     )
     color = fields.Integer(related="segment_id.color")
     computed_segment_id = fields.Many2one(
@@ -59,6 +67,31 @@ class PartnerSegmentAssignment(models.Model):
             "A partner has one assignment per scheme.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_engine_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_engine_write()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_engine_write()
+        return super().unlink()
+
+    def _check_engine_write(self):
+        """Assignments are written by the addon only (recomputes, overrides
+        set and ended through set_manual and action_unlock, which check the
+        user's rights first): nobody creates or edits one by hand."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Segment assignments are kept by the segmentation engine: use a "
+                    "recompute, or set or end a segment by hand from the partner."
+                )
+            )
 
     def init(self):
         # recomputes look for expired overrides among few locked rows
@@ -130,9 +163,48 @@ class PartnerSegmentAssignment(models.Model):
 
     @api.model
     def set_manual(self, partner, segment, reason, lock_until=False):
-        """Lock ``partner`` on ``segment`` (in its scheme) for ``reason``."""
-        return recompute.set_manual(self.env, partner, segment, reason, lock_until)
+        """Lock ``partner`` on ``segment`` (in its scheme) for ``reason``.
+
+        A segmentation user may set a segment by hand on any partner they may
+        read, to a segment they may read; the assignment and its history are
+        then written by the engine's own path (as superuser)."""
+        self._check_override_rights(partner.commercial_partner_id, segment)
+        engine = self.env(su=True)
+        assignment = recompute.set_manual(
+            engine, partner.with_env(engine), segment.with_env(engine), reason, lock_until
+        )
+        return assignment.with_env(self.env)
 
     def action_unlock(self):
-        recompute.unlock(self.env, self)
+        """End overrides: their user may end the ones they set, a segmentation
+        manager any; also when no run has classified the partner (the
+        assignment then goes)."""
+        locked = self.filtered("locked")
+        self._check_override_rights(locked.partner_id, locked.segment_id)
+        if not (
+            self.env.su
+            or self.env.user.has_group("partner_segmentation.group_segmentation_manager")
+        ):
+            others = locked.filtered(lambda a: a.locked_by_id != self.env.user)
+            if others:
+                raise AccessError(
+                    self.env._(
+                        "Only the user who set it or a segmentation administrator may end "
+                        "the override of '%(partner)s' in '%(scheme)s'.",
+                        partner=others[0].partner_id.display_name,
+                        scheme=others[0].scheme_id.name,
+                    )
+                )
+        recompute.unlock(self.env(su=True), locked.sudo())
         return True
+
+    def _check_override_rights(self, partners, segments):
+        if self.env.su:
+            return
+        if not self.env.user.has_group("partner_segmentation.group_segmentation_user"):
+            raise AccessError(
+                self.env._("Only segmentation users may set or end a segment by hand.")
+            )
+        partners.check_access("read")
+        segments.check_access("read")
+        self.check_access("read")

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class PartnerSegmentRun(models.Model):
@@ -32,6 +33,21 @@ class PartnerSegmentRun(models.Model):
     )
     error = fields.Text(readonly=True)
     summary = fields.Char(compute="_compute_summary")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_engine_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_engine_write()
+        return super().write(vals)
+
+    def _check_engine_write(self):
+        """Runs are recorded by the engine only (segmentation managers may
+        delete old ones)."""
+        if not self.env.su:
+            raise AccessError(self.env._("Segmentation runs are recorded by the engine only."))
 
     @api.depends("partner_count", "change_count", "duration", "status", "error")
     def _compute_summary(self):

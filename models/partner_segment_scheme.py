@@ -2,7 +2,7 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..engine import domains, recompute
 
@@ -139,7 +139,16 @@ class PartnerSegmentScheme(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_recompute(self):
-        """Recompute these schemes for every partner (button and API)."""
+        """Recompute these schemes for every partner (button and API): a
+        segmentation manager's right, on the schemes of their companies."""
+        if not (
+            self.env.su
+            or self.env.user.has_group("partner_segmentation.group_segmentation_manager")
+        ):
+            raise AccessError(
+                self.env._("Only segmentation administrators may recompute a whole scheme.")
+            )
+        self.check_access("read")
         schemes = self or self.search([("active", "=", True)])
         run = recompute.run(self.env, schemes, trigger="manual")
         if run is None:

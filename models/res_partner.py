@@ -1,8 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..engine import recompute
+
+# Segmentation data is for the company's staff: portal and public users read
+# none of it, not even on their own partner.
+SEGMENTATION_READERS = "base.group_user"
 
 
 class ResPartner(models.Model):
@@ -18,27 +22,44 @@ class ResPartner(models.Model):
         copy=False,
         help="Current segments of this partner's commercial entity, one per "
         "scheme (contacts carry their company's segments).",
+        groups=SEGMENTATION_READERS,
     )
     segment_assignment_ids = fields.One2many(
-        "partner.segment.assignment", "partner_id", string="Segment Assignments", readonly=True
+        "partner.segment.assignment",
+        "partner_id",
+        string="Segment Assignments",
+        readonly=True,
+        groups=SEGMENTATION_READERS,
     )
-    segment_history_ids = fields.One2many("partner.segment.history", "partner_id", readonly=True)
+    segment_history_ids = fields.One2many(
+        "partner.segment.history",
+        "partner_id",
+        readonly=True,
+        groups=SEGMENTATION_READERS,
+    )
     segment_badge_ids = fields.Many2many(
         "partner.segment.assignment",
         string="Segment Badges",
         compute="_compute_segment_badge_ids",
         help="The commercial partner's assignments, a lock on those set by hand.",
+        groups=SEGMENTATION_READERS,
     )
     segment_metric_html = fields.Html(
-        string="Metric Values", compute="_compute_segment_metric_html", sanitize=False
+        string="Metric Values",
+        compute="_compute_segment_metric_html",
+        sanitize=False,
+        groups=SEGMENTATION_READERS,
     )
     segment_metric_values = fields.Json(
-        string="Metric Values (data)", compute="_compute_segment_metric_values"
+        string="Metric Values (data)",
+        compute="_compute_segment_metric_values",
+        groups=SEGMENTATION_READERS,
     )
     # Seed 000: what staff record on the customer card.
     customer_type = fields.Selection(
         [("wholesale", "Wholesale"), ("retail", "Retail"), ("buyer", "Buyer / end user")],
         tracking=True,
+        groups=SEGMENTATION_READERS,
     )
     governance_type = fields.Selection(
         [
@@ -48,17 +69,31 @@ class ResPartner(models.Model):
         ],
         string="Governance",
         tracking=True,
+        groups=SEGMENTATION_READERS,
     )
-    sales_channel_id = fields.Many2one("partner.sales.channel", tracking=True, ondelete="restrict")
+    sales_channel_id = fields.Many2one(
+        "partner.sales.channel",
+        tracking=True,
+        ondelete="restrict",
+        groups=SEGMENTATION_READERS,
+    )
     annual_potential = fields.Monetary(
         currency_field="segment_currency_id",
         help="Estimated yearly spend of this customer in your product range "
         "(all suppliers); used for share of wallet.",
+        groups=SEGMENTATION_READERS,
     )
-    segment_currency_id = fields.Many2one("res.currency", compute="_compute_segment_currency_id")
+    segment_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_segment_currency_id",
+        groups=SEGMENTATION_READERS,
+    )
 
     winback_line_ids = fields.One2many(
-        "partner.segment.winback.line", "partner_id", string="Win-back History"
+        "partner.segment.winback.line",
+        "partner_id",
+        string="Win-back History",
+        groups=SEGMENTATION_READERS,
     )
     winback_do_not_pursue = fields.Boolean(
         string="Do Not Pursue",
@@ -66,6 +101,7 @@ class ResPartner(models.Model):
         store=True,
         help="Declined in two win-back campaigns (seed 004: offer, refusal, survey, then "
         "drop): left out of later win-back selections unless the user insists.",
+        groups=SEGMENTATION_READERS,
     )
 
     @api.depends("winback_line_ids.outcome", "winback_line_ids.campaign_id")
@@ -94,12 +130,16 @@ class ResPartner(models.Model):
             )
 
     def _compute_segment_metric_values(self):
+        # the metrics the user may read (record rules: their companies' and
+        # shared ones); their values are computed as the engine computes them
+        visible = set(self.env["partner.segment.metric"].search([]).mapped("code"))
         for partner in self:
-            partner.segment_metric_values = (
+            rows = (
                 recompute.partner_metric_table(self.env, partner.commercial_partner_id)
                 if partner.id
                 else []
             )
+            partner.segment_metric_values = [row for row in rows if row["code"] in visible]
 
     @api.model
     def _commercial_fields(self):
@@ -148,7 +188,14 @@ class ResPartner(models.Model):
         }
 
     def action_segment_recompute(self):
-        """Recompute every active scheme for these partners' commercial entities."""
+        """Recompute every active scheme of the user's companies for these
+        partners' commercial entities: any segmentation user (salespersons
+        included) on partners they may read."""
+        if not (
+            self.env.su or self.env.user.has_group("partner_segmentation.group_segmentation_user")
+        ):
+            raise AccessError(self.env._("Only segmentation users may recompute segments."))
+        self.check_access("read")
         commercial = self.commercial_partner_id
         run = recompute.run(
             self.env,

@@ -10,3 +10,4 @@ from . import test_tour_contacts
 from . import test_tours
 from . import test_i18n
 from . import test_partner_ui
+from . import test_rights
