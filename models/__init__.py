@@ -7,10 +7,9 @@ from . import partner_segment_assignment
 from . import partner_segment_history
 from . import partner_segment_run
 from . import res_partner
-from . import mailing_mailing
-from . import mailing_list
-from . import mailing_subscription
 from . import partner_segment_churn_reason
 from . import partner_segment_winback_campaign
 from . import partner_segment_winback_line
 from . import crm_lead
+from . import mailing
+from . import policy

@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from ..engine import recompute
+from ..engine import apply, common
 
 
 class PartnerSegmentAssignment(models.Model):
@@ -114,7 +114,7 @@ class PartnerSegmentAssignment(models.Model):
     def _search_differs(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise ValidationError(self.env._("Unsupported search on 'Differs from Computed'."))
-        ids = recompute.assignment_ids_differing(self.env)
+        ids = apply.assignment_ids_differing(self.env)
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", ids)]
 
@@ -153,7 +153,7 @@ class PartnerSegmentAssignment(models.Model):
                         partner=assignment.partner_id.display_name,
                     )
                 )
-            if assignment.lock_until and assignment.lock_until < recompute.today_of(self.env):
+            if assignment.lock_until and assignment.lock_until < common.today_of(self.env):
                 raise ValidationError(
                     self.env._(
                         "The override of '%(partner)s' cannot end in the past.",
@@ -161,24 +161,58 @@ class PartnerSegmentAssignment(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------------
+    # Manual overrides
+    # ------------------------------------------------------------------
     @api.model
     def set_manual(self, partner, segment, reason, lock_until=False):
-        """Lock ``partner`` on ``segment`` (in its scheme) for ``reason``.
+        """Lock ``partner`` on ``segment`` (in its scheme) for ``reason``;
+        returns the assignment.
 
         A segmentation user may set a segment by hand on any partner they may
         read, to a segment they may read; the assignment and its history are
-        then written by the engine's own path (as superuser)."""
+        then written by the addon's own path (as superuser: nobody writes
+        them by hand)."""
         self._check_override_rights(partner.commercial_partner_id, segment)
-        engine = self.env(su=True)
-        assignment = recompute.set_manual(
-            engine, partner.with_env(engine), segment.with_env(engine), reason, lock_until
-        )
+        assignment = self.sudo()._set_manual(partner.sudo(), segment.sudo(), reason, lock_until)
         return assignment.with_env(self.env)
 
+    def _set_manual(self, partner, segment, reason, lock_until=False):
+        partner = partner.commercial_partner_id
+        today = fields.Date.context_today(self.env.user)
+        assignment = self.search(
+            [("partner_id", "=", partner.id), ("scheme_id", "=", segment.scheme_id.id)]
+        )
+        old = assignment.segment_id
+        values = {
+            "segment_id": segment.id,
+            "locked": True,
+            "lock_reason": reason,
+            "lock_until": lock_until or False,
+            "locked_by_id": self.env.uid,
+        }
+        if assignment:
+            assignment.write(values)
+        else:
+            assignment = self.create(
+                dict(
+                    values,
+                    partner_id=partner.id,
+                    scheme_id=segment.scheme_id.id,
+                    date_assigned=today,
+                )
+            )
+        if old != segment:
+            assignment.date_assigned = today
+            assignment._log_manual_change(old, segment, reason)
+        apply.sync_partner_segments(self.env, partner._segmentation_members())
+        return assignment
+
     def action_unlock(self):
-        """End overrides: their user may end the ones they set, a segmentation
-        manager any; also when no run has classified the partner (the
-        assignment then goes)."""
+        """End overrides: the segment goes back to what the engine computed
+        (no computed segment: the assignment goes).  Their user may end the
+        overrides they set, a segmentation manager any, also on a prospect no
+        run has classified."""
         locked = self.filtered("locked")
         self._check_override_rights(locked.partner_id, locked.segment_id)
         if not (
@@ -195,8 +229,31 @@ class PartnerSegmentAssignment(models.Model):
                         scheme=others[0].scheme_id.name,
                     )
                 )
-        recompute.unlock(self.env(su=True), locked.sudo())
+        locked.sudo()._unlock()
         return True
+
+    def _unlock(self):
+        for assignment in self.filtered("locked"):
+            partner = assignment.partner_id
+            old, new = assignment.segment_id, assignment.computed_segment_id
+            if old != new:
+                assignment._log_manual_change(old, new, self.env._("Override ended"))
+            if new:
+                assignment.write(
+                    {
+                        "locked": False,
+                        "lock_reason": False,
+                        "lock_until": False,
+                        "locked_by_id": False,
+                        "segment_id": new.id,
+                        "date_assigned": fields.Date.context_today(self.env.user)
+                        if old != new
+                        else assignment.date_assigned,
+                    }
+                )
+            else:
+                assignment.unlink()
+            apply.sync_partner_segments(self.env, partner._segmentation_members())
 
     def _check_override_rights(self, partners, segments):
         if self.env.su:
@@ -208,3 +265,16 @@ class PartnerSegmentAssignment(models.Model):
         partners.check_access("read")
         segments.check_access("read")
         self.check_access("read")
+
+    def _log_manual_change(self, old, new, note):
+        self.ensure_one()
+        self.env["partner.segment.history"].create(
+            {
+                "partner_id": self.partner_id.id,
+                "scheme_id": self.scheme_id.id,
+                "from_segment_id": old.id,
+                "to_segment_id": new.id,
+                "cause": "manual",
+                "note": note,
+            }
+        )

@@ -2,7 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..engine import recompute
+from ..engine import apply, metrics
+from ..engine import run as engine_run
 
 # Segmentation data is for the company's staff: portal and public users read
 # none of it, not even on their own partner.
@@ -135,7 +136,7 @@ class ResPartner(models.Model):
         visible = set(self.env["partner.segment.metric"].search([]).mapped("code"))
         for partner in self:
             rows = (
-                recompute.partner_metric_table(self.env, partner.commercial_partner_id)
+                metrics.partner_metric_table(self.env, partner.commercial_partner_id)
                 if partner.id
                 else []
             )
@@ -156,7 +157,7 @@ class ResPartner(models.Model):
         partners = super().create(vals_list)
         children = partners.filtered(lambda p: p.parent_id)
         if children:
-            recompute.sync_partner_segments(self.env, children.ids)
+            apply.sync_partner_segments(self.env, children.ids)
         return partners
 
     def write(self, vals):
@@ -164,8 +165,17 @@ class ResPartner(models.Model):
         if "parent_id" in vals or "is_company" in vals:
             # commercial_partner_id may have changed for them and their contacts
             ids = self.with_context(active_test=False).search([("id", "child_of", self.ids)]).ids
-            recompute.sync_partner_segments(self.env, ids)
+            apply.sync_partner_segments(self.env, ids)
         return res
+
+    def _segmentation_members(self):
+        """Ids of the partners whose commercial partner is one of these,
+        archived ones included."""
+        return (
+            self.with_context(active_test=False)
+            .search([("commercial_partner_id", "in", self.ids)])
+            .ids
+        )
 
     @api.model
     def _segmentation_selected_companies(self):
@@ -197,13 +207,13 @@ class ResPartner(models.Model):
             raise AccessError(self.env._("Only segmentation users may recompute segments."))
         self.check_access("read")
         commercial = self.commercial_partner_id
-        run = recompute.run(
+        result = engine_run.run(
             self.env,
             self.env["partner.segment.scheme"].search([("active", "=", True)]),
             partners=commercial,
             trigger="partner",
         )
-        if run is None:
+        if result is None:
             raise UserError(
                 self.env._("A segmentation run is already in progress; try again later.")
             )
@@ -211,9 +221,9 @@ class ResPartner(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "danger" if run.status == "failed" else "success",
+                "type": "danger" if result.status == "failed" else "success",
                 "title": self.env._("Segments recomputed"),
-                "message": run.summary,
+                "message": result.summary,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
