@@ -53,7 +53,7 @@ def run(env, schemes, partners=None, trigger="manual"):
     env.cr.execute(Q.restore_work_mem(work_mem))
     env.invalidate_all()
     notify.post_chatter(env, schemes.filtered("post_chatter"))
-    notify.run_segment_actions(env, schemes)
+    notify.segment_actions(env, schemes, run_rec)
     schemes._after_recompute(run_rec)
     _finish(env, run_rec, facts, started, queries_before)
     return run_rec

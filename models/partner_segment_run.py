@@ -32,6 +32,13 @@ class PartnerSegmentRun(models.Model):
         readonly=True,
     )
     error = fields.Text(readonly=True)
+    actions_pending = fields.Boolean(
+        string="Segment Actions Pending",
+        readonly=True,
+        help="Partners moved in this run into or out of segments with actions; the "
+        "next scheduled run runs those actions (only the scheduled run or a Settings "
+        "administrator's run starts them).",
+    )
     summary = fields.Char(compute="_compute_summary")
 
     @api.model_create_multi
@@ -64,5 +71,7 @@ class PartnerSegmentRun(models.Model):
     @api.autovacuum
     def _gc_old_runs(self):
         """Keep the last 500 runs."""
-        old = self.search([("status", "!=", "running")], offset=500)
+        old = self.search(
+            [("status", "!=", "running"), ("actions_pending", "=", False)], offset=500
+        )
         old.unlink()

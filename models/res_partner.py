@@ -131,16 +131,12 @@ class ResPartner(models.Model):
             )
 
     def _compute_segment_metric_values(self):
-        # the metrics the user may read (record rules: their companies' and
-        # shared ones); their values are computed as the engine computes them
-        visible = set(self.env["partner.segment.metric"].search([]).mapped("code"))
         for partner in self:
-            rows = (
+            partner.segment_metric_values = (
                 metrics.partner_metric_table(self.env, partner.commercial_partner_id)
                 if partner.id
                 else []
             )
-            partner.segment_metric_values = [row for row in rows if row["code"] in visible]
 
     @api.model
     def _commercial_fields(self):

@@ -11,3 +11,4 @@ from . import test_tours
 from . import test_i18n
 from . import test_partner_ui
 from . import test_rights
+from . import test_rights_runs

@@ -375,9 +375,9 @@ class TestCompanies(RightsCase):
 
     @classmethod
     def recompute_as(cls, scheme):
-        from odoo.addons.partner_segmentation.engine import recompute
+        from odoo.addons.partner_segmentation.engine import run as engine_run
 
-        return recompute.run(cls.env, scheme)
+        return engine_run.run(cls.env, scheme)
 
     def test_b_is_there(self):
         """What the user of A must not see exists (the test could not fail otherwise)."""
