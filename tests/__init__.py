@@ -12,3 +12,4 @@ from . import test_i18n
 from . import test_partner_ui
 from . import test_rights
 from . import test_rights_runs
+from . import test_rights_companies
