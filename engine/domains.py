@@ -1,10 +1,20 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Domains typed by users (scheme, segment, metric source): evaluate and check.
+"""Domains typed by users (scheme, segment and metric source): check and evaluate.
 
-A domain is evaluated with the same names Odoo's domain editor and filters
-offer (``context_today``, ``datetime``, ``relativedelta``, ``uid``…) and then
-turned into SQL by the ORM itself, so it never reaches SQL as text.
+A segmentation manager who is not a Settings administrator may write these
+domains, and the engine evaluates them as superuser.  So a domain is
+evaluated with plain values only, never with a record one could call methods
+on (``user.sudo()``, ``user.env.cr``…): the user id, the company ids, today's
+date and the date helpers Odoo's filters offer (``context_today``,
+``datetime``, ``relativedelta``, ``time``).  Before it is evaluated, the text
+is parsed and every name, attribute and call is checked against that short
+list, so that an attempt to call anything else is refused with a message on
+save and never executed at run time (a domain stored before this check is
+refused by the engine the same way).  The domain is then turned into SQL by
+the ORM itself, so it never reaches SQL as text.
 """
+
+import ast
 
 from dateutil.relativedelta import relativedelta
 
@@ -13,36 +23,151 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import datetime, safe_eval, time
 
+# the names a domain may use, all plain values or date helpers
+NAMES = (
+    "uid",
+    "company_id",
+    "company_ids",
+    "today",
+    "context_today",
+    "datetime",
+    "relativedelta",
+    "time",
+)
+# the attributes a domain may read or call: the date helpers' own
+ATTRIBUTES = frozenset(
+    {
+        "date",
+        "datetime",
+        "time",
+        "timedelta",
+        "today",
+        "now",
+        "combine",
+        "strftime",
+        "isoformat",
+        "replace",
+        "weekday",
+        "year",
+        "month",
+        "day",
+        "min",
+        "max",
+    }
+)
+# nodes a domain is made of: literals, lists, arithmetic on dates, calls of helpers
+NODES = (
+    ast.Expression,
+    ast.List,
+    ast.Tuple,
+    ast.Constant,
+    ast.Name,
+    ast.Load,
+    ast.Attribute,
+    ast.Call,
+    ast.keyword,
+    ast.Subscript,
+    ast.Slice,
+    ast.UnaryOp,
+    ast.USub,
+    ast.UAdd,
+    ast.BinOp,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+)
+
+
+class DomainError(ValueError):
+    """A domain that is not a plain-values domain."""
+
 
 def eval_context(env):
+    """Plain values only: nothing in here leads back to the environment."""
+    today = fields.Date.context_today(env.user)
     return {
         "datetime": datetime,
         "relativedelta": relativedelta,
-        "context_today": lambda: fields.Date.context_today(env.user),
+        "context_today": lambda: today,
+        "today": today,
         "time": time,
         "uid": env.uid,
-        "user": env.user,
         "company_id": env.company.id,
-        "company_ids": env.companies.ids,
+        "company_ids": list(env.companies.ids),
     }
 
 
+def check_text(env, text):
+    """Raise DomainError unless ``text`` only uses literals and the plain
+    names and date helpers of :data:`NAMES` (no other name, no attribute
+    or method outside :data:`ATTRIBUTES`)."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise DomainError(env._("it is not a valid expression (%s)", exc.msg)) from None
+    allowed = ", ".join(NAMES)
+    # what the user should hear about first: a construct that is no domain
+    # (comprehension, lambda…), then an unknown name, then an attribute
+    nodes = sorted(
+        ast.walk(tree),
+        key=lambda node: (
+            0 if not isinstance(node, NODES) else 1 if isinstance(node, ast.Name) else 2
+        ),
+    )
+    for node in nodes:
+        if isinstance(node, ast.Name):
+            if node.id not in NAMES:
+                raise DomainError(
+                    env._(
+                        "it uses '%(name)s'; a domain may only use values and these names: "
+                        "%(allowed)s",
+                        name=node.id,
+                        allowed=allowed,
+                    )
+                )
+        elif isinstance(node, ast.Attribute):
+            if node.attr not in ATTRIBUTES:
+                raise DomainError(
+                    env._(
+                        "it reaches '%(attribute)s'; a domain may not call methods or read "
+                        "attributes, except the date helpers' (%(allowed)s)",
+                        attribute=node.attr,
+                        allowed=", ".join(sorted(ATTRIBUTES)),
+                    )
+                )
+        elif not isinstance(node, NODES):
+            raise DomainError(
+                env._(
+                    "it contains '%(code)s'; a domain is a list of conditions made of "
+                    "values, e.g. [('is_company', '=', True)]",
+                    code=ast.get_source_segment(text.strip(), node) or type(node).__name__,
+                )
+            )
+    return tree
+
+
 def eval_domain(env, text):
-    """Return the domain list of ``text`` ('' and None mean everything)."""
+    """Return the domain list of ``text`` ('' and None mean everything).
+    Raises DomainError (a ValueError) for anything but a plain-values domain."""
     if not text or not text.strip():
         return []
-    domain = safe_eval(text, eval_context(env))
+    check_text(env, text)
+    domain = safe_eval(text.strip(), eval_context(env))
     if not isinstance(domain, list | tuple):
-        raise ValueError(env._("a domain must be a list, e.g. [('is_company', '=', True)]"))
+        raise DomainError(env._("a domain must be a list, e.g. [('is_company', '=', True)]"))
     return list(domain)
 
 
 def check_domain(env, model_name, text, label):
-    """Raise a ValidationError saying what is wrong with ``text`` on ``model_name``."""
+    """Raise a ValidationError saying what is wrong with ``text`` on ``model_name``.
+
+    The domain is checked with the rights of the user who saves it: a domain
+    may only name models and fields that user may read (the engine then runs
+    it as superuser, on everybody's behalf)."""
     try:
         domain = eval_domain(env, text)
         domain = expression.normalize_domain(domain)
-        env[model_name].sudo()._search(domain, limit=1)
+        env[model_name]._search(domain, limit=1)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a user message
         raise ValidationError(
             env._("The domain in %(where)s is not valid: %(error)s", where=label, error=exc)

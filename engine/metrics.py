@@ -257,8 +257,10 @@ def metric_preview(metric, limit=8):
 
 
 def partner_metric_table(env, partner):
-    """[{name, code, value, unit}] of every active metric for one commercial partner."""
-    metrics = env["partner.segment.metric"].sudo().search([])
+    """[{name, code, value, unit}] of every active metric the user may read
+    (record rules: the metrics of their companies, and shared ones) for one
+    commercial partner; the values are computed as the engine computes them."""
+    metrics = env["partner.segment.metric"].search([]).sudo()
     if not partner or not metrics:
         return []
     table = []

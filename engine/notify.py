@@ -105,15 +105,61 @@ def post_chatter(env, schemes, run_id, after=0, pages=None):
     return None if pages is None or pages > 0 or last is None else last
 
 
-def run_segment_actions(env, schemes, run_id):
-    segments = schemes.segment_ids.filtered(lambda s: s.on_enter_action_id or s.on_exit_action_id)
+def run_segment_actions(env, schemes, run_rec):
+    """The segments' on-enter / on-exit server actions, after a run.
+
+    They are chosen by Settings administrators only (as Odoo's automation
+    rules are) and run as superuser, the way automation rules run theirs; so
+    nothing another user triggers may start them: the scheduled run, or a run
+    a Settings administrator started, runs them at once (with those that
+    earlier runs left); any other run (a salesperson's *Recompute segments*,
+    a segmentation manager's button) marks itself ``actions_pending`` and
+    leaves them to the next scheduled run, which finds the moves in the
+    history of the pending runs."""
+    if run_rec.trigger == "cron" or run_rec.user_id.has_group("base.group_system"):
+        run_pending_actions(env)
+        _run_actions(
+            env,
+            schemes.segment_ids,
+            lambda column, ids: Q.select_moved(run_rec.id, column, ids),
+        )
+    elif _moved_with_actions(env, schemes.segment_ids, run_rec.id):
+        run_rec.actions_pending = True
+
+
+def run_pending_actions(env):
+    """Run the segment actions that runs of other users left for later."""
+    pending = env["partner.segment.run"].search([("actions_pending", "=", True)], order="id")
+    if not pending:
+        return
+    segments = env["partner.segment"].search(
+        ["|", ("on_enter_action_id", "!=", False), ("on_exit_action_id", "!=", False)]
+    )
+    _run_actions(
+        env, segments, lambda column, ids: Q.select_moved_in_runs(pending.ids, column, ids)
+    )
+    pending.actions_pending = False
+
+
+def _moved_with_actions(env, segments, run_id):
+    for column, action_field in (("to_id", "on_enter_action_id"), ("from_id", "on_exit_action_id")):
+        with_action = segments.filtered(action_field)
+        if with_action:
+            env.cr.execute(Q.select_moved(run_id, column, with_action.ids))
+            if env.cr.rowcount:
+                return True
+    return False
+
+
+def _run_actions(env, segments, select_moved):
+    segments = segments.filtered(lambda s: s.on_enter_action_id or s.on_exit_action_id)
     if not segments:
         return
     for column, action_field in (("to_id", "on_enter_action_id"), ("from_id", "on_exit_action_id")):
         with_action = segments.filtered(action_field)
         if not with_action:
             continue
-        env.cr.execute(Q.select_moved(run_id, column, with_action.ids))
+        env.cr.execute(select_moved(column, with_action.ids))
         moved = dict(env.cr.fetchall())
         for segment in with_action:
             partner_ids = moved.get(segment.id)

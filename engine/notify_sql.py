@@ -52,3 +52,21 @@ def select_moved(run_id, segment_column, segment_ids):
         run=run_id,
         ids=list(segment_ids),
     )
+
+
+def select_moved_in_runs(run_ids, segment_column, segment_ids):
+    """Partners that entered (to_id) or left (from_id) each segment in these
+    runs, from their history (runs whose segment actions were left for later)."""
+    column = {"to_id": "to_segment_id", "from_id": "from_segment_id"}[segment_column]
+    return SQL(
+        """
+        SELECT %(col)s, array_agg(DISTINCT partner_id ORDER BY partner_id)
+          FROM partner_segment_history
+         WHERE run_id = ANY(%(runs)s) AND %(col)s = ANY(%(ids)s)
+           AND from_segment_id IS DISTINCT FROM to_segment_id
+      GROUP BY %(col)s
+        """,
+        col=SQL.identifier(column),
+        runs=list(run_ids),
+        ids=list(segment_ids),
+    )

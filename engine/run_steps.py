@@ -240,7 +240,7 @@ def _chatter_step(env, run_rec, inline):
 def _finish_step(env, run_rec, inline):
     lines = run_rec.line_ids
     done = lines.filtered(lambda line: line.state == "done")
-    notify.run_segment_actions(env, done.scheme_id, run_rec.id)
+    notify.run_segment_actions(env, done.scheme_id, run_rec)
     run_rec.scheme_ids.filtered("active")._after_recompute(run_rec)
     _close(env, run_rec, inline)
 

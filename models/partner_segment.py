@@ -2,7 +2,7 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..engine import domains
 
@@ -70,12 +70,16 @@ class PartnerSegment(models.Model):
         "ir.actions.server",
         string="On Enter",
         domain=[("model_id.model", "=", "res.partner")],
+        # chosen by Settings administrators only, as automation rules are
+        groups="base.group_system",
         help="Server action run once per recompute on the partners that entered.",
     )
     on_exit_action_id = fields.Many2one(
         "ir.actions.server",
         string="On Exit",
         domain=[("model_id.model", "=", "res.partner")],
+        # chosen by Settings administrators only, as automation rules are
+        groups="base.group_system",
         help="Server action run once per recompute on the partners that left.",
     )
     partner_count = fields.Integer(compute="_compute_partner_count")
@@ -87,6 +91,23 @@ class PartnerSegment(models.Model):
             "A segment with this code already exists in the scheme.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the fields' groups guard writes; creation is checked here
+        actions = ("on_enter_action_id", "on_exit_action_id")
+        if (
+            not self.env.su
+            and any(vals.get(name) for vals in vals_list for name in actions)
+            and not self.env.user.has_group("base.group_system")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Settings administrators may choose the actions a segment runs "
+                    "on the partners that enter or leave it."
+                )
+            )
+        return super().create(vals_list)
 
     @api.depends("name", "scheme_id.name")
     @api.depends_context("segment_short_name")

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import apply, common
 
@@ -17,19 +17,27 @@ class PartnerSegmentAssignment(models.Model):
     _description = "Segment Assignment"
     _order = "scheme_sequence, scheme_id, partner_id"
     _rec_name = "segment_id"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", required=True, ondelete="cascade", index=True, readonly=True
+        "res.partner",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     scheme_id = fields.Many2one(
         "partner.segment.scheme", required=True, ondelete="cascade", index=True, readonly=True
     )
+    company_id = fields.Many2one(related="scheme_id.company_id")
     scheme_sequence = fields.Integer(related="scheme_id.sequence")
     segment_id = fields.Many2one(
         "partner.segment",
         ondelete="cascade",
         index=True,
         domain="[('scheme_id', '=', scheme_id)]",
+        check_company=True,
     )
     color = fields.Integer(related="segment_id.color")
     computed_segment_id = fields.Many2one(
@@ -59,6 +67,31 @@ class PartnerSegmentAssignment(models.Model):
             "A partner has one assignment per scheme.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_engine_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_engine_write()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_engine_write()
+        return super().unlink()
+
+    def _check_engine_write(self):
+        """Assignments are written by the addon only (recomputes, overrides
+        set and ended through set_manual and action_unlock, which check the
+        user's rights first): nobody creates or edits one by hand."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Segment assignments are kept by the segmentation engine: use a "
+                    "recompute, or set or end a segment by hand from the partner."
+                )
+            )
 
     def init(self):
         # recomputes look for expired overrides among few locked rows
@@ -133,8 +166,18 @@ class PartnerSegmentAssignment(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def set_manual(self, partner, segment, reason, lock_until=False):
-        """Lock ``partner`` (its commercial entity) on ``segment`` (in its
-        scheme) for ``reason``; returns the assignment."""
+        """Lock ``partner`` on ``segment`` (in its scheme) for ``reason``;
+        returns the assignment.
+
+        A segmentation user may set a segment by hand on any partner they may
+        read, to a segment they may read; the assignment and its history are
+        then written by the addon's own path (as superuser: nobody writes
+        them by hand)."""
+        self._check_override_rights(partner.commercial_partner_id, segment)
+        assignment = self.sudo()._set_manual(partner.sudo(), segment.sudo(), reason, lock_until)
+        return assignment.with_env(self.env)
+
+    def _set_manual(self, partner, segment, reason, lock_until=False):
         partner = partner.commercial_partner_id
         today = fields.Date.context_today(self.env.user)
         assignment = self.search(
@@ -166,7 +209,30 @@ class PartnerSegmentAssignment(models.Model):
         return assignment
 
     def action_unlock(self):
-        """End overrides: the segment goes back to what the engine computed."""
+        """End overrides: the segment goes back to what the engine computed
+        (no computed segment: the assignment goes).  Their user may end the
+        overrides they set, a segmentation manager any, also on a prospect no
+        run has classified."""
+        locked = self.filtered("locked")
+        self._check_override_rights(locked.partner_id, locked.segment_id)
+        if not (
+            self.env.su
+            or self.env.user.has_group("partner_segmentation.group_segmentation_manager")
+        ):
+            others = locked.filtered(lambda a: a.locked_by_id != self.env.user)
+            if others:
+                raise AccessError(
+                    self.env._(
+                        "Only the user who set it or a segmentation administrator may end "
+                        "the override of '%(partner)s' in '%(scheme)s'.",
+                        partner=others[0].partner_id.display_name,
+                        scheme=others[0].scheme_id.name,
+                    )
+                )
+        locked.sudo()._unlock()
+        return True
+
+    def _unlock(self):
         for assignment in self.filtered("locked"):
             partner = assignment.partner_id
             old, new = assignment.segment_id, assignment.computed_segment_id
@@ -188,7 +254,17 @@ class PartnerSegmentAssignment(models.Model):
             else:
                 assignment.unlink()
             apply.sync_partner_segments(self.env, partner._segmentation_members())
-        return True
+
+    def _check_override_rights(self, partners, segments):
+        if self.env.su:
+            return
+        if not self.env.user.has_group("partner_segmentation.group_segmentation_user"):
+            raise AccessError(
+                self.env._("Only segmentation users may set or end a segment by hand.")
+            )
+        partners.check_access("read")
+        segments.check_access("read")
+        self.check_access("read")
 
     def _log_manual_change(self, old, new, note):
         self.ensure_one()

@@ -1,9 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class PartnerSegmentHistory(models.Model):
-    """One change of a partner's segment in a scheme (written in bulk)."""
+    """One change of a partner's segment in a scheme (written in bulk).
+
+    An audit trail: written by the addon only (recomputes and the override
+    methods, as superuser after checking the user's rights), never created,
+    edited or deleted by hand; the ACLs grant read only."""
 
     _name = "partner.segment.history"
     _description = "Segment Change"
@@ -16,6 +21,7 @@ class PartnerSegmentHistory(models.Model):
     scheme_id = fields.Many2one(
         "partner.segment.scheme", required=True, ondelete="cascade", index=True, readonly=True
     )
+    company_id = fields.Many2one(related="scheme_id.company_id")
     from_segment_id = fields.Many2one(
         "partner.segment", string="From", ondelete="set null", readonly=True
     )
@@ -47,3 +53,22 @@ class PartnerSegmentHistory(models.Model):
             "CREATE INDEX IF NOT EXISTS partner_segment_history_run_partner_idx "
             "ON partner_segment_history (run_id, partner_id) WHERE run_id IS NOT NULL"
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_engine_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_engine_write()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_engine_write()
+        return super().unlink()
+
+    def _check_engine_write(self):
+        if not self.env.su:
+            raise AccessError(
+                self.env._("The segment history is written by the segmentation engine only.")
+            )

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..engine import run as engine_run
 
@@ -71,6 +72,13 @@ class PartnerSegmentRun(models.Model):
     progress = fields.Float(string="Done (%)", compute="_compute_progress")
     progress_label = fields.Char(string="Progress", compute="_compute_progress")
     error = fields.Text(readonly=True)
+    actions_pending = fields.Boolean(
+        string="Segment Actions Pending",
+        readonly=True,
+        help="Partners moved in this run into or out of segments with actions; the "
+        "next scheduled run runs those actions (only the scheduled run or a Settings "
+        "administrator's run starts them).",
+    )
     summary = fields.Char(compute="_compute_summary")
 
     def init(self):
@@ -104,6 +112,21 @@ class PartnerSegmentRun(models.Model):
                 run.progress_label = dict(
                     self._fields["status"]._description_selection(self.env)
                 ).get(run.status, "")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_engine_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_engine_write()
+        return super().write(vals)
+
+    def _check_engine_write(self):
+        """Runs are recorded by the engine only (segmentation managers may
+        delete old ones)."""
+        if not self.env.su:
+            raise AccessError(self.env._("Segmentation runs are recorded by the engine only."))
 
     @api.depends("partner_count", "change_count", "duration", "status", "error")
     def _compute_summary(self):
@@ -210,5 +233,8 @@ class PartnerSegmentRun(models.Model):
     @api.autovacuum
     def _gc_old_runs(self):
         """Keep the last 500 runs."""
-        old = self.search([("status", "not in", ("queued", "running"))], offset=500)
+        old = self.search(
+            [("status", "not in", ("queued", "running")), ("actions_pending", "=", False)],
+            offset=500,
+        )
         old.unlink()

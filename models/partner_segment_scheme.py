@@ -3,7 +3,7 @@ import itertools
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import domains
 from ..engine import run as engine_run
@@ -243,6 +243,14 @@ class PartnerSegmentScheme(models.Model):
         """Recompute these schemes (all active ones from the list) for every
         partner: at once when the customer base is small, else queued for the
         cron, the user being notified when it ends."""
+        if not (
+            self.env.su
+            or self.env.user.has_group("partner_segmentation.group_segmentation_manager")
+        ):
+            raise AccessError(
+                self.env._("Only segmentation administrators may recompute a whole scheme.")
+            )
+        self.check_access("read")
         schemes = self or self.search([("active", "=", True)])
         run = engine_run.run_or_queue(self.env, schemes, trigger="manual")
         return run._button_notification(self.env._("Segmentation recomputed"))

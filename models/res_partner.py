@@ -1,8 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..engine import apply, metrics
 from ..engine import run as engine_run
+
+# Segmentation data is for the company's staff: portal and public users read
+# none of it, not even on their own partner.
+SEGMENTATION_READERS = "base.group_user"
 
 
 class ResPartner(models.Model):
@@ -18,27 +23,44 @@ class ResPartner(models.Model):
         copy=False,
         help="Current segments of this partner's commercial entity, one per "
         "scheme (contacts carry their company's segments).",
+        groups=SEGMENTATION_READERS,
     )
     segment_assignment_ids = fields.One2many(
-        "partner.segment.assignment", "partner_id", string="Segment Assignments", readonly=True
+        "partner.segment.assignment",
+        "partner_id",
+        string="Segment Assignments",
+        readonly=True,
+        groups=SEGMENTATION_READERS,
     )
-    segment_history_ids = fields.One2many("partner.segment.history", "partner_id", readonly=True)
+    segment_history_ids = fields.One2many(
+        "partner.segment.history",
+        "partner_id",
+        readonly=True,
+        groups=SEGMENTATION_READERS,
+    )
     segment_badge_ids = fields.Many2many(
         "partner.segment.assignment",
         string="Segment Badges",
         compute="_compute_segment_badge_ids",
         help="The commercial partner's assignments, a lock on those set by hand.",
+        groups=SEGMENTATION_READERS,
     )
     segment_metric_html = fields.Html(
-        string="Metric Values", compute="_compute_segment_metric_html", sanitize=False
+        string="Metric Values",
+        compute="_compute_segment_metric_html",
+        sanitize=False,
+        groups=SEGMENTATION_READERS,
     )
     segment_metric_values = fields.Json(
-        string="Metric Values (data)", compute="_compute_segment_metric_values"
+        string="Metric Values (data)",
+        compute="_compute_segment_metric_values",
+        groups=SEGMENTATION_READERS,
     )
     # Seed 000: what staff record on the customer card.
     customer_type = fields.Selection(
         [("wholesale", "Wholesale"), ("retail", "Retail"), ("buyer", "Buyer / end user")],
         tracking=True,
+        groups=SEGMENTATION_READERS,
     )
     governance_type = fields.Selection(
         [
@@ -48,12 +70,19 @@ class ResPartner(models.Model):
         ],
         string="Governance",
         tracking=True,
+        groups=SEGMENTATION_READERS,
     )
-    sales_channel_id = fields.Many2one("partner.sales.channel", tracking=True, ondelete="restrict")
+    sales_channel_id = fields.Many2one(
+        "partner.sales.channel",
+        tracking=True,
+        ondelete="restrict",
+        groups=SEGMENTATION_READERS,
+    )
     annual_potential = fields.Monetary(
         currency_field="segment_currency_id",
         help="Estimated yearly spend of this customer in your product range "
         "(all suppliers); used for share of wallet.",
+        groups=SEGMENTATION_READERS,
     )
     segment_currency_id = fields.Many2one(
         "res.currency",
@@ -61,10 +90,14 @@ class ResPartner(models.Model):
         compute="_compute_segment_currency_id",
         help="The annual potential is in the currency of the partner's company, or of the "
         "first company for shared partners.",
+        groups=SEGMENTATION_READERS,
     )
 
     winback_line_ids = fields.One2many(
-        "partner.segment.winback.line", "partner_id", string="Win-back History"
+        "partner.segment.winback.line",
+        "partner_id",
+        string="Win-back History",
+        groups=SEGMENTATION_READERS,
     )
     winback_do_not_pursue = fields.Boolean(
         string="Do Not Pursue",
@@ -72,6 +105,7 @@ class ResPartner(models.Model):
         store=True,
         help="Declined in two win-back campaigns (seed 004: offer, refusal, survey, then "
         "drop): left out of later win-back selections unless the user insists.",
+        groups=SEGMENTATION_READERS,
     )
 
     winback_open = fields.Boolean(
@@ -212,8 +246,14 @@ class ResPartner(models.Model):
         }
 
     def action_segment_recompute(self):
-        """Recompute every active scheme for these partners' commercial
-        entities: at once for a small selection, else queued for the cron."""
+        """Recompute every active scheme of the user's companies for these
+        partners' commercial entities: any segmentation user (salespersons
+        included) on partners they may read."""
+        if not (
+            self.env.su or self.env.user.has_group("partner_segmentation.group_segmentation_user")
+        ):
+            raise AccessError(self.env._("Only segmentation users may recompute segments."))
+        self.check_access("read")
         run = engine_run.run_or_queue(
             self.env,
             self.env["partner.segment.scheme"].search([("active", "=", True)]),

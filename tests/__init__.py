@@ -19,3 +19,6 @@ from . import test_reports
 from . import test_report_fixes
 from . import test_report_tours
 from . import test_report_preview
+from . import test_rights
+from . import test_rights_runs
+from . import test_rights_companies
