@@ -30,7 +30,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
-from . import domains, formula
+from . import composite, domains, formula
 from . import sql as Q
 
 _logger = logging.getLogger(__name__)
@@ -113,6 +113,8 @@ def _select_aggregates(env, metrics, partner_ids, today):
     built on the ORM's query for the source domain."""
     first = metrics[0]
     model = env[first.model_id.model]
+    if first.company_id:  # company-dependent fields read in the metric's company
+        model = model.with_company(first.company_id)
     domain = domains.eval_domain(env, first.source_domain)
     if first.company_id and "company_id" in model._fields:
         domain = expression.AND([domain, [("company_id", "=", first.company_id.id)]])
@@ -122,11 +124,18 @@ def _select_aggregates(env, metrics, partner_ids, today):
         env.cr.execute(Q.select_members(partner_ids))
         Q.restrict_partners(query, partner_column, [row[0] for row in env.cr.fetchall()])
     columns = []
+
+    def column(field):
+        # the ORM's SQL for the field: a company-dependent one is read for the
+        # current company (with its default), a plain one is its column
+        return model._field_to_sql(query.table, field.name, query) if field else None
+
     for metric in metrics:
-        value = metric.value_field_id and SQL.identifier(query.table, metric.value_field_id.name)
-        date = metric.date_field_id and SQL.identifier(query.table, metric.date_field_id.name)
+        value = column(metric.value_field_id)
+        date = column(metric.date_field_id)
         window = Q.window_condition(date, _window_bounds(metric, today))
-        columns.append((f"m_{metric.id}", metric.aggregate, value or None, date or None, window))
+        end = column(metric.end_date_field_id)
+        columns.append((f"m_{metric.id}", metric.aggregate, value, date, window, end))
     return Q.select_grouped(query, partner_column, columns, today)
 
 
@@ -308,10 +317,15 @@ def _classify_rules(env, scheme, scope_ids):
     metrics = segments.condition_ids.metric_id
     aliases = {metric.id: f"v{i}" for i, metric in enumerate(metrics)}
     joins = [Q.values_join(list(aliases.items()))] if metrics else []
+    segment_joins, scheme_aliases = composite.joins(segments.condition_ids)
+    joins += segment_joins
     cases = []
     for segment in segments:
         parts = []
         for cond in segment.condition_ids:
+            if composite.is_segment_condition(cond):
+                parts.append(composite.condition_sql(cond, scheme_aliases))
+                continue
             column = Q.value_expr(aliases[cond.metric_id.id], _zero_default(cond.metric_id))
             parts.append(Q.CONDITION_OPERATORS[cond.operator](column, cond.value, cond.value_to))
         if segment.partner_domain and domains.eval_domain(env, segment.partner_domain):
@@ -436,7 +450,9 @@ def run(env, schemes, partners=None, trigger="manual"):
     started = time.perf_counter()
     queries_before = cr.sql_log_count
     today = today_of(env)
-    schemes = schemes.filtered("active").sorted(lambda s: (s.sequence, s.id))
+    # a scheme runs after the schemes it tests; the schemes that test these
+    # are added, for the partners whose tested segment changes
+    schemes, added = composite.plan(schemes.filtered("active"))
     scope_ids = None
     if partners is not None:
         scope_ids = sorted(set(partners.commercial_partner_id.ids))
@@ -461,11 +477,16 @@ def run(env, schemes, partners=None, trigger="manual"):
     facts = {}
     for scheme in schemes:
         t0 = time.perf_counter()
+        scheme_scope = scope_ids
+        if scheme in added:
+            scheme_scope = composite.changed_scope(env, scheme, scope_ids)
+            if not scheme_scope:
+                continue
         try:
             with cr.savepoint():
                 new_computed = dict(computed)
                 partners_count, changes = _run_scheme(
-                    env, scheme, scope_ids, today, run_rec.id, new_computed
+                    env, scheme, scheme_scope, today, run_rec.id, new_computed
                 )
             computed = new_computed
             total_partners = max(total_partners, partners_count)

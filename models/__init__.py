@@ -14,3 +14,6 @@ from . import partner_segment_churn_reason
 from . import partner_segment_winback_campaign
 from . import partner_segment_winback_line
 from . import crm_lead
+from . import survey_question_answer
+from . import survey_user_input
+from . import account_move

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -50,6 +52,13 @@ class ResPartner(models.Model):
         tracking=True,
     )
     sales_channel_id = fields.Many2one("partner.sales.channel", tracking=True, ondelete="restrict")
+    customer_status = fields.Selection(
+        [("existing", "Existing customer"), ("potential", "Potential customer")],
+        string="Customer Status",
+        tracking=True,
+        help="What staff record: a customer who buys, or one who may buy. The card "
+        "check flags a potential customer who ordered in the last year.",
+    )
     annual_potential = fields.Monetary(
         currency_field="segment_currency_id",
         help="Estimated yearly spend of this customer in your product range "
@@ -68,11 +77,44 @@ class ResPartner(models.Model):
         "drop): left out of later win-back selections unless the user insists.",
     )
 
-    @api.depends("winback_line_ids.outcome", "winback_line_ids.campaign_id")
+    winback_do_not_pursue_reason = fields.Char(
+        string="Why Not Pursued",
+        compute="_compute_winback_do_not_pursue",
+        store=True,
+    )
+
+    @api.depends(
+        "winback_line_ids.outcome",
+        "winback_line_ids.campaign_id",
+        "winback_line_ids.survey_state",
+        "winback_line_ids.churn_reason_id",
+    )
     def _compute_winback_do_not_pursue(self):
         for partner in self:
             declined = partner.winback_line_ids.filtered(lambda line: line.outcome == "declined")
-            partner.winback_do_not_pursue = len(declined.campaign_id) >= 2
+            surveyed = declined.filtered(lambda wl: wl.survey_state in ("answered", "expired"))
+            reason = False
+            if surveyed:
+                line = surveyed.sorted(lambda wl: (wl.date_start, wl.id))[-1]
+                if line.survey_state == "answered":
+                    reason = self.env._(
+                        "Declined the offer of '%(campaign)s'; exit survey answer: %(reason)s",
+                        campaign=line.campaign_id.name,
+                        reason=line.churn_reason_id.name or self.env._("none given"),
+                    )
+                else:
+                    reason = self.env._(
+                        "Declined the offer of '%(campaign)s' and did not answer the exit "
+                        "survey within %(days)s days",
+                        campaign=line.campaign_id.name,
+                        days=line.campaign_id.exit_survey_days,
+                    )
+            elif len(declined.campaign_id) >= 2:
+                reason = self.env._(
+                    "Declined in %(count)s win-back campaigns", count=len(declined.campaign_id)
+                )
+            partner.winback_do_not_pursue = bool(reason)
+            partner.winback_do_not_pursue_reason = reason
 
     @api.depends_context("company")
     def _compute_segment_currency_id(self):
@@ -108,6 +150,7 @@ class ResPartner(models.Model):
             "customer_type",
             "governance_type",
             "sales_channel_id",
+            "customer_status",
             "annual_potential",
         ]
 
@@ -202,4 +245,82 @@ class ResPartner(models.Model):
                 note=note,
                 user_id=user.id or self.env.uid,
             )
+        return True
+
+    # ------------------------------------------------------------------
+    # Customer card check (scheme ``card_check``)
+    # ------------------------------------------------------------------
+    def _segment_card_missing(self):
+        """Labels of the card fields this partner has left empty."""
+        self.ensure_one()
+        labels = []
+        for fname in ("customer_type", "governance_type", "sales_channel_id"):
+            if not self[fname]:
+                labels.append(self._fields[fname]._description_string(self.env))
+        return labels
+
+    def action_segment_card_check_todo(self):
+        """Segment action of the card check's flagged segments: one to-do for
+        the salesperson of each partner, naming what to correct.  A partner
+        that already has an open card-check to-do gets it updated, never a
+        second one; partners without a salesperson get none (the completeness
+        report lists them)."""
+        activity_type = self.env.ref(
+            "partner_segmentation.mail_activity_type_card_check", raise_if_not_found=False
+        )
+        if not activity_type:
+            return False
+        segment = self.env["partner.segment"].browse(self.env.context.get("segment_id")).exists()
+        partners = self.commercial_partner_id.filtered("user_id")
+        open_todos = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partners.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        todo_of = {todo.res_id: todo for todo in open_todos}
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for partner in partners:
+            problems = [*([segment.name] if segment else []), *partner._segment_card_missing()]
+            problems = list(dict.fromkeys(problems))
+            note = Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Please check and correct the customer card:"),
+                Markup("").join(Markup("<li>%s</li>") % problem for problem in problems),
+            )
+            if partner.id in todo_of:
+                todo_of[partner.id].note = note
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": partner.user_id.id,
+                    "date_deadline": today,
+                    "summary": self.env._("Correct the customer card"),
+                    "note": note,
+                }
+            )
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+        return True
+
+    def action_segment_card_check_done(self):
+        """Segment action of the card check's 'complete' segment: the open
+        card-check to-dos of these partners are marked done."""
+        activity_type = self.env.ref(
+            "partner_segmentation.mail_activity_type_card_check", raise_if_not_found=False
+        )
+        if not activity_type:
+            return False
+        todos = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", self.commercial_partner_id.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        todos.action_feedback(feedback=self.env._("The customer card is complete."))
         return True

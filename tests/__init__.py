@@ -10,3 +10,7 @@ from . import test_tour_contacts
 from . import test_tours
 from . import test_i18n
 from . import test_partner_ui
+from . import test_credit_volume
+from . import test_card_check
+from . import test_exit_survey
+from . import test_rfm_composite
