@@ -149,7 +149,8 @@ def naive_sample(env, schemes, partner_ids, today):
     metrics = schemes.segment_ids.condition_ids.metric_id | schemes.metric_id
     metrics |= metrics.dependency_ids
     aggregates = metrics.filtered(lambda m: m.kind == "aggregate")
-    from odoo.addons.partner_segmentation.engine import domains, recompute
+    from odoo.addons.partner_segmentation.engine import domains
+    from odoo.addons.partner_segmentation.engine import metrics as engine_metrics
 
     t0 = time.perf_counter()
     for pid in partner_ids:
@@ -159,7 +160,7 @@ def naive_sample(env, schemes, partner_ids, today):
             domain = domains.eval_domain(env, metric.source_domain)
             domain += [
                 (metric.date_field_id.name, op, value)
-                for op, value in recompute._window_bounds(metric, today)
+                for op, value in engine_metrics.window_bounds(metric, today)
             ]
             domain += [(f"{metric.partner_field_id.name}.commercial_partner_id", "=", pid)]
             records = model.search(domain)
@@ -199,7 +200,7 @@ def main():
     args = parser.parse_args()
     config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(args.db)
-    from odoo.addons.partner_segmentation.engine import recompute
+    from odoo.addons.partner_segmentation.engine import run as engine_run
 
     today = datetime.date.today()
     results = {}
@@ -217,7 +218,7 @@ def main():
         vacuum(args.db)
         results["floor"] = time_floor(cr, today)
 
-        run = recompute.run(env, schemes)
+        run = engine_run.run(env, schemes)
         results["full"] = run.duration
         results["full_changes"] = run.change_count
         results["full_partners"] = run.partner_count
@@ -227,7 +228,7 @@ def main():
         results["write_floor"] = time_write_floor(cr, args.db)
 
         before = written_rows(cr)
-        run = recompute.run(env, schemes)
+        run = engine_run.run(env, schemes)
         results["again"] = run.duration
         results["again_changes"] = run.change_count
         results["again_written"] = int(written_rows(cr) - before)
@@ -238,7 +239,7 @@ def main():
         bench_ids = [row[0] for row in cr.fetchall()]
         rng = random.Random(7)
         chosen = env["res.partner"].browse(rng.sample(bench_ids, min(1000, len(bench_ids))))
-        run = recompute.run(env, schemes, partners=chosen)
+        run = engine_run.run(env, schemes, partners=chosen)
         results["partial"] = run.duration
         results["partial_queries"] = run.query_count
         cr.commit()
@@ -246,7 +247,7 @@ def main():
         # a month later: windows move on, recency grows, partners move
         later = env(context=dict(env.context, segmentation_today=str(today + MONTH)))
         before = written_rows(cr)
-        run = recompute.run(later, schemes)
+        run = engine_run.run(later, schemes)
         results["later"] = run.duration
         results["later_changes"] = run.change_count
         results["later_written"] = int(written_rows(cr) - before)
@@ -264,7 +265,7 @@ def main():
         reset(cr)
         cr.commit()
         vacuum(args.db)
-        run = recompute.run(env, schemes)
+        run = engine_run.run(env, schemes)
         results["full_chatter"] = run.duration
         results["rss_peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         cr.commit()

@@ -1,1 +1,2 @@
-from . import domains, formula, recompute, sql
+# The recompute engine, by stage: metrics, classify, apply, notify, run
+# (each with its SQL in <stage>_sql.py); cadence is the contact-cadence job.

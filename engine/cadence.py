@@ -11,7 +11,7 @@ import logging
 
 from odoo import fields
 
-from . import sql as Q
+from . import cadence_sql as Q
 
 _logger = logging.getLogger(__name__)
 

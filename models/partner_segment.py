@@ -3,7 +3,6 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.osv import expression
 
 from ..engine import domains
 
@@ -194,48 +193,6 @@ class PartnerSegment(models.Model):
                                 )
                             )
                         taken[bucket] = segment.name
-
-    @api.model
-    def _recipient_domain(self, segments, include_contacts=True):
-        """res.partner domain of the partners in ``segments``: OR within a
-        scheme, AND between schemes; with their contacts or not.  It names
-        the segments, so it is evaluated when used (a mailing's recipients are
-        those of the day it is sent)."""
-        field = "segment_ids" if include_contacts else "segment_assignment_ids.segment_id"
-        clauses = [
-            [(field, "in", segments.filtered(lambda s, sc=scheme: s.scheme_id == sc).ids)]
-            for scheme in segments.scheme_id
-        ]
-        return expression.AND([*clauses, [("email", "!=", False)]]) if clauses else []
-
-    def action_mailing_wizard(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Mailing by Segment"),
-            "res_model": "partner.segment.mailing.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_segment_ids": self.ids},
-        }
-
-    def action_salesperson_wizard(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Assign Salespersons"),
-            "res_model": "partner.segment.salesperson.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_segment_id": self.id},
-        }
-
-    @api.model
-    def _cron_contact_cadence(self):
-        """Daily: one follow-up activity for each partner whose segment asks
-        for more contact than it had (seed 004: 6 to 18 touches a year)."""
-        from ..engine import cadence
-
-        return cadence.schedule(self.env)
 
     def action_view_partners(self):
         self.ensure_one()

@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine import recompute
+from ..engine import apply, common
 
 
 class PartnerSegmentAssignment(models.Model):
@@ -81,7 +81,7 @@ class PartnerSegmentAssignment(models.Model):
     def _search_differs(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise ValidationError(self.env._("Unsupported search on 'Differs from Computed'."))
-        ids = recompute.assignment_ids_differing(self.env)
+        ids = apply.assignment_ids_differing(self.env)
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", ids)]
 
@@ -120,7 +120,7 @@ class PartnerSegmentAssignment(models.Model):
                         partner=assignment.partner_id.display_name,
                     )
                 )
-            if assignment.lock_until and assignment.lock_until < recompute.today_of(self.env):
+            if assignment.lock_until and assignment.lock_until < common.today_of(self.env):
                 raise ValidationError(
                     self.env._(
                         "The override of '%(partner)s' cannot end in the past.",
@@ -128,11 +128,77 @@ class PartnerSegmentAssignment(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------------
+    # Manual overrides
+    # ------------------------------------------------------------------
     @api.model
     def set_manual(self, partner, segment, reason, lock_until=False):
-        """Lock ``partner`` on ``segment`` (in its scheme) for ``reason``."""
-        return recompute.set_manual(self.env, partner, segment, reason, lock_until)
+        """Lock ``partner`` (its commercial entity) on ``segment`` (in its
+        scheme) for ``reason``; returns the assignment."""
+        partner = partner.commercial_partner_id
+        today = fields.Date.context_today(self.env.user)
+        assignment = self.search(
+            [("partner_id", "=", partner.id), ("scheme_id", "=", segment.scheme_id.id)]
+        )
+        old = assignment.segment_id
+        values = {
+            "segment_id": segment.id,
+            "locked": True,
+            "lock_reason": reason,
+            "lock_until": lock_until or False,
+            "locked_by_id": self.env.uid,
+        }
+        if assignment:
+            assignment.write(values)
+        else:
+            assignment = self.create(
+                dict(
+                    values,
+                    partner_id=partner.id,
+                    scheme_id=segment.scheme_id.id,
+                    date_assigned=today,
+                )
+            )
+        if old != segment:
+            assignment.date_assigned = today
+            assignment._log_manual_change(old, segment, reason)
+        apply.sync_partner_segments(self.env, partner._segmentation_members())
+        return assignment
 
     def action_unlock(self):
-        recompute.unlock(self.env, self)
+        """End overrides: the segment goes back to what the engine computed."""
+        for assignment in self.filtered("locked"):
+            partner = assignment.partner_id
+            old, new = assignment.segment_id, assignment.computed_segment_id
+            if old != new:
+                assignment._log_manual_change(old, new, self.env._("Override ended"))
+            if new:
+                assignment.write(
+                    {
+                        "locked": False,
+                        "lock_reason": False,
+                        "lock_until": False,
+                        "locked_by_id": False,
+                        "segment_id": new.id,
+                        "date_assigned": fields.Date.context_today(self.env.user)
+                        if old != new
+                        else assignment.date_assigned,
+                    }
+                )
+            else:
+                assignment.unlink()
+            apply.sync_partner_segments(self.env, partner._segmentation_members())
         return True
+
+    def _log_manual_change(self, old, new, note):
+        self.ensure_one()
+        self.env["partner.segment.history"].create(
+            {
+                "partner_id": self.partner_id.id,
+                "scheme_id": self.scheme_id.id,
+                "from_segment_id": old.id,
+                "to_segment_id": new.id,
+                "cause": "manual",
+                "note": note,
+            }
+        )

@@ -4,7 +4,7 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine import domains, formula, recompute
+from ..engine import domains, formula, metrics
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 NUMERIC_TYPES = ("integer", "float", "monetary")
@@ -387,7 +387,7 @@ class PartnerSegmentMetric(models.Model):
         if not self.id or isinstance(self.id, models.NewId):
             return False
         try:
-            rows = recompute.metric_preview(self, limit=limit)
+            rows = metrics.metric_preview(self, limit=limit)
         except Exception as exc:  # noqa: BLE001 - shown to the admin, not raised
             return self.env["ir.qweb"]._render(
                 "partner_segmentation.metric_preview_error", {"error": str(exc)}
@@ -399,7 +399,7 @@ class PartnerSegmentMetric(models.Model):
     def values_for_partners(self, partners):
         """Return {partner_id: value} of this metric for ``partners``
         (commercial partners), computed now."""
-        return recompute.metric_values(self, partners)
+        return metrics.metric_values(self, partners)
 
     @api.model
     def _install_optional_presets(self):

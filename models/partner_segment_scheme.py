@@ -4,7 +4,8 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..engine import domains, recompute
+from ..engine import domains
+from ..engine import run as engine_run
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -283,8 +284,8 @@ class PartnerSegmentScheme(models.Model):
     def action_recompute(self):
         """Recompute these schemes for every partner (button and API)."""
         schemes = self or self.search([("active", "=", True)])
-        run = recompute.run(self.env, schemes, trigger="manual")
-        if run is None:
+        result = engine_run.run(self.env, schemes, trigger="manual")
+        if result is None:
             raise UserError(
                 self.env._("A segmentation run is already in progress; try again later.")
             )
@@ -292,9 +293,9 @@ class PartnerSegmentScheme(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "danger" if run.status == "failed" else "success",
+                "type": "danger" if result.status == "failed" else "success",
                 "title": self.env._("Segmentation recomputed"),
-                "message": run.summary,
+                "message": result.summary,
                 "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
@@ -303,7 +304,7 @@ class PartnerSegmentScheme(models.Model):
     @api.model
     def _cron_recompute(self):
         """Daily job: recompute every active scheme."""
-        return recompute.run(self.env, self.search([("active", "=", True)]), trigger="cron")
+        return engine_run.run(self.env, self.search([("active", "=", True)]), trigger="cron")
 
     @api.model
     def _demo_generate(self):
@@ -315,18 +316,8 @@ class PartnerSegmentScheme(models.Model):
     def _after_recompute(self, run):
         """Called once at the end of every run with the schemes that ran, after
         assignments, chatter and segment actions.  Features that follow the
-        segments (dynamic mailing lists, …) hook in here."""
-        lists = (
-            self.env["mailing.list"]
-            .sudo()
-            .search([("segment_sync", "=", True), ("segment_ids.scheme_id", "in", self.ids)])
-        )
-        lists._sync_segments()
+        segments (dynamic mailing lists, …) extend it."""
         return True
-
-    def action_mailing_wizard(self):
-        self.ensure_one()
-        return self.segment_ids.action_mailing_wizard()
 
     def action_view_partners(self):
         self.ensure_one()

@@ -1,10 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..engine import recompute
+from ..engine import apply, metrics
+from ..engine import run as engine_run
 
 
 class ResPartner(models.Model):
@@ -138,7 +137,7 @@ class ResPartner(models.Model):
     def _compute_segment_metric_values(self):
         for partner in self:
             partner.segment_metric_values = (
-                recompute.partner_metric_table(self.env, partner.commercial_partner_id)
+                metrics.partner_metric_table(self.env, partner.commercial_partner_id)
                 if partner.id
                 else []
             )
@@ -159,7 +158,7 @@ class ResPartner(models.Model):
         partners = super().create(vals_list)
         children = partners.filtered(lambda p: p.parent_id)
         if children:
-            recompute.sync_partner_segments(self.env, children.ids)
+            apply.sync_partner_segments(self.env, children.ids)
         return partners
 
     def write(self, vals):
@@ -167,8 +166,17 @@ class ResPartner(models.Model):
         if "parent_id" in vals or "is_company" in vals:
             # commercial_partner_id may have changed for them and their contacts
             ids = self.with_context(active_test=False).search([("id", "child_of", self.ids)]).ids
-            recompute.sync_partner_segments(self.env, ids)
+            apply.sync_partner_segments(self.env, ids)
         return res
+
+    def _segmentation_members(self):
+        """Ids of the partners whose commercial partner is one of these,
+        archived ones included."""
+        return (
+            self.with_context(active_test=False)
+            .search([("commercial_partner_id", "in", self.ids)])
+            .ids
+        )
 
     @api.model
     def _segmentation_selected_companies(self):
@@ -193,13 +201,13 @@ class ResPartner(models.Model):
     def action_segment_recompute(self):
         """Recompute every active scheme for these partners' commercial entities."""
         commercial = self.commercial_partner_id
-        run = recompute.run(
+        result = engine_run.run(
             self.env,
             self.env["partner.segment.scheme"].search([("active", "=", True)]),
             partners=commercial,
             trigger="partner",
         )
-        if run is None:
+        if result is None:
             raise UserError(
                 self.env._("A segmentation run is already in progress; try again later.")
             )
@@ -207,9 +215,9 @@ class ResPartner(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "danger" if run.status == "failed" else "success",
+                "type": "danger" if result.status == "failed" else "success",
                 "title": self.env._("Segments recomputed"),
-                "message": run.summary,
+                "message": result.summary,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
@@ -245,82 +253,4 @@ class ResPartner(models.Model):
                 note=note,
                 user_id=user.id or self.env.uid,
             )
-        return True
-
-    # ------------------------------------------------------------------
-    # Customer card check (scheme ``card_check``)
-    # ------------------------------------------------------------------
-    def _segment_card_missing(self):
-        """Labels of the card fields this partner has left empty."""
-        self.ensure_one()
-        labels = []
-        for fname in ("customer_type", "governance_type", "sales_channel_id"):
-            if not self[fname]:
-                labels.append(self._fields[fname]._description_string(self.env))
-        return labels
-
-    def action_segment_card_check_todo(self):
-        """Segment action of the card check's flagged segments: one to-do for
-        the salesperson of each partner, naming what to correct.  A partner
-        that already has an open card-check to-do gets it updated, never a
-        second one; partners without a salesperson get none (the completeness
-        report lists them)."""
-        activity_type = self.env.ref(
-            "partner_segmentation.mail_activity_type_card_check", raise_if_not_found=False
-        )
-        if not activity_type:
-            return False
-        segment = self.env["partner.segment"].browse(self.env.context.get("segment_id")).exists()
-        partners = self.commercial_partner_id.filtered("user_id")
-        open_todos = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", partners.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ]
-        )
-        todo_of = {todo.res_id: todo for todo in open_todos}
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        today = fields.Date.context_today(self)
-        vals_list = []
-        for partner in partners:
-            problems = [*([segment.name] if segment else []), *partner._segment_card_missing()]
-            problems = list(dict.fromkeys(problems))
-            note = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._("Please check and correct the customer card:"),
-                Markup("").join(Markup("<li>%s</li>") % problem for problem in problems),
-            )
-            if partner.id in todo_of:
-                todo_of[partner.id].note = note
-                continue
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": partner.user_id.id,
-                    "date_deadline": today,
-                    "summary": self.env._("Correct the customer card"),
-                    "note": note,
-                }
-            )
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
-        return True
-
-    def action_segment_card_check_done(self):
-        """Segment action of the card check's 'complete' segment: the open
-        card-check to-dos of these partners are marked done."""
-        activity_type = self.env.ref(
-            "partner_segmentation.mail_activity_type_card_check", raise_if_not_found=False
-        )
-        if not activity_type:
-            return False
-        todos = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", self.commercial_partner_id.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ]
-        )
-        todos.action_feedback(feedback=self.env._("The customer card is complete."))
         return True

@@ -133,10 +133,10 @@ class SegmentationCase(TransactionCase):
         return [self.segment_of(p, scheme).code or None for p in partners]
 
     def recompute(self, schemes, partners=None, **context):
-        from odoo.addons.partner_segmentation.engine import recompute
+        from odoo.addons.partner_segmentation.engine import run as engine_run
 
         env = self.env(context=dict(self.env.context, **context)) if context else self.env
-        run = recompute.run(
+        run = engine_run.run(
             env, schemes.with_env(env), partners=partners and partners.with_env(env)
         )
         self.assertTrue(run, "the run was not refused")

@@ -6,8 +6,9 @@ import datetime
 from unittest.mock import patch
 
 from odoo import Command
-from odoo.addons.partner_segmentation.engine import recompute
-from odoo.addons.partner_segmentation.engine import sql as Q
+from odoo.addons.partner_segmentation.engine import common, notify
+from odoo.addons.partner_segmentation.engine import run as engine_run
+from odoo.addons.partner_segmentation.engine import run_sql as Q
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -133,7 +134,7 @@ class TestRuns(SegmentationCase):
         self.assertEqual(self.codes(partners, two), ["Any", None, "Any", None])
         self.assertEqual(self.codes(partners, self.pareto), ["A", "C", "C", "C"])
 
-    @patch.object(recompute, "CHATTER_BATCH", 1)
+    @patch.object(notify, "CHATTER_BATCH", 1)
     def test_chatter_one_note_per_partner_across_pages(self):
         """Notes are created page by page; a partner's changes in several
         schemes never split over two pages or two notes."""
@@ -291,7 +292,7 @@ class TestRuns(SegmentationCase):
             ["[('no_such_field', '=', 1)]", broken_metric.id],
         )
         broken_metric.invalidate_recordset()
-        with mute_logger("odoo.addons.partner_segmentation.engine.recompute"):
+        with mute_logger("odoo.addons.partner_segmentation.engine.run"):
             run = self.recompute(self.rules | broken | self.pareto)
         self.assertEqual(run.status, "partial")
         self.assertIn("no_such_field", run.error)
@@ -306,11 +307,11 @@ class TestRuns(SegmentationCase):
         with self.registry.cursor() as other_cr:
             other_cr.execute(Q.TRY_RUN_LOCK)
             self.assertTrue(other_cr.fetchone()[0])
-            self.assertIsNone(recompute.run(self.env, self.rules))
+            self.assertIsNone(engine_run.run(self.env, self.rules))
             with self.assertRaisesRegex(UserError, "already in progress"):
                 self.rules.action_recompute()
             other_cr.rollback()
-        self.assertTrue(recompute.run(self.env, self.rules))
+        self.assertTrue(engine_run.run(self.env, self.rules))
 
     def test_cron_runs_every_active_scheme(self):
         self.pareto.active = False
@@ -358,7 +359,7 @@ class TestQueryCount(SegmentationCase):
         run = self.recompute(scheme)
         return self.env.cr.sql_log_count - before, run
 
-    @patch.object(recompute, "ANALYZE_THRESHOLD", 100)  # both sizes analyze their work tables
+    @patch.object(common, "ANALYZE_THRESHOLD", 100)  # both sizes analyze their work tables
     def test_queries_do_not_grow_with_partners(self):
         warmup = self._scheme_with_partners(20, "qc_warmup")
         self._queries(warmup)

@@ -3,8 +3,9 @@
 
 from unittest.mock import patch
 
-from odoo.addons.partner_segmentation.engine import recompute
-from odoo.addons.partner_segmentation.engine import sql as Q
+from odoo.addons.partner_segmentation.engine import common, run_sql
+from odoo.addons.partner_segmentation.engine import metrics as engine_metrics
+from odoo.addons.partner_segmentation.engine import metrics_sql as Q
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -57,12 +58,12 @@ class TestMetricValues(SegmentationCase):
         metrics = self.Metric.search([])
         env = self.env(su=True)
         self.env.flush_all()
-        self.env.cr.execute(Q.CREATE_WORK_TABLES)
+        self.env.cr.execute(run_sql.CREATE_WORK_TABLES)
         with patch.object(Q, "insert_values", wraps=Q.insert_values) as insert:
-            done = recompute.compute_metrics(env, metrics, None, recompute.today_of(env), {})
+            done = engine_metrics.compute_metrics(env, metrics, None, common.today_of(env), {})
         self.assertEqual(set(done), set(metrics.ids))
         aggregates = metrics.filtered(lambda m: m.kind == "aggregate")
-        sources = {recompute._source_key(m) for m in aggregates}
+        sources = {engine_metrics.source_key(m) for m in aggregates}
         self.assertLess(len(sources), len(aggregates))
         self.assertEqual(insert.call_count, len(sources))
         self.env.cr.execute(
@@ -75,7 +76,7 @@ class TestMetricValues(SegmentationCase):
             reads = metric.values_for_partners(self.partners)
             for partner in self.partners:
                 value = stored.get((metric.id, partner.id))
-                if value is None and recompute._zero_default(metric):
+                if value is None and engine_metrics.zero_default(metric):
                     value = 0.0
                 self.assertEqual(value, reads[partner.id], f"{metric.code} of {partner.name}")
 

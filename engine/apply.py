@@ -1,0 +1,57 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Applying a scheme's result: one diff against its assignments decides what
+to write; assignments, history and ``res.partner.segment_ids`` are written
+with bulk SQL, only where something changed.  Locked assignments keep their
+segment; ``computed_segment_id`` still follows the engine.
+SQL text: :mod:`.apply_sql`.
+"""
+
+from odoo import fields
+
+from . import apply_sql as Q
+from . import common
+
+
+def release_expired_locks(env, scheme_ids, today, scope_ids):
+    """Overrides whose end date has passed go back to the engine."""
+    env.cr.execute(Q.release_expired_locks(scheme_ids or [0], today, scope_ids))
+
+
+def apply_result(env, scheme, scope_ids, today, run_id):
+    """Write the difference between ``psseg_result`` and the scheme's
+    assignments; returns the number of changes (history rows)."""
+    cr = env.cr
+    cr.execute(Q.insert_diff(scheme.id, scope_ids))
+    if not cr.rowcount:  # the daily case: nothing to write
+        return 0
+    if cr.rowcount > common.ANALYZE_THRESHOLD:
+        cr.execute(Q.ANALYZE_DIFF)
+    uid, now = env.uid, fields.Datetime.now()
+    cr.execute(Q.apply_changed(scheme.id, today, run_id, uid, now))
+    cr.execute(Q.apply_removed(scheme.id, run_id, uid, now))
+    cr.execute(Q.apply_added(scheme.id, today, run_id, uid, now))
+    cr.execute(Q.count_changes(scheme.id))
+    changes = cr.fetchone()[0]
+    if changes:
+        if changes > common.ANALYZE_THRESHOLD:
+            cr.execute(Q.ANALYZE_CHANGES)
+        for statement in Q.sync_rel_for_changes(scheme.id):
+            cr.execute(statement)
+    return changes
+
+
+def sync_partner_segments(env, partner_ids):
+    """Make ``segment_ids`` of these partners their commercial partner's."""
+    if not partner_ids:
+        return
+    env.flush_all()
+    for statement in Q.sync_rel_for_partners(partner_ids):
+        env.cr.execute(statement)
+    env["res.partner"].invalidate_model(["segment_ids"])
+
+
+def assignment_ids_differing(env):
+    """Ids of the assignments whose segment is not the computed one."""
+    env.flush_all()
+    env.cr.execute(Q.DIFFERING_ASSIGNMENTS)
+    return [row[0] for row in env.cr.fetchall()]

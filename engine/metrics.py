@@ -1,0 +1,231 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Metrics: one scan per source computes every aggregate metric sharing it
+(each in its own window), then formulas over those, into ``psseg_value``.
+
+Also the reads that must not write (metric preview, a partner's values).
+SQL text: :mod:`.metrics_sql`.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from . import domains, formula
+from . import metrics_sql as Q
+from .common import today_of
+
+_logger = logging.getLogger(__name__)
+
+ZERO_DEFAULT_AGGREGATES = ("sum", "count")
+
+
+def zero_default(metric):
+    return metric.kind == "aggregate" and metric.aggregate in ZERO_DEFAULT_AGGREGATES
+
+
+def ordered_with_dependencies(metrics):
+    """``metrics`` and every metric their formulas use, dependencies first."""
+    ordered, seen = [], set()
+
+    def visit(metric, path=()):
+        if metric.id in seen:
+            return
+        if metric.id in path:  # refused at save time; never loop here
+            return
+        for dep in metric.dependency_ids:
+            visit(dep, (*path, metric.id))
+        seen.add(metric.id)
+        ordered.append(metric)
+
+    for metric in metrics:
+        visit(metric)
+    return ordered
+
+
+def window_bounds(metric, today):
+    """[(operator, value)] bounding the metric's date field (its window), or []."""
+    if not metric.date_field_id or not (metric.window_days or metric.offset_days):
+        return []
+    end = today - datetime.timedelta(days=metric.offset_days)
+    start = end - datetime.timedelta(days=metric.window_days) if metric.window_days else None
+    if metric.date_field_id.ttype == "datetime":
+        day_after = datetime.timedelta(days=1)
+        bounds = [("<", datetime.datetime.combine(end + day_after, datetime.time.min))]
+        if start:
+            bounds.append((">=", datetime.datetime.combine(start + day_after, datetime.time.min)))
+        return bounds
+    bounds = [("<=", end)]
+    if start:
+        bounds.append((">", start))
+    return bounds
+
+
+def source_key(metric):
+    """Aggregate metrics with the same key are computed in one scan."""
+    return (
+        metric.model_id.model,
+        (metric.source_domain or "").strip(),
+        metric.partner_field_id.id,
+        metric.company_id.id,
+    )
+
+
+def _select_aggregates(env, metrics, partner_ids, today):
+    """SELECT partner_id, m_<id>…: the aggregates of ``metrics`` (which share
+    their source) per commercial partner, in one scan of the source records,
+    built on the ORM's query for the source domain."""
+    first = metrics[0]
+    model = env[first.model_id.model]
+    if first.company_id:  # company-dependent fields read in the metric's company
+        model = model.with_company(first.company_id)
+    domain = domains.eval_domain(env, first.source_domain)
+    if first.company_id and "company_id" in model._fields:
+        domain = expression.AND([domain, [("company_id", "=", first.company_id.id)]])
+    query = model._search(domain)
+    partner_column = SQL.identifier(query.table, first.partner_field_id.name)
+    if partner_ids is not None:
+        env.cr.execute(Q.select_members(partner_ids))
+        Q.restrict_partners(query, partner_column, [row[0] for row in env.cr.fetchall()])
+    columns = []
+
+    def column(field):
+        # the ORM's SQL for the field: a company-dependent one is read for the
+        # current company (with its default), a plain one is its column
+        return model._field_to_sql(query.table, field.name, query) if field else None
+
+    for metric in metrics:
+        value = column(metric.value_field_id)
+        date = column(metric.date_field_id)
+        window = Q.window_condition(date, window_bounds(metric, today))
+        end = column(metric.end_date_field_id)
+        columns.append((f"m_{metric.id}", metric.aggregate, value, date, window, end))
+    return Q.select_grouped(query, partner_column, columns, today)
+
+
+def _select_metric(env, metric, partner_ids, today):
+    """SELECT partner_id, value of any metric, formulas included (their
+    dependencies computed inline): for reads, which must not write."""
+    if metric.kind != "formula":
+        return SQL(
+            "SELECT a.partner_id, a.%s AS value FROM (%s) a",
+            SQL.identifier(f"m_{metric.id}"),
+            _select_aggregates(env, metric, partner_ids, today),
+        )
+    deps = {dep.code: dep for dep in metric.dependency_ids}
+    columns = {code: SQL.identifier(f"m_{dep.id}") for code, dep in deps.items()}
+    expression_sql = formula.compile_formula(metric.formula, columns, env)
+    return Q.select_formula(
+        [
+            (
+                f"m_{dep.id}",
+                dep.id,
+                zero_default(dep),
+                _select_metric(env, dep, partner_ids, today),
+            )
+            for dep in deps.values()
+        ],
+        expression_sql,
+    )
+
+
+def _compute_aggregates(env, metrics, partner_ids, today):
+    """Fill ``psseg_value`` for aggregate ``metrics``: one scan per source."""
+    groups = defaultdict(lambda: env["partner.segment.metric"])
+    for metric in metrics:
+        groups[source_key(metric)] |= metric
+    for group in groups.values():
+        select = _select_aggregates(env, group, partner_ids, today)
+        env.cr.execute(Q.insert_values([(m.id, f"m_{m.id}") for m in group], select))
+
+
+def _compute_formula(env, metric):
+    deps = {dep.code: dep for dep in metric.dependency_ids}
+    columns = {code: SQL.identifier(f"m_{dep.id}") for code, dep in deps.items()}
+    expression_sql = formula.compile_formula(metric.formula, columns, env)
+    dependency_columns = [(f"m_{dep.id}", dep.id, zero_default(dep)) for dep in deps.values()]
+    if not dependency_columns:  # a constant formula: no partner to give it to
+        return
+    env.cr.execute(Q.insert_formula_values(metric.id, dependency_columns, expression_sql))
+
+
+def compute_metrics(env, metrics, partner_ids, today, done):
+    """Fill ``psseg_value`` for ``metrics`` (and their dependencies) not in
+    ``done`` (dict metric id -> scope); returns the newly computed ids.
+
+    :param partner_ids: restrict to these commercial partners, or None for all
+    """
+    todo = env["partner.segment.metric"]
+    for metric in ordered_with_dependencies(metrics):
+        scope = done.get(metric.id, False)
+        if scope is None or (scope is not False and partner_ids is not None):
+            continue  # already computed for everyone, or for the same subset
+        if scope is not False:  # computed for a subset, now needed for all
+            env.cr.execute(Q.delete_values(metric.id))
+        todo |= metric
+    # aggregates first (grouped by source), then formulas in dependency order
+    _compute_aggregates(env, todo.filtered(lambda m: m.kind != "formula"), partner_ids, today)
+    for metric in todo.filtered(lambda m: m.kind == "formula"):
+        _compute_formula(env, metric)
+    return dict.fromkeys(todo.ids, None if partner_ids is None else True)
+
+
+def _read_values(metric, partner_ids):
+    """{partner id: value} read with plain SELECTs (works in read-only
+    transactions). Configuration is read as superuser and so are the source
+    records, so that a user sees the numbers the engine uses."""
+    env = metric.env(su=True)
+    metric = metric.with_env(env)
+    env.flush_all()
+    env.cr.execute(_select_metric(env, metric, partner_ids, today_of(env)))
+    return dict(env.cr.fetchall())
+
+
+def _as_float(metric, value):
+    if value is None:
+        return 0.0 if zero_default(metric) else None
+    return float(value)
+
+
+def metric_values(metric, partners):
+    """{commercial partner id: value} of ``metric`` for ``partners``, now."""
+    ids = partners.commercial_partner_id.ids
+    values = _read_values(metric, ids)
+    return {pid: _as_float(metric, values.get(pid)) for pid in ids}
+
+
+def metric_preview(metric, limit=8):
+    """[(partner, value)] for the partners with the highest values."""
+    env = metric.env(su=True)
+    env.flush_all()
+    query = _select_metric(env, metric.with_env(env), None, today_of(env))
+    env.cr.execute(Q.select_top(query, limit))
+    rows = env.cr.fetchall()
+    partners = metric.env["res.partner"].browse([pid for pid, _v in rows])
+    return [(partner, float(value)) for partner, (_pid, value) in zip(partners, rows, strict=True)]
+
+
+def partner_metric_table(env, partner):
+    """[{name, code, value, unit}] of every active metric for one commercial partner."""
+    metrics = env["partner.segment.metric"].sudo().search([])
+    if not partner or not metrics:
+        return []
+    table = []
+    for metric in metrics:
+        try:
+            with env.cr.savepoint(flush=False):
+                value = _read_values(metric, [partner.id]).get(partner.id)
+        except Exception:
+            _logger.exception("Metric %s of partner %s failed", metric.code, partner.id)
+            continue
+        table.append(
+            {
+                "name": metric.name,
+                "code": metric.code,
+                "value": _as_float(metric, value),
+                "unit": metric.unit or "",
+            }
+        )
+    return table
