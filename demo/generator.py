@@ -29,7 +29,7 @@ PROFILES = [
     ("prospect_cold", 2),  # no opportunity
     # RFM groups the profiles above leave empty
     ("cant_lose", 1),  # ordered every few weeks for years, stopped 8 months ago
-    ("sleepy", 1),  # two orders, the last a month ago
+    ("promising", 1),  # one order, three weeks ago
     ("attention", 1),  # eleven orders two months apart, the last a month ago
     ("lost_once", 1),  # one order, long ago
 ]
@@ -97,8 +97,8 @@ def _order_days(profile, rng):
         return [(d, rng.uniform(500, 3000)) for d in range(first, 0, -35)]
     if profile == "cant_lose":
         return [(d, rng.uniform(800, 1500)) for d in range(240, 1080, 25)]
-    if profile == "sleepy":
-        return [(d, rng.uniform(300, 800)) for d in (36, 400)]
+    if profile == "promising":
+        return [(22, rng.uniform(300, 800))]
     if profile == "attention":
         return [(d, rng.uniform(800, 1500)) for d in range(35, 660, 60)]
     if profile == "lost_once":
@@ -195,6 +195,8 @@ def generate(env):
                 "move_type": "out_invoice",
                 "partner_id": order.partner_id.id,
                 "invoice_date": day,
+                "invoice_date_due": day + datetime.timedelta(days=30),
+                "invoice_payment_term_id": False,
                 "invoice_origin": order.name,
                 "invoice_line_ids": [
                     Command.create(

@@ -80,6 +80,29 @@ class PartnerSegmentCondition(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_ref_scheme_exists(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_ref_scheme_exists([vals])
+        return super().write(vals)
+
+    def _check_ref_scheme_exists(self, vals_list):
+        """A tested scheme that does not exist is refused with a message
+        (before the database refuses it with a foreign key error)."""
+        ids = {vals["ref_scheme_id"] for vals in vals_list if vals.get("ref_scheme_id")}
+        Scheme = self.env["partner.segment.scheme"].with_context(active_test=False)
+        missing = set(ids) - set(Scheme.browse(list(ids)).exists().ids)
+        if missing:
+            raise ValidationError(
+                self.env._(
+                    "A condition tests a scheme that does not exist (id %(ids)s).",
+                    ids=", ".join(map(str, sorted(missing))),
+                )
+            )
+
     @api.onchange("ref_scheme_id")
     def _onchange_ref_scheme_id(self):
         for cond in self:

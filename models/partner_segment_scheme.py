@@ -134,8 +134,18 @@ class PartnerSegmentScheme(models.Model):
                         "Scheme '%(name)s' needs at least 2 quantile buckets.", name=scheme.name
                     )
                 )
-            scheme.segment_ids._check_method_parameters()
+            scheme.segment_ids.with_context(
+                segment_checks_deferred=False
+            )._check_method_parameters()
             scheme._check_cut_point_coverage()
+
+    def write(self, vals):
+        records = self
+        if "segment_ids" in vals or "quantile_count" in vals:
+            # segments saved with their scheme may pass through states where
+            # their buckets overlap: they are checked together, after
+            records = self.with_context(segment_checks_deferred=True)
+        return super(PartnerSegmentScheme, records).write(vals)
 
     def _check_cut_point_coverage(self):
         """Cut points must leave no gap: every quantile bucket belongs to a

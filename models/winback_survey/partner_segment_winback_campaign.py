@@ -66,3 +66,10 @@ class PartnerSegmentWinbackCampaign(models.Model):
         self._check_exit_survey()
         self.line_ids.action_send_exit_survey()
         return True
+
+    @api.model
+    def _demo_exit_survey(self):
+        """Demo data loader (demo/partner_segmentation_demo.xml)."""
+        from ...demo import winback_survey
+
+        return winback_survey.generate(self.env)
