@@ -52,7 +52,7 @@ class PartnerSegmentCondition(models.Model):
         "computed first within a run.",
     )
     segment_operator = fields.Selection(
-        [("in", "is one of"), ("not in", "is none of")], default="in"
+        [("in", "is one of"), ("not in", "is none of")], string="Segment Is", default="in"
     )
     ref_segment_ids = fields.Many2many(
         "partner.segment",

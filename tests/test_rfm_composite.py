@@ -3,8 +3,8 @@
 quintile table, composite conditions, dependency order and bad cut points."""
 
 from odoo import Command
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import new_test_user, tagged
 
 from .common import SegmentationCase
 from .refused import RefusedMixin
@@ -159,6 +159,29 @@ class TestCompositeValidation(RefusedMixin, SegmentationCase):
         self.recompute(self.alpha | self.beta)
         self.assertEqual(self.segment_of(partner, self.alpha).name, "A2")
         self.assertIn("test_beta is none of B1", a1.condition_ids.display_name)
+
+    def test_rights(self):
+        """A segmentation administrator who is not a Settings admin builds a
+        composite condition; a segmentation user may not."""
+        manager = new_test_user(
+            self.env,
+            "composite_manager",
+            groups="base.group_user,partner_segmentation.group_segmentation_manager",
+        )
+        user = new_test_user(
+            self.env, "composite_user", groups="partner_segmentation.group_segmentation_user"
+        )
+        a1 = self.alpha.segment_ids[0]
+        values = {
+            "segment_id": a1.id,
+            "condition_type": "segment",
+            "ref_scheme_id": self.beta.id,
+            "ref_segment_ids": [Command.set(self.beta.segment_ids[:1].ids)],
+        }
+        with self.assertRaises(AccessError):
+            self.Condition.with_user(user).create(values)
+        condition = self.Condition.with_user(manager).create(values)
+        self.assertEqual(condition.ref_scheme_id, self.beta)
 
     def test_cycle_refused_naming_schemes(self):
         a1 = self.alpha.segment_ids[0]
