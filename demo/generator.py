@@ -27,6 +27,11 @@ PROFILES = [
     ("prospect_warm", 3),  # 50 %
     ("prospect_early", 3),  # 15 %
     ("prospect_cold", 2),  # no opportunity
+    # RFM groups the profiles above leave empty
+    ("cant_lose", 1),  # ordered every few weeks for years, stopped 8 months ago
+    ("promising", 1),  # one order, three weeks ago
+    ("attention", 1),  # eleven orders two months apart, the last a month ago
+    ("lost_once", 1),  # one order, long ago
 ]
 
 NAMES = [
@@ -106,6 +111,14 @@ def _order_days(profile, rng):
     if profile == "new":
         first = rng.randint(30, 120)
         return [(d, rng.uniform(500, 3000)) for d in range(first, 0, -35)]
+    if profile == "cant_lose":
+        return [(d, rng.uniform(800, 1500)) for d in range(240, 1080, 25)]
+    if profile == "promising":
+        return [(22, rng.uniform(300, 800))]
+    if profile == "attention":
+        return [(d, rng.uniform(800, 1500)) for d in range(35, 660, 60)]
+    if profile == "lost_once":
+        return [(600, rng.uniform(500, 1000))]
     if profile == "negative":
         return [(d, rng.uniform(700, 1200)) for d in (60, 200, 500)]
     return []
@@ -185,8 +198,8 @@ def generate(env):
                         Command.create(
                             {
                                 "product_id": product.id,
-                                "product_uom_qty": 1,
-                                "price_unit": round(amount, 2),
+                                "product_uom_qty": max(1, round(amount / 100)),
+                                "price_unit": round(amount / max(1, round(amount / 100)), 2),
                                 "tax_id": [Command.clear()],
                             }
                         )
@@ -205,12 +218,14 @@ def generate(env):
                 "move_type": "out_invoice",
                 "partner_id": order.partner_id.id,
                 "invoice_date": day,
+                "invoice_date_due": day + datetime.timedelta(days=30),
+                "invoice_payment_term_id": False,
                 "invoice_origin": order.name,
                 "invoice_line_ids": [
                     Command.create(
                         {
                             "product_id": order.order_line.product_id.id,
-                            "quantity": 1,
+                            "quantity": order.order_line.product_uom_qty,
                             "price_unit": order.order_line.price_unit,
                             "tax_ids": [Command.clear()],
                             "sale_line_ids": [Command.link(order.order_line.id)],
@@ -240,6 +255,7 @@ def generate(env):
         )
     moves = env["account.move"].with_context(tracking_disable=True).create(invoice_vals)
     moves.action_post()
+    _pay_invoices(env, moves.filtered(lambda m: m.move_type == "out_invoice"), profile_of, today)
     # put the orders back on their dates (confirmation stamps them with now)
     for order, day in zip(orders, order_dates, strict=True):
         order.date_order = datetime.datetime.combine(day, datetime.time(10))
@@ -261,6 +277,8 @@ def generate(env):
             )
     env["crm.lead"].with_context(tracking_disable=True).create(leads)
 
+    _customer_cards(partners, profile_of)
+
     # annual potential (customer card): share of wallet for the 2×2
     revenue = env.ref("partner_segmentation.metric_revenue_12m").values_for_partners(partners)
     shares = [0.3, 0.85, 0.4, 0.7]
@@ -270,3 +288,67 @@ def generate(env):
         share = shares[index % len(shares)]
         partner.annual_potential = round(max(revenue[partner.id], 2000) / share, -2)
     return partners
+
+
+# how each profile pays (credit scheme): days after the due date's month
+# starts; None leaves the last year's invoices open
+PAYMENT_DELAY = {
+    "key_account": 0,
+    "large": 0,
+    "growing": 0,
+    "new": 0,
+    "negative": 0,
+    "medium": 40,
+    "small": None,
+    "at_risk": None,
+}
+
+
+def _pay_invoices(env, invoices, profile_of, today):
+    """Invoices older than a year are paid; the last year's by profile:
+    on time, late, or not at all (one payment run per month, so that the
+    demo stays quick).  A key account keeps its last invoice open against
+    a credit limit."""
+    year_ago = today - datetime.timedelta(days=365)
+    batches = {}
+    for move in invoices:
+        delay = PAYMENT_DELAY.get(profile_of[move.partner_id.id], 0)
+        due = move.invoice_date_due
+        if due <= year_ago:
+            pay_on = today
+        elif delay is None:
+            continue
+        else:
+            pay_on = due.replace(day=1) + datetime.timedelta(days=delay)
+            if pay_on > today:
+                continue
+        batches.setdefault(pay_on, env["account.move"])
+        batches[pay_on] |= move
+    key_account = next(pid for pid, profile in profile_of.items() if profile == "key_account")
+    last = invoices.filtered(lambda m: m.partner_id.id == key_account).sorted("invoice_date")[-1:]
+    for pay_on, moves in sorted(batches.items()):
+        moves -= last
+        if moves:
+            env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=moves.ids
+            ).create({"payment_date": pay_on, "group_payment": True})._create_payments()
+    last.partner_id.credit_limit = round(last.amount_total / 2, -2)
+
+
+def _customer_cards(partners, profile_of):
+    """Cards to check: some incomplete, prospects recorded as potential,
+    one new customer still recorded as potential."""
+    new_seen = False
+    for index, partner in enumerate(partners):
+        profile = profile_of[partner.id]
+        if profile.startswith("prospect"):
+            partner.customer_status = "potential"
+        elif profile == "new" and not new_seen:
+            partner.customer_status = "potential"  # ordered since: the card check flags it
+            new_seen = True
+        else:
+            partner.customer_status = "existing"
+        if profile in ("small", "medium") and index % 3 == 0:
+            partner.sales_channel_id = False
+        if profile == "at_risk" and index % 2 == 0:
+            partner.governance_type = False

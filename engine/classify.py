@@ -19,7 +19,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from . import classify_sql as Q
-from . import common, domains
+from . import common, composite, domains
 from .metrics import zero_default
 
 RANKING_METHODS = ("pareto", "quantile")
@@ -74,10 +74,15 @@ def _classify_rules(env, scheme, scope_ids):
     metrics = segments.condition_ids.metric_id
     aliases = {metric.id: f"v{i}" for i, metric in enumerate(metrics)}
     joins = [Q.values_join(list(aliases.items()))] if metrics else []
+    segment_joins, scheme_aliases = composite.joins(segments.condition_ids)
+    joins += segment_joins
     cases = []
     for segment in segments:
         parts = []
         for cond in segment.condition_ids:
+            if composite.is_segment_condition(cond):
+                parts.append(composite.condition_sql(cond, scheme_aliases))
+                continue
             column = Q.value_expr(aliases[cond.metric_id.id], zero_default(cond.metric_id))
             parts.append(Q.CONDITION_OPERATORS[cond.operator](column, cond.value, cond.value_to))
         if segment.partner_domain and domains.eval_domain(env, segment.partner_domain):

@@ -103,13 +103,18 @@ def amount_conversion(metric):
     return False
 
 
-def value_sql(metric, table):
+def value_sql(metric, table, column=None):
     """SQL of one source record's value (in the company's currency for
-    amounts), or None for a count or a days-since metric."""
+    amounts), or None for a count or a days-since metric.  ``column`` gives
+    a field's SQL (the ORM's, for company-dependent fields); by default the
+    field's column."""
     metric.ensure_one()
     if not metric.value_field_id:
         return None
-    value = SQL.identifier(table, metric.value_field_id.name)
+    if column:
+        value = column(metric.value_field_id)
+    else:
+        value = SQL.identifier(table, metric.value_field_id.name)
     if amount_conversion(metric) == "rate":
         # the order's amount / its company-to-order-currency rate, the way
         # sale.report converts (a missing rate counts as 1)
@@ -125,6 +130,8 @@ def _select_aggregates(env, metrics, partner_ids, today):
     built on the ORM's query for the source domain."""
     first = metrics[0]
     model = env[first.model_id.model]
+    if first.company_id:  # company-dependent fields read in the metric's company
+        model = model.with_company(first.company_id)
     domain = domains.eval_domain(env, first.source_domain)
     if first.company_id and "company_id" in model._fields:
         domain = expression.AND([domain, [("company_id", "=", first.company_id.id)]])
@@ -135,11 +142,18 @@ def _select_aggregates(env, metrics, partner_ids, today):
         members = _members(env, partner_ids)
         Q.restrict_partners(query, partner_column, [member for member, _cp in members])
     columns = []
+
+    def column(field):
+        # the ORM's SQL for the field: a company-dependent one is read for the
+        # current company (with its default), a plain one is its column
+        return model._field_to_sql(query.table, field.name, query) if field else None
+
     for metric in metrics:
-        value = value_sql(metric, query.table)
-        date = metric.date_field_id and SQL.identifier(query.table, metric.date_field_id.name)
+        value = value_sql(metric, query.table, column)
+        date = column(metric.date_field_id)
         window = Q.window_condition(date, window_bounds(metric, today))
-        columns.append((f"m_{metric.id}", metric.aggregate, value or None, date or None, window))
+        end = column(metric.end_date_field_id)
+        columns.append((f"m_{metric.id}", metric.aggregate, value, date, window, end))
     return Q.select_grouped(query, partner_column, columns, today, members)
 
 

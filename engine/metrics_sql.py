@@ -26,24 +26,42 @@ def delete_values(metric_id):
 # aggregate -> (partials over value/date, combination of the partial columns
 # with today).  A count is never 0 here: no matching row means no value.
 AGGREGATES = {
-    "sum": (lambda v, d: [SQL("SUM(%s)", v)], lambda t, p: SQL("SUM(%s)::numeric", p[0])),
+    "sum": (
+        lambda v, d, e, t: [SQL("SUM(%s)", v)],
+        lambda t, p: SQL("SUM(%s)::numeric", p[0]),
+    ),
     "count": (
-        lambda v, d: [SQL("COUNT(*)")],
+        lambda v, d, e, t: [SQL("COUNT(*)")],
         lambda t, p: SQL("NULLIF(SUM(%s), 0)::numeric", p[0]),
     ),
     "avg": (
-        lambda v, d: [SQL("SUM(%s)", v), SQL("COUNT(%s)", v)],
+        lambda v, d, e, t: [SQL("SUM(%s)", v), SQL("COUNT(%s)", v)],
         lambda t, p: SQL("(SUM(%s) / NULLIF(SUM(%s), 0))::numeric", p[0], p[1]),
     ),
-    "min": (lambda v, d: [SQL("MIN(%s)", v)], lambda t, p: SQL("MIN(%s)::numeric", p[0])),
-    "max": (lambda v, d: [SQL("MAX(%s)", v)], lambda t, p: SQL("MAX(%s)::numeric", p[0])),
+    "min": (
+        lambda v, d, e, t: [SQL("MIN(%s)", v)],
+        lambda t, p: SQL("MIN(%s)::numeric", p[0]),
+    ),
+    "max": (
+        lambda v, d, e, t: [SQL("MAX(%s)", v)],
+        lambda t, p: SQL("MAX(%s)::numeric", p[0]),
+    ),
     "days_since_last": (
-        lambda v, d: [SQL("MAX(%s)", d)],
+        lambda v, d, e, t: [SQL("MAX(%s)", d)],
         lambda t, p: SQL("(%s::date - MAX(%s)::date)::numeric", t, p[0]),
     ),
     "days_since_first": (
-        lambda v, d: [SQL("MIN(%s)", d)],
+        lambda v, d, e, t: [SQL("MIN(%s)", d)],
         lambda t, p: SQL("(%s::date - MIN(%s)::date)::numeric", t, p[0]),
+    ),
+    # per record: days from its date to its end date (today while it has
+    # none), never below 0; averaged over the records that have a date
+    "avg_days_late": (
+        lambda v, d, e, t: [
+            SQL("SUM(GREATEST(COALESCE(%s::date, %s::date) - %s::date, 0))", e, t, d),
+            SQL("COUNT(%s)", d),
+        ],
+        lambda t, p: SQL("(SUM(%s)::numeric / NULLIF(SUM(%s), 0))", p[0], p[1]),
     ),
 }
 
@@ -78,21 +96,21 @@ def select_grouped(query, partner_column, columns, today, members=None):
     for the source domain) per commercial partner, in one scan.
 
     :param columns: list of (alias, aggregate, value column, date column,
-        window condition or None)
+        window condition or None, end date column)
     :param members: for chosen partners, the (partner, commercial partner)
         pairs of ``query``'s partners, joined as arrays rather than through
         res_partner (which the planner, expecting many rows, would scan)
     """
-    windows = [window for _a, _agg, _v, _d, window in columns]
+    windows = [window for _a, _agg, _v, _d, window, _e in columns]
     if all(windows):  # no row outside every window is needed
         query.add_where(SQL("(%s)", SQL(" OR ").join(SQL("(%s)", w) for w in windows)))
     query.groupby = partner_column
     query.order = None
     partials, combined = [], []
-    for i, (alias, aggregate, value, date, window) in enumerate(columns):
+    for i, (alias, aggregate, value, date, window, end) in enumerate(columns):
         partial, combine = AGGREGATES[aggregate]
         names = []
-        for j, expr in enumerate(partial(value, date)):
+        for j, expr in enumerate(partial(value, date, end, today)):
             name = SQL.identifier(f"p{i}_{j}")
             if window and len(windows) > 1:
                 expr = SQL("%s FILTER (WHERE %s)", expr, window)

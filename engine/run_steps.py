@@ -13,7 +13,7 @@ import time
 
 from odoo import fields
 
-from . import apply, classify, metrics, notify
+from . import apply, classify, composite, metrics, notify
 from . import metrics_sql as MQ
 from . import run_sql as Q
 from .common import today_of
@@ -33,7 +33,9 @@ def create(env, schemes, partners, trigger, uid, status):
     """A run of ``schemes`` (``partners`` only, if given).  Whoever triggers
     it, a run sees all the data (a salesperson's record rules must not change
     anybody's segments): ``env`` is superuser; who asked is recorded."""
-    schemes = schemes.with_env(env).filtered("active").sorted(lambda s: (s.sequence, s.id))
+    # a scheme runs after the schemes it tests; the schemes that test these
+    # are added, for the partners whose tested segment changes in the run
+    schemes, added = composite.plan(schemes.with_env(env).filtered("active"))
     scope = None if partners is None else sorted(set(partners.commercial_partner_id.ids))
     Run = env["partner.segment.run"].with_context(
         mail_create_nolog=True, mail_create_nosubscribe=True
@@ -52,7 +54,8 @@ def create(env, schemes, partners, trigger, uid, status):
             "stage": "schemes",
             "step_count": len(schemes) + 2,
             "line_ids": [
-                (0, 0, {"scheme_id": scheme.id, "sequence": i}) for i, scheme in enumerate(schemes)
+                (0, 0, {"scheme_id": scheme.id, "sequence": i, "dependent": scheme in added})
+                for i, scheme in enumerate(schemes)
             ],
         }
     )
@@ -121,6 +124,11 @@ def _scheme_step(env, run_rec, inline):
 
 def _classify(env, run_rec, line, inline):
     scheme, scope, today = line.scheme_id, run_rec._scope_ids(), run_rec.date_ref
+    if line.dependent:
+        scope = composite.changed_scope(env, scheme, run_rec.id, scope)
+        if not scope:  # no tested segment changed: nothing to recompute
+            _line_done(env, line)
+            return
     apply.release_expired_locks(env, scheme.ids, today, scope)
     computed = _computed(env, run_rec, scope, today) if inline else {}
     new_computed = dict(computed)

@@ -17,3 +17,6 @@ from . import mailing
 from . import policy
 from . import partner_segment_queue
 from . import account_move
+from . import credit
+from . import card_check
+from . import winback_survey

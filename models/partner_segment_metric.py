@@ -80,8 +80,21 @@ class PartnerSegmentMetric(models.Model):
             ("max", "Maximum"),
             ("days_since_last", "Days since last"),
             ("days_since_first", "Days since first"),
+            ("avg_days_late", "Average days late"),
         ],
         default="sum",
+        help="Average days late: per record, the days from its date (e.g. the due date) "
+        "to its end date (e.g. the day it was paid), or to today while it has none; "
+        "records on time count 0.",
+    )
+    end_date_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="End Date Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), "
+        "('store', '=', True)]",
+        help="Average days late: the date a record was settled (e.g. paid on); "
+        "while empty, today counts.",
     )
     window_days = fields.Integer(
         string="Window (days)",
@@ -163,7 +176,12 @@ class PartnerSegmentMetric(models.Model):
     @api.onchange("model_id")
     def _onchange_model_id(self):
         for metric in self:
-            for fname in ("partner_field_id", "date_field_id", "value_field_id"):
+            for fname in (
+                "partner_field_id",
+                "date_field_id",
+                "end_date_field_id",
+                "value_field_id",
+            ):
                 if metric[fname] and metric[fname].model_id != metric.model_id:
                     metric[fname] = False
             if metric.model_id and not metric.partner_field_id:
@@ -198,6 +216,7 @@ class PartnerSegmentMetric(models.Model):
         "model_id",
         "partner_field_id",
         "date_field_id",
+        "end_date_field_id",
         "value_field_id",
         "aggregate",
         "window_days",
@@ -221,7 +240,10 @@ class PartnerSegmentMetric(models.Model):
                 )
             )
         model = self.env[self.model_id.model]
-        if model._abstract or model._transient or not model._auto:
+        # a model of its own table, or a reporting model read from its SQL
+        # query (``_table_query``, e.g. sale.report's quantities in each
+        # product's own unit of measure)
+        if model._abstract or model._transient or not (model._auto or model._table_query):
             raise ValidationError(
                 self.env._(
                     "The source model '%(model)s' has no table of its own.",
@@ -266,8 +288,20 @@ class PartnerSegmentMetric(models.Model):
         check(self.partner_field_id, self.env._("partner field"), ("many2one",), "res.partner")
         if self.date_field_id:
             check(self.date_field_id, self.env._("date field"), DATE_TYPES)
+        if self.end_date_field_id:
+            check(self.end_date_field_id, self.env._("end date field"), DATE_TYPES)
+        if self.aggregate == "avg_days_late" and not (
+            self.date_field_id and self.end_date_field_id
+        ):
+            raise ValidationError(
+                self.env._(
+                    "Metric '%(name)s' needs a date field and an end date field to "
+                    "measure days late.",
+                    name=self.name,
+                )
+            )
         needs_date = (
-            self.aggregate in ("days_since_last", "days_since_first")
+            self.aggregate in ("days_since_last", "days_since_first", "avg_days_late")
             or self.window_days
             or self.offset_days
         )
@@ -457,6 +491,7 @@ class PartnerSegmentMetric(models.Model):
         "model_id",
         "partner_field_id",
         "date_field_id",
+        "end_date_field_id",
         "value_field_id",
         "aggregate",
         "window_days",

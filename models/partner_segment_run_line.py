@@ -28,6 +28,12 @@ class PartnerSegmentRunLine(models.Model):
         required=True,
         readonly=True,
     )
+    dependent = fields.Boolean(
+        string="Follows Another Scheme",
+        readonly=True,
+        help="Added to the run because its conditions test a scheme the run recomputes: "
+        "recomputed for the partners whose tested segment changed in the run.",
+    )
     cursor = fields.Integer(readonly=True, help="The last partner id written.")
     partner_count = fields.Integer(string="Classified", readonly=True)
     entered = fields.Integer(

@@ -148,7 +148,159 @@ class PartnerSegmentScheme(models.Model):
                         count=scheme.quantile_count,
                     )
                 )
-            scheme.segment_ids._check_method_parameters()
+            scheme.segment_ids.with_context(
+                segment_checks_deferred=False
+            )._check_method_parameters()
+            scheme._check_cut_point_coverage()
+
+    def write(self, vals):
+        records = self
+        if "segment_ids" in vals or "quantile_count" in vals:
+            # segments saved with their scheme may pass through states where
+            # their buckets overlap: they are checked together, after
+            records = self.with_context(segment_checks_deferred=True)
+        return super(PartnerSegmentScheme, records).write(vals)
+
+    def _check_cut_point_coverage(self):
+        """Cut points must leave no gap: every quantile bucket belongs to a
+        segment, and the last Pareto segment reaches 100 %.  Checked when the
+        scheme is saved with its segments (segments saved one by one may pass
+        through a gap)."""
+        self.ensure_one()
+        segments = self.segment_ids.filtered("active")
+        if not segments:
+            return
+        if self.method == "quantile":
+            covered = set()
+            for segment in segments:
+                covered.update(range(segment.quantile_from, segment.quantile_to + 1))
+            missing = sorted(set(range(1, self.quantile_count + 1)) - covered)
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "Scheme '%(name)s': bucket(s) %(buckets)s belong to no segment; "
+                        "the partners there would get none.",
+                        name=self.name,
+                        buckets=", ".join(map(str, missing)),
+                    )
+                )
+        elif self.method == "pareto":
+            top = max(segments.mapped("pareto_cutoff"))
+            if top < 100:
+                raise ValidationError(
+                    self.env._(
+                        "Scheme '%(name)s': the last Pareto segment stops at %(cutoff)s %%; "
+                        "one must reach 100 %% or the partners after it get no segment.",
+                        name=self.name,
+                        cutoff=top,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Dependencies between schemes (conditions on another scheme's segment)
+    # ------------------------------------------------------------------
+    def _dependency_graph(self):
+        """{scheme id: {ids of the schemes its conditions test}}, all schemes."""
+        rows = (
+            self.env["partner.segment.condition"]
+            .with_context(active_test=False)
+            .search_read(
+                [("condition_type", "=", "segment"), ("ref_scheme_id", "!=", False)],
+                ["segment_id", "ref_scheme_id"],
+                load=False,
+            )
+        )
+        segments = (
+            self.env["partner.segment"]
+            .with_context(active_test=False)
+            .browse({row["segment_id"] for row in rows})
+        )
+        scheme_of = {segment.id: segment.scheme_id.id for segment in segments}
+        graph = {}
+        for row in rows:
+            graph.setdefault(scheme_of[row["segment_id"]], set()).add(row["ref_scheme_id"])
+        return graph
+
+    def _check_dependency_cycles(self):
+        """Refuse schemes that test each other's segments in a cycle."""
+        graph = self._dependency_graph()
+        names = None
+        for start in self.ids:
+            stack, seen = [(start, [start])], set()
+            while stack:
+                node, path = stack.pop()
+                for dep in graph.get(node, ()):
+                    if dep == start:
+                        if names is None:
+                            names = {
+                                s.id: s.name
+                                for s in self.with_context(active_test=False).browse(graph)
+                            }
+                        raise ValidationError(
+                            self.env._(
+                                "Schemes test each other's segments in a cycle: %(path)s",
+                                path=" → ".join(names.get(i, str(i)) for i in [*path, start]),
+                            )
+                        )
+                    if dep not in seen:
+                        seen.add(dep)
+                        stack.append((dep, [*path, dep]))
+
+    def _dependents(self):
+        """Active schemes whose conditions test these schemes' segments,
+        directly or through others (these schemes excluded)."""
+        graph = self._dependency_graph()
+        found, todo = set(), set(self.ids)
+        while todo:
+            todo = {s for s, deps in graph.items() if deps & todo and s not in found} - set(
+                self.ids
+            )
+            found |= todo
+        return self.browse(found).filtered("active")
+
+    def _ordered_by_dependencies(self):
+        """These schemes, each after the schemes it tests (among these), else
+        by sequence."""
+        graph = self._dependency_graph()
+        ordered, done = [], set()
+        by_order = self.sorted(lambda s: (s.sequence, s.id))
+        ids = set(self.ids)
+
+        def visit(scheme, path=()):
+            if scheme.id in done or scheme.id in path:  # cycles are refused on save
+                return
+            for dep in by_order.filtered(lambda s: s.id in graph.get(scheme.id, ())):
+                visit(dep, (*path, scheme.id))
+            done.add(scheme.id)
+            ordered.append(scheme.id)
+
+        for scheme in by_order:
+            if scheme.id in ids:
+                visit(scheme)
+        return self.browse(ordered)
+
+    @api.constrains("active")
+    def _check_archive_dependencies(self):
+        archived = self.filtered(lambda s: not s.active)
+        if not archived:
+            return
+        conditions = self.env["partner.segment.condition"].search(
+            [
+                ("condition_type", "=", "segment"),
+                ("ref_scheme_id", "in", archived.ids),
+                ("segment_id.scheme_id.active", "=", True),
+            ]
+        )
+        users = conditions.segment_id.scheme_id - archived
+        if users:
+            raise ValidationError(
+                self.env._(
+                    "Scheme(s) %(schemes)s cannot be archived: the conditions of %(users)s "
+                    "test their segments.",
+                    schemes=", ".join(conditions.ref_scheme_id.mapped("name")),
+                    users=", ".join(users.mapped("name")),
+                )
+            )
 
     @api.constrains("active", "segment_ids")
     def _check_has_segments(self):

@@ -78,6 +78,14 @@ class ResPartner(models.Model):
         ondelete="restrict",
         groups=SEGMENTATION_READERS,
     )
+    customer_status = fields.Selection(
+        [("existing", "Existing customer"), ("potential", "Potential customer")],
+        string="Customer Status",
+        tracking=True,
+        help="What staff record: a customer who buys, or one who may buy. The card "
+        "check flags a potential customer who ordered in the last year.",
+        groups=SEGMENTATION_READERS,
+    )
     annual_potential = fields.Monetary(
         currency_field="segment_currency_id",
         help="Estimated yearly spend of this customer in your product range "
@@ -103,8 +111,14 @@ class ResPartner(models.Model):
         string="Do Not Pursue",
         compute="_compute_winback_do_not_pursue",
         store=True,
-        help="Declined in two win-back campaigns (seed 004: offer, refusal, survey, then "
-        "drop): left out of later win-back selections unless the user insists.",
+        help="Declined in two win-back campaigns, or declined the offer and then the exit "
+        "survey: left out of later win-back selections unless the user insists.",
+        groups=SEGMENTATION_READERS,
+    )
+    winback_do_not_pursue_reason = fields.Char(
+        string="Why Not Pursued",
+        compute="_compute_winback_do_not_pursue",
+        store=True,
         groups=SEGMENTATION_READERS,
     )
 
@@ -124,11 +138,38 @@ class ResPartner(models.Model):
                 for line in partner.winback_line_ids
             )
 
-    @api.depends("winback_line_ids.outcome", "winback_line_ids.campaign_id")
+    @api.depends(
+        "winback_line_ids.outcome",
+        "winback_line_ids.campaign_id",
+        "winback_line_ids.survey_state",
+        "winback_line_ids.churn_reason_id",
+    )
     def _compute_winback_do_not_pursue(self):
         for partner in self:
             declined = partner.winback_line_ids.filtered(lambda line: line.outcome == "declined")
-            partner.winback_do_not_pursue = len(declined.campaign_id) >= 2
+            surveyed = declined.filtered(lambda wl: wl.survey_state in ("answered", "expired"))
+            reason = False
+            if surveyed:
+                line = surveyed.sorted(lambda wl: (wl.date_start, wl.id))[-1]
+                if line.survey_state == "answered":
+                    reason = self.env._(
+                        "Declined the offer of '%(campaign)s'; exit survey answer: %(reason)s",
+                        campaign=line.campaign_id.name,
+                        reason=line.churn_reason_id.name or self.env._("none given"),
+                    )
+                else:
+                    reason = self.env._(
+                        "Declined the offer of '%(campaign)s' and did not answer the exit "
+                        "survey within %(days)s days",
+                        campaign=line.campaign_id.name,
+                        days=line.campaign_id.exit_survey_days,
+                    )
+            elif len(declined.campaign_id) >= 2:
+                reason = self.env._(
+                    "Declined in %(count)s win-back campaigns", count=len(declined.campaign_id)
+                )
+            partner.winback_do_not_pursue = bool(reason)
+            partner.winback_do_not_pursue_reason = reason
 
     @api.depends("company_id")
     def _compute_segment_currency_id(self):
@@ -197,6 +238,7 @@ class ResPartner(models.Model):
             "customer_type",
             "governance_type",
             "sales_channel_id",
+            "customer_status",
             "annual_potential",
         ]
 

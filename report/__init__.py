@@ -7,3 +7,4 @@ from . import partner_segment_report_overlap
 from . import partner_segment_report_product
 from . import partner_segment_scheme
 from . import partner_segment_assignment
+from . import partner_segment_card_completeness

@@ -1,0 +1,88 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class PartnerSegmentWinbackLine(models.Model):
+    """Exit survey of a customer who declined (offer, refusal, survey, then drop)."""
+
+    _inherit = "partner.segment.winback.line"
+
+    survey_user_input_id = fields.Many2one(
+        "survey.user_input", string="Exit Survey Answer", readonly=True, ondelete="set null"
+    )
+    survey_state = fields.Selection(
+        [("sent", "Sent"), ("answered", "Answered"), ("expired", "No answer in time")],
+        string="Exit Survey",
+        readonly=True,
+        index=True,
+        copy=False,
+    )
+    survey_sent_date = fields.Date(string="Survey Sent On", readonly=True, copy=False)
+
+    def _survey_deadline(self):
+        self.ensure_one()
+        return fields.Date.add(self.survey_sent_date, days=self.campaign_id.exit_survey_days)
+
+    def action_send_exit_survey(self):
+        """Send the campaign's exit survey to the declined customers among
+        these lines that have not had it yet."""
+        lines = self.filtered(lambda line: line.outcome == "declined" and not line.survey_state)
+        for campaign, batch in lines.grouped("campaign_id").items():
+            if not campaign.exit_survey:
+                raise UserError(
+                    self.env._(
+                        "Campaign '%(name)s' has no exit survey step: switch it on and "
+                        "choose a survey first.",
+                        name=campaign.name,
+                    )
+                )
+            campaign._check_exit_survey()
+            survey = campaign.exit_survey_id
+            template = self.env.ref("survey.mail_template_user_input_invite")
+            today = fields.Date.context_today(self)
+            deadline = fields.Datetime.add(fields.Datetime.now(), days=campaign.exit_survey_days)
+            for line in batch:
+                # Survey answers belong to the survey app: a salesperson who may
+                # run this campaign line invites its own customer, and only that.
+                answer = survey.sudo()._create_answer(
+                    partner=line.partner_id, check_attempts=False, deadline=deadline
+                )
+                template.sudo().send_mail(
+                    answer.id, email_layout_xmlid="mail.mail_notification_light"
+                )
+                line.write(
+                    {
+                        "survey_user_input_id": answer.id,
+                        "survey_state": "sent",
+                        "survey_sent_date": today,
+                    }
+                )
+        return True
+
+    def _record_survey_answer(self):
+        """The customer answered: the reason they chose becomes the line's
+        churn reason; what they wrote goes to its note."""
+        for line in self.filtered("survey_user_input_id"):
+            answer = line.survey_user_input_id
+            values = {"survey_state": "answered"}
+            notes = []
+            for answer_line in answer.user_input_line_ids:
+                reason = answer_line.suggested_answer_id.segment_churn_reason_id
+                if reason and "churn_reason_id" not in values:
+                    values["churn_reason_id"] = reason.id
+                text = answer_line.value_char_box or answer_line.value_text_box
+                if text:
+                    notes.append(text)
+            if notes:
+                values["churn_note"] = "\n".join(filter(None, [line.churn_note, *notes]))
+            line.write(values)
+
+    @api.model
+    def _cron_exit_survey_expire(self):
+        """Daily: exit surveys not answered in time end the survey step."""
+        today = fields.Date.context_today(self)
+        lines = self.search([("survey_state", "=", "sent")])
+        expired = lines.filtered(lambda line: line._survey_deadline() < today)
+        expired.write({"survey_state": "expired"})
+        return expired
