@@ -12,6 +12,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config
 
 from ..engine import common
+from ..engine import run as engine_run
 from .test_rights import RightsCase
 
 
@@ -37,6 +38,12 @@ class TestSegmentActionsDeferred(RightsCase):
         )
         cls.big.on_enter_action_id = cls.action
 
+    def scheduled_run(self):
+        """What the daily job and the run cron do together, in the test's
+        transaction: a run of every active scheme, triggered by the scheduler."""
+        schemes = self.Scheme.search([("active", "=", True)])
+        return engine_run.run(self.env, schemes, trigger="cron")
+
     def entered(self):
         value = self.env["ir.config_parameter"].get_param("psseg.test.entered") or ""
         return sorted(int(i) for i in value.split(",") if i)
@@ -48,17 +55,17 @@ class TestSegmentActionsDeferred(RightsCase):
         run = self.env["partner.segment.run"].search([], limit=1)
         self.assertTrue(run.actions_pending)
         # the scheduled run (its user: the superuser here) runs them, once
-        self.Scheme._cron_recompute()
+        self.scheduled_run()
         self.assertEqual(self.entered(), [self.customer.id])
         self.assertFalse(run.actions_pending)
-        self.Scheme._cron_recompute()
+        self.scheduled_run()
         self.assertEqual(self.entered(), [self.customer.id], "not twice")
 
     def test_manager_run_defers_actions(self):
         self.scheme.with_user(self.manager).action_recompute()
         self.assertEqual(self.segment_of(self.customer, self.scheme), self.big)
         self.assertEqual(self.entered(), [])
-        self.Scheme._cron_recompute()
+        self.scheduled_run()
         self.assertEqual(self.entered(), [self.customer.id])
 
     def test_settings_admin_run_runs_actions_at_once(self):
