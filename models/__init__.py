@@ -1,3 +1,4 @@
+from . import partner_segment_engine_record
 from . import partner_sales_channel
 from . import partner_segment_metric
 from . import partner_segment_scheme

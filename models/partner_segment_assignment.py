@@ -14,6 +14,7 @@ class PartnerSegmentAssignment(models.Model):
     """
 
     _name = "partner.segment.assignment"
+    _inherit = ["partner.segment.engine.record"]
     _description = "Segment Assignment"
     _order = "scheme_sequence, scheme_id, partner_id"
     _rec_name = "segment_id"
@@ -68,30 +69,11 @@ class PartnerSegmentAssignment(models.Model):
         ),
     ]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_engine_write()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_engine_write()
-        return super().write(vals)
-
-    def unlink(self):
-        self._check_engine_write()
-        return super().unlink()
-
-    def _check_engine_write(self):
-        """Assignments are written by the addon only (recomputes, overrides
-        set and ended through set_manual and action_unlock, which check the
-        user's rights first): nobody creates or edits one by hand."""
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "Segment assignments are kept by the segmentation engine: use a "
-                    "recompute, or set or end a segment by hand from the partner."
-                )
-            )
+    def _engine_write_message(self):
+        return self.env._(
+            "Segment assignments are kept by the segmentation engine: use a "
+            "recompute, or set or end a segment by hand from the partner."
+        )
 
     def init(self):
         # recomputes look for expired overrides among few locked rows

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo import fields, models
 
 
 class PartnerSegmentHistory(models.Model):
@@ -11,6 +10,7 @@ class PartnerSegmentHistory(models.Model):
     edited or deleted by hand; the ACLs grant read only."""
 
     _name = "partner.segment.history"
+    _inherit = ["partner.segment.engine.record"]
     _description = "Segment Change"
     _order = "date desc, id desc"
     _rec_name = "to_segment_id"
@@ -54,21 +54,5 @@ class PartnerSegmentHistory(models.Model):
             "ON partner_segment_history (run_id, partner_id) WHERE run_id IS NOT NULL"
         )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_engine_write()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_engine_write()
-        return super().write(vals)
-
-    def unlink(self):
-        self._check_engine_write()
-        return super().unlink()
-
-    def _check_engine_write(self):
-        if not self.env.su:
-            raise AccessError(
-                self.env._("The segment history is written by the segmentation engine only.")
-            )
+    def _engine_write_message(self):
+        return self.env._("The segment history is written by the segmentation engine only.")

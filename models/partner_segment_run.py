@@ -2,7 +2,6 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 from ..engine import run as engine_run
 
@@ -16,7 +15,9 @@ class PartnerSegmentRun(models.Model):
 
     _name = "partner.segment.run"
     _description = "Segmentation Run"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["partner.segment.engine.record", "mail.thread", "mail.activity.mixin"]
+    # segmentation managers may delete old runs
+    _engine_unlink_by_hand = True
     _order = "date_start desc, id desc"
     _rec_name = "date_start"
 
@@ -113,20 +114,8 @@ class PartnerSegmentRun(models.Model):
                     self._fields["status"]._description_selection(self.env)
                 ).get(run.status, "")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_engine_write()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_engine_write()
-        return super().write(vals)
-
-    def _check_engine_write(self):
-        """Runs are recorded by the engine only (segmentation managers may
-        delete old ones)."""
-        if not self.env.su:
-            raise AccessError(self.env._("Segmentation runs are recorded by the engine only."))
+    def _engine_write_message(self):
+        return self.env._("Segmentation runs are recorded by the engine only.")
 
     @api.depends("partner_count", "change_count", "duration", "status", "error")
     def _compute_summary(self):
