@@ -103,7 +103,7 @@ class TestPreviewAndExplanation(SegmentationCase):
                 self.pareto.id,
                 {"segment_ids": [Command.update(a_segment.id, {"pareto_cutoff": 150})]},
             )
-        with self.assertRaisesRegex(ValidationError, "strictly increasing"):
+        with self.assertRaisesRegex(ValidationError, "have the same Pareto cut-off"):
             self.Wizard.with_user(self.manager).preview_segment(
                 a_segment.id, {"pareto_cutoff": 100}
             )
