@@ -12,5 +12,5 @@ from . import test_i18n
 from . import test_partner_ui
 from . import test_reports
 from . import test_report_fixes
-from . import test_report_tours
+from . import test_tours_reports
 from . import test_report_preview
