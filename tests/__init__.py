@@ -17,7 +17,7 @@ from . import test_partner_ui
 from . import test_run_steps
 from . import test_reports
 from . import test_report_fixes
-from . import test_report_tours
+from . import test_tours_reports
 from . import test_report_preview
 from . import test_rights
 from . import test_rights_runs

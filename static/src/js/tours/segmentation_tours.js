@@ -254,8 +254,8 @@ tours.add("partner_segmentation_marketer_filters_by_segment", {
             trigger: ".o_kanban_record:contains('Aardvark Lost Tour Co')",
         },
         {
-            content: "Tick Lifecycle: New",
-            trigger: ".o_search_panel_filter_value:contains('Lifecycle: New') input",
+            content: "Tick New under Lifecycle (the scheme is the group)",
+            trigger: ".o_search_panel_filter_group:has(header:contains('Lifecycle')) .o_search_panel_filter_value:contains('New') input",
             run: "click",
         },
         {
