@@ -53,7 +53,9 @@ def insert_diff(scheme_id, scope_ids):
         "FROM partner_segment_assignment WHERE scheme_id = %s",
         scheme_id,
     )
-    if scope_ids is not None:
+    if isinstance(scope_ids, IdRange):  # a write step of a large scheme
+        assignments = SQL("%s %s", assignments, _scope("partner_id", scope_ids))
+    elif scope_ids is not None:
         # chosen partners: one lookup each in the (partner, scheme) index (as
         # a join, the planner would rather read all the scheme's assignments)
         assignments = SQL(
