@@ -12,3 +12,17 @@ def uninstall_hook(env):
     env.cr.execute(
         "UPDATE res_partner SET sales_channel_id = NULL WHERE sales_channel_id IS NOT NULL"
     )
+    # Activities of the addon's own types (contact cadence follow-ups, card
+    # check to-dos) restrict the deletion of those types: they stay with the
+    # users as plain to-dos.
+    todo = env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+    if todo:
+        env.cr.execute(
+            """
+            UPDATE mail_activity SET activity_type_id = %s
+             WHERE activity_type_id IN (
+                   SELECT res_id FROM ir_model_data
+                    WHERE module = 'partner_segmentation' AND model = 'mail.activity.type')
+            """,
+            [todo.id],
+        )
