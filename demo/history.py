@@ -8,6 +8,7 @@ import datetime
 from odoo import fields
 from odoo.tools import SQL
 
+from ..engine import common
 from ..engine import run as engine_run
 
 # days before today of the past monthly runs
@@ -21,7 +22,8 @@ def generate(env):
     chatter.post_chatter = False  # the notes would all be dated today
     for days in PAST_RUNS:
         day = today - datetime.timedelta(days=days)
-        run = engine_run.run(env(context=dict(env.context, segmentation_today=str(day))), schemes)
+        with common.pinned_day(day):
+            run = engine_run.run(env, schemes)
         moment = datetime.datetime.combine(day, datetime.time(6))
         env.cr.execute(
             SQL("UPDATE partner_segment_history SET date = %s WHERE run_id = %s", moment, run.id)
