@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Contact cadence (seed 004: 6 to 18 touches a year).
+"""Contact cadence (direct marketing: typically 6 to 18 touches a year per customer).
 
 For every commercial partner in a segment with ``contact_frequency`` touches a
 year, when the last contact (message or e-mail, done activity, sent mailing, to

@@ -3,7 +3,8 @@ from odoo import fields, models
 
 
 class PartnerSalesChannel(models.Model):
-    """Where a customer sells or buys (seed 000: grocery, pharmacy, electronics…)."""
+    """Where a customer sells or buys (grocery, pharmacy, electronics…), so
+    that customers can be grouped and targeted by channel."""
 
     _name = "partner.sales.channel"
     _description = "Customer Sales Channel"

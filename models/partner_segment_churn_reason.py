@@ -3,7 +3,8 @@ from odoo import fields, models
 
 
 class PartnerSegmentChurnReason(models.Model):
-    """Why a customer stopped buying (seed 002: record why they left)."""
+    """Why a customer stopped buying, recorded so that win-back offers and
+    reports can address it."""
 
     _name = "partner.segment.churn.reason"
     _description = "Churn Reason"

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 
 class PartnerSegmentWinbackCampaign(models.Model):
     """A win-back campaign: one line per lost or at-risk customer, with its
-    e-mail, opportunity and call, and the results (seeds 002, 004)."""
+    e-mail, opportunity and call, and the results."""
 
     _name = "partner.segment.winback.campaign"
     _description = "Win-back Campaign"

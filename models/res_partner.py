@@ -56,7 +56,7 @@ class ResPartner(models.Model):
         compute="_compute_segment_metric_values",
         groups=SEGMENTATION_READERS,
     )
-    # Seed 000: what staff record on the customer card.
+    # What staff record on the customer card (checked by the card check).
     customer_type = fields.Selection(
         [("wholesale", "Wholesale"), ("retail", "Retail"), ("buyer", "Buyer / end user")],
         tracking=True,

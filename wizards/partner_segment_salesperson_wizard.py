@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 
 
 class PartnerSegmentSalespersonWizard(models.TransientModel):
-    """Service policy (seed 003: A 1:1, B 1:2, C 1:3–5): spread a segment's
+    """Service policy (e.g. A 1:1, B 1:2, C 1:3–5): spread a segment's
     customers over a sales team's members, at most ``capacity`` each."""
 
     _name = "partner.segment.salesperson.wizard"

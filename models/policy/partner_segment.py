@@ -24,5 +24,5 @@ class PartnerSegment(models.Model):
     @api.model
     def _cron_contact_cadence(self):
         """Daily: one follow-up activity for each partner whose segment asks
-        for more contact than it had (seed 004: 6 to 18 touches a year)."""
+        for more contact than it had (typically 6 to 18 touches a year)."""
         return cadence.schedule(self.env)
