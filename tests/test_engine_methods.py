@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Each classification method on hand-computed examples from the seeds."""
+"""Each classification method on hand-computed examples from the shipped presets."""
 
 from odoo.tests import tagged
 
@@ -8,7 +8,7 @@ from .common import SegmentationCase
 
 @tagged("post_install", "-at_install")
 class TestPareto(SegmentationCase):
-    """Seed 002: the 20 % of customers that make 80 % of turnover come first."""
+    """Pareto: the 20 % of customers that make 80 % of turnover come first."""
 
     @classmethod
     def setUpClass(cls):
@@ -67,7 +67,7 @@ class TestPareto(SegmentationCase):
 
 @tagged("post_install", "-at_install")
 class TestLifecycle(SegmentationCase):
-    """Seeds 002/004: lifecycle stages by recency and frequency, with the
+    """Lifecycle stages by recency and frequency, with the
     shipped Lifecycle scheme."""
 
     @classmethod

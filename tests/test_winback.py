@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Win-back campaigns (seeds 002, 004)."""
+"""Win-back campaigns."""
 
 from unittest.mock import patch
 
