@@ -260,14 +260,19 @@ def metric_values(metric, partners):
 
 
 def metric_preview(metric, limit=8):
-    """[(partner, value)] for the partners with the highest values."""
-    env = metric.env(su=True)
+    """[(partner, value)] for the partners with the highest values, computed
+    with the viewer's rights: only the source records their access rights and
+    record rules let them read count, and only partners they may read show.
+    (Runs compute as the engine does, on every record.)"""
+    env = metric.env
     env.flush_all()
-    query = _select_metric(env, metric.with_env(env), None, today_of(env))
+    query = _select_metric(env, metric, None, today_of(env))
     env.cr.execute(Q.select_top(query, limit))
     rows = env.cr.fetchall()
-    partners = metric.env["res.partner"].browse([pid for pid, _v in rows])
-    return [(partner, float(value)) for partner, (_pid, value) in zip(partners, rows, strict=True)]
+    readable = set(env["res.partner"].browse([pid for pid, _v in rows])._filtered_access("read").ids)
+    return [
+        (env["res.partner"].browse(pid), float(value)) for pid, value in rows if pid in readable
+    ]
 
 
 def partner_metric_table(env, partner):

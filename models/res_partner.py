@@ -232,6 +232,38 @@ class ResPartner(models.Model):
         return result
 
     @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
+        """Odoo checks a field's groups on read, not on search: without this
+        a portal user could learn their company's segment or potential by
+        searching their own partner on guessed values.  Internal users pay
+        nothing for it."""
+        if not self.env.su and (self.env.user._is_portal() or self.env.user._is_public()):
+            self._check_segmentation_search(domain, order)
+        return super()._search(domain, offset=offset, limit=limit, order=order, **kwargs)
+
+    def _check_segmentation_search(self, domain, order):
+        names = {
+            leaf[0].split(".")[0]
+            for leaf in domain or ()
+            if isinstance(leaf, (list, tuple)) and isinstance(leaf[0], str)
+        }
+        names.update(part.split()[0] for part in (order or "").split(",") if part.strip())
+        hidden = sorted(
+            name
+            for name in names
+            if name in self._fields
+            and "partner_segmentation" in (self._fields[name]._modules or ())
+            and not self._fields[name].is_accessible(self.env)
+        )
+        if hidden:
+            raise AccessError(
+                self.env._(
+                    "You may not search contacts by their segmentation (%(fields)s).",
+                    fields=", ".join(hidden),
+                )
+            )
+
+    @api.model
     def _commercial_fields(self):
         return [
             *super()._commercial_fields(),

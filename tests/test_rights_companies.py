@@ -6,6 +6,8 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.partner_segmentation.engine import metrics
+
 from .test_rights import RightsCase
 
 
@@ -92,6 +94,40 @@ class TestCompanies(RightsCase):
             with self.subTest(record._name), self.assertRaises(AccessError):
                 record.with_env(env).read(["display_name"])
 
+    def test_metric_preview_counts_only_what_the_viewer_may_read(self):
+        orders = self.env["sale.order"].create(
+            [
+                {"partner_id": self.customer.id, "company_id": company.id}
+                for company in (self.company_a, self.company_b, self.company_b)
+            ]
+        )
+        metric = self.Metric.create(
+            {
+                "name": "Orders anywhere",
+                "code": "orders_anywhere",
+                "model_id": self.env["ir.model"]._get_id("sale.order"),
+                "partner_field_id": self.env["ir.model.fields"]._get("sale.order", "partner_id").id,
+                "aggregate": "count",
+                "source_domain": f"[('id', 'in', {orders.ids})]",
+            }
+        )
+        self.assertEqual(self._preview_values(metric.sudo()), ["3"], "as the engine: all three")
+        self.assertEqual(self._preview_values(metric.with_user(self.user_a)), ["1"], "A's only")
+        no_sales = new_test_user(
+            self.env,
+            "seg_no_sales",
+            groups="partner_segmentation.group_segmentation_manager",
+            company_id=self.company_a.id,
+        )
+        html = str(metric.with_user(no_sales).preview_html)
+        self.assertIn("cannot be computed", html)
+        self.assertNotIn("Rights Co", html)
+
+    def _preview_values(self, metric):
+        rows = metrics.metric_preview(metric)
+        self.assertEqual([p.name for p, _v in rows], ["Rights Co"])
+        return [f"{value:g}" for _p, value in rows]
+
     def test_shared_partner_tab_shows_only_a(self):
         env = self.env(user=self.user_a)
         for partner in (self.customer, self.prospect):
@@ -143,3 +179,16 @@ class TestPortal(RightsCase):
         self.assertNotIn("annual_potential", partner.fields_get())
         with self.assertRaises(AccessError):
             partner.search([("segment_assignment_ids.segment_id", "in", self.big.ids)])
+        # Odoo checks groups on read only: guessing ids or values by search
+        # would still tell the portal user their segment or potential.
+        self.assertIn(self.customer, self.customer.search([("segment_ids", "in", self.big.ids)]))
+        for domain, order in (
+            ([("segment_ids", "in", self.big.ids)], None),
+            (["|", ("name", "=", "x"), ("annual_potential", ">", 10000)], None),
+            ([("winback_do_not_pursue", "=", False)], None),
+            ([], "annual_potential desc"),
+        ):
+            with self.subTest(domain=domain, order=order):
+                with self.assertRaisesRegex(AccessError, "by their segmentation"):
+                    partner.search(domain, order=order)
+        self.assertEqual(partner.search([("name", "=", "Rights Co")]), partner, "other searches work")
