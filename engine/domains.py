@@ -158,8 +158,9 @@ def eval_domain(env, text):
     return list(domain)
 
 
-def check_domain(env, model_name, text, label):
-    """Raise a ValidationError saying what is wrong with ``text`` on ``model_name``.
+def check_domain(env, model_name, text, message):
+    """Raise a ValidationError saying what is wrong with ``text`` on ``model_name``:
+    ``message(error)`` is the whole translated sentence.
 
     The domain is checked with the rights of the user who saves it: a domain
     may only name models and fields that user may read (the engine then runs
@@ -169,7 +170,5 @@ def check_domain(env, model_name, text, label):
         domain = expression.normalize_domain(domain)
         env[model_name]._search(domain, limit=1)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a user message
-        raise ValidationError(
-            env._("The domain in %(where)s is not valid: %(error)s", where=label, error=exc)
-        ) from None
+        raise ValidationError(message(exc)) from None
     return domain

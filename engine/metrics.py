@@ -269,7 +269,9 @@ def metric_preview(metric, limit=8):
     query = _select_metric(env, metric, None, today_of(env))
     env.cr.execute(Q.select_top(query, limit))
     rows = env.cr.fetchall()
-    readable = set(env["res.partner"].browse([pid for pid, _v in rows])._filtered_access("read").ids)
+    readable = set(
+        env["res.partner"].browse([pid for pid, _v in rows])._filtered_access("read").ids
+    )
     return [
         (env["res.partner"].browse(pid), float(value)) for pid, value in rows if pid in readable
     ]

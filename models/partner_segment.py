@@ -146,7 +146,11 @@ class PartnerSegment(models.Model):
                 self.env,
                 "res.partner",
                 segment.partner_domain,
-                self.env._("segment '%s'", segment.name),
+                lambda error, segment=segment: self.env._(
+                    "The partner filter of segment '%(name)s' is not valid: %(error)s",
+                    name=segment.name,
+                    error=error,
+                ),
             )
 
     @api.constrains("contact_frequency", "customers_per_salesperson")

@@ -30,7 +30,7 @@ class PartnerSegmentHistory(models.Model):
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True, index=True)
     cause = fields.Selection(
-        [("recompute", "Recompute"), ("manual", "Manual"), ("merge", "Partner merge")],
+        [("recompute", "Computed"), ("manual", "Set by hand"), ("merge", "Partner merge")],
         required=True,
         readonly=True,
     )

@@ -317,9 +317,11 @@ class PartnerSegmentMetric(models.Model):
         if needs_value and not self.value_field_id:
             raise ValidationError(
                 self.env._(
-                    "Metric '%(name)s' needs a value field to compute a %(aggregate)s.",
+                    "Metric '%(name)s' needs a value field for its aggregate (%(aggregate)s).",
                     name=self.name,
-                    aggregate=self.aggregate,
+                    aggregate=dict(self._fields["aggregate"]._description_selection(self.env)).get(
+                        self.aggregate, self.aggregate
+                    ),
                 )
             )
         if self.value_field_id:
@@ -358,7 +360,11 @@ class PartnerSegmentMetric(models.Model):
             self.env,
             self.model_id.model,
             self.source_domain,
-            self.env._("the source domain of metric '%s'", self.name),
+            lambda error: self.env._(
+                "The source filter of metric '%(name)s' is not valid: %(error)s",
+                name=self.name,
+                error=error,
+            ),
         )
 
     @api.constrains("kind", "formula")
@@ -451,18 +457,16 @@ class PartnerSegmentMetric(models.Model):
         for metric in self:
             lines, __ = metric._users()
             if lines:
-                raise UserError(
-                    self.env._(
-                        "Metric '%(name)s' cannot be %(action)s: %(users)s.",
-                        name=metric.display_name,
-                        action=action,
-                        users="; ".join(lines),
-                    )
+                message = (
+                    self.env._("Metric '%(name)s' cannot be archived: %(users)s.")
+                    if action == "archive"
+                    else self.env._("Metric '%(name)s' cannot be deleted: %(users)s.")
                 )
+                raise UserError(message % {"name": metric.display_name, "users": "; ".join(lines)})
 
     def write(self, vals):
         if "active" in vals and not vals["active"]:
-            self.filtered("active")._check_unused(self.env._("archived"))
+            self.filtered("active")._check_unused("archive")
         if "code" in vals:
             for metric in self.filtered(lambda m: m.code != vals["code"]):
                 __, formulas = metric._users()
@@ -481,7 +485,7 @@ class PartnerSegmentMetric(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_if_unused(self):
-        self._check_unused(self.env._("deleted"))
+        self._check_unused("delete")
 
     # ------------------------------------------------------------------
     # Preview
@@ -521,10 +525,14 @@ class PartnerSegmentMetric(models.Model):
 
     def _is_money(self):
         """Sums, averages and extremes of a monetary field, and formulas over
-        money only, are amounts of money."""
+        money only that name no unit, are amounts of money."""
         self.ensure_one()
-        if self.kind == "formula":
-            return bool(self.dependency_ids) and all(m._is_money() for m in self.dependency_ids)
+        if self.kind == "formula":  # a unit (such as %) says it is a ratio, not money
+            return (
+                not self.unit
+                and bool(self.dependency_ids)
+                and all(m._is_money() for m in self.dependency_ids)
+            )
         return (
             self.aggregate in ("sum", "avg", "min", "max")
             and self.value_field_id.ttype == "monetary"

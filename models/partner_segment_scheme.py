@@ -125,7 +125,11 @@ class PartnerSegmentScheme(models.Model):
                 self.env,
                 "res.partner",
                 scheme.partner_domain,
-                self.env._("scheme '%s'", scheme.name),
+                lambda error, scheme=scheme: self.env._(
+                    "The partner filter of scheme '%(name)s' is not valid: %(error)s",
+                    name=scheme.name,
+                    error=error,
+                ),
             )
 
     @api.constrains("method", "metric_id", "quantile_count", "segment_ids")

@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from markupsafe import Markup
+
 from odoo import fields, models
+from odoo.tools.misc import format_date, formatLang
 
 from ..engine import domains
 from ..engine import preview as engine_preview
@@ -63,7 +66,84 @@ class PartnerSegmentAssignment(models.Model):
         elif said.get("position"):
             values["position"] = said["position"]
             values["metric"] = scheme.metric_id
+        values["say"] = self._explanation_sentences(values)
         return values
+
+    def _explanation_sentences(self, values):
+        """The explanation's sentences, each one whole translatable sentence
+        (translators see the sentence, not fragments around the values)."""
+        _ = self.env._
+        scheme, position = values["scheme"], values["position"]
+
+        def strong(text):
+            return Markup("<strong>%s</strong>") % text
+
+        def number(value, digits=0):
+            return formatLang(self.env, value, digits=digits)
+
+        segment = values["engine_segment"]
+        said = {
+            "segment": strong(segment.display_name if segment else _("no segment")),
+            "scheme": scheme.name,
+        }
+        if self.locked:
+            lock = {"reason": self.lock_reason or "", "user": self.locked_by_id.name}
+            lock["until"] = format_date(self.env, self.lock_until) if self.lock_until else ""
+            if self.locked_by_id and self.lock_until:
+                text = _("Set by hand by %(user)s until %(until)s: %(reason)s.")
+            elif self.locked_by_id:
+                text = _("Set by hand by %(user)s: %(reason)s.")
+            elif self.lock_until:
+                text = _("Set by hand until %(until)s: %(reason)s.")
+            else:
+                text = _("Set by hand: %(reason)s.")
+            said["lock"] = Markup(text) % lock
+            said["head"] = Markup(_("The engine would say %(segment)s, because:")) % said
+        else:
+            said["head"] = Markup(_("The engine says %(segment)s (%(scheme)s), because:")) % said
+        if position and scheme.method == "pareto":
+            metric = values["metric"]
+            args = {
+                "rank": strong(number(position[1])),
+                "total": number(position[2]),
+                "metric": metric.name,
+                "value": strong(metric._format_value(position[0])),
+                "before": strong(f"{number(position[3], 1)} %"),
+                "with": f"{number(position[4], 1)} %",
+            }
+            said["position"] = (
+                Markup(
+                    _(
+                        "Ranked %(rank)s of %(total)s by %(metric)s (%(value)s). The partners "
+                        "ranked before hold %(before)s of the total (%(with)s with this partner)."
+                    )
+                )
+                % args
+            )
+            cutoffs = [
+                _("%(segment)s up to %(cutoff)s %%", segment=s.name, cutoff=number(s.pareto_cutoff))
+                for s in scheme.segment_ids.filtered("active").sorted("pareto_cutoff")
+            ]
+            said["rule"] = _(
+                "A partner belongs to the first segment whose cut-off is above the share of "
+                "the partners ranked before it: %(cutoffs)s.",
+                cutoffs=", ".join(cutoffs),
+            )
+        elif position:
+            metric = values["metric"]
+            said["position"] = Markup(
+                _(
+                    "%(metric)s: %(value)s, in bucket %(bucket)s of %(count)s "
+                    "(%(partners)s partners with a value)."
+                )
+            ) % {
+                "metric": metric.name,
+                "value": strong(metric._format_value(position[0])),
+                "bucket": strong(position[1]),
+                "count": scheme.quantile_count,
+                "partners": number(position[2]),
+            }
+        return said
 
     def _explain_rules(self, scheme, partner, metric_values):
         """One row per segment tried, in order, up to the one that matched:

@@ -139,6 +139,16 @@ class TestMetricValues(SegmentationCase):
         self.assertEqual(table["revenue_12m"], 1150.0, "a contact shows its company's metrics")
         self.assertIsNone(table["days_since_last_order"])
 
+    def test_ratios_of_money_are_not_money(self):
+        """A formula over amounts with a unit (such as %) is a ratio: shown
+        with its unit, not as an amount in the company currency."""
+        money = self.env.ref("partner_segmentation.metric_revenue_12m")
+        self.assertEqual(money._format_value(1150), "$\N{NO-BREAK SPACE}1,150.00")
+        for xmlid in ("metric_overdue_share", "metric_revenue_growth", "metric_share_of_wallet"):
+            with self.subTest(xmlid):
+                metric = self.env.ref(f"partner_segmentation.{xmlid}")
+                self.assertEqual(metric._format_value(12.5), "12.50 %")
+
 
 @tagged("post_install", "-at_install")
 class TestMetricValidation(SegmentationCase):
@@ -208,7 +218,9 @@ class TestMetricValidation(SegmentationCase):
             value_field_id=fields_._get("sale.order", "amount_undiscounted").id,
         )
         self.assertInvalid(
-            "needs a value field to compute a avg", aggregate="avg", value_field_id=False
+            r"needs a value field for its aggregate \(Average\)",
+            aggregate="avg",
+            value_field_id=False,
         )
         self.assertInvalid("needs a date field", aggregate="days_since_last", date_field_id=False)
         self.assertInvalid("needs a date field", window_days=30, date_field_id=False)

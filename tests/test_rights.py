@@ -87,7 +87,7 @@ class TestDomainsPlainValues(RightsCase):
         for name, text in self.attacks():
             with (
                 self.subTest(name),
-                self.refused(ValidationError, "The domain in scheme 'test_rights'"),
+                self.refused(ValidationError, "The partner filter of scheme 'test_rights'"),
             ):
                 scheme.partner_domain = text
             self.assertSaved(self.scheme, "partner_domain", self.domain)
@@ -147,7 +147,7 @@ class TestDomainsPlainValues(RightsCase):
         not classify partners by their orders (the engine would read them as
         superuser)."""
         scheme = self.scheme.with_user(self.manager)
-        with self.refused(ValidationError, "The domain in scheme .*Sales Order"):
+        with self.refused(ValidationError, "The partner filter of scheme .*Sales Order"):
             scheme.partner_domain = "[('sale_order_ids.amount_total', '>', 0)]"
         self.assertSaved(self.scheme, "partner_domain", self.domain)
 

@@ -3,10 +3,9 @@
 company's segmentation, a portal user none of their own partner's."""
 
 from odoo import Command
+from odoo.addons.partner_segmentation.engine import metrics
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
-
-from odoo.addons.partner_segmentation.engine import metrics
 
 from .test_rights import RightsCase
 
@@ -188,7 +187,11 @@ class TestPortal(RightsCase):
             ([("winback_do_not_pursue", "=", False)], None),
             ([], "annual_potential desc"),
         ):
-            with self.subTest(domain=domain, order=order):
-                with self.assertRaisesRegex(AccessError, "by their segmentation"):
-                    partner.search(domain, order=order)
-        self.assertEqual(partner.search([("name", "=", "Rights Co")]), partner, "other searches work")
+            with (
+                self.subTest(domain=domain, order=order),
+                self.assertRaisesRegex(AccessError, "by their segmentation"),
+            ):
+                partner.search(domain, order=order)
+        self.assertEqual(
+            partner.search([("name", "=", "Rights Co")]), partner, "other searches work"
+        )
