@@ -186,6 +186,7 @@ class ResPartner(models.Model):
                 partner.commercial_partner_id.segment_assignment_ids.filtered("segment_id")
             )
 
+    @api.depends_context("lang", "uid", "allowed_company_ids")
     def _compute_segment_metric_html(self):
         # sudo: only to format the values the table already shows (as the engine reads them)
         Metric = self.env["partner.segment.metric"].sudo()
@@ -201,6 +202,7 @@ class ResPartner(models.Model):
                 "partner_segmentation.partner_metric_table", {"rows": rows}
             )
 
+    @api.depends_context("lang", "uid", "allowed_company_ids")
     def _compute_segment_metric_values(self):
         for partner in self:
             partner.segment_metric_values = (

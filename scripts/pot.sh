@@ -9,3 +9,14 @@ mkdir -p "$ROOT/i18n"
     --modules=partner_segmentation --stop-after-init --log-level=warn
 dropdb --if-exists "$DB"
 say "wrote i18n/partner_segmentation.pot ($(grep -c '^msgid ' "$ROOT/i18n/partner_segmentation.pot") terms)"
+# Carry the translations over: new terms come in untranslated (the language
+# test then says which), terms gone from the .pot leave the .po files.
+for po in "$ROOT"/i18n/*.po; do
+    [ -e "$po" ] || continue
+    if command -v msgmerge >/dev/null; then
+        msgmerge --quiet --update --no-fuzzy-matching --backup=none "$po" "$ROOT/i18n/partner_segmentation.pot"
+        msgattrib --no-obsolete --output-file="$po" "$po"
+    else
+        say "msgmerge (gettext) is missing: $(basename "$po") not updated"
+    fi
+done
