@@ -13,6 +13,12 @@ from . import common
 from .apply_sql import IdRange  # noqa: F401 - part of this stage's API
 
 
+def ranking_metric(scheme):
+    """The metric a ranking (Pareto, quantile) scheme ranks by, whose value
+    at the time of a change the history keeps; None for other schemes."""
+    return scheme.metric_id.id if scheme.method in ("pareto", "quantile") else None
+
+
 def release_expired_locks(env, scheme_ids, today, scope_ids):
     """Overrides whose end date has passed go back to the engine."""
     env.cr.execute(Q.release_expired_locks(scheme_ids or [0], today, scope_ids))
@@ -29,8 +35,7 @@ def apply_result(env, scheme, scope_ids, today, run_id):
     if cr.rowcount > common.ANALYZE_THRESHOLD:
         cr.execute(Q.ANALYZE_DIFF)
     uid, now = env.uid, fields.Datetime.now()
-    # the history keeps the value a ranking scheme ranked the partner by
-    metric_id = scheme.metric_id.id if scheme.method in ("pareto", "quantile") else None
+    metric_id = ranking_metric(scheme)
     cr.execute(Q.apply_changed(scheme.id, today, run_id, uid, now, metric_id))
     cr.execute(Q.apply_removed(scheme.id, run_id, uid, now, metric_id))
     cr.execute(Q.apply_added(scheme.id, today, run_id, uid, now, metric_id))

@@ -71,15 +71,20 @@ COUNT_COMMERCIAL_PARTNERS = SQL(
 # -- a large scheme's result, kept between its write steps ------------------------
 
 
-def keep_result(run_id, scheme_id):
+def keep_result(run_id, scheme_id, metric_id=None):
+    """psseg_result, with the ranking metric's value of each partner (for
+    the history rows the write steps add)."""
     return SQL(
         """
         DELETE FROM partner_segment_run_result WHERE run_id = %(run)s AND scheme_id = %(scheme)s;
-        INSERT INTO partner_segment_run_result (run_id, scheme_id, partner_id, segment_id)
-        SELECT %(run)s, %(scheme)s, partner_id, segment_id FROM psseg_result
+        INSERT INTO partner_segment_run_result (run_id, scheme_id, partner_id, segment_id, value)
+        SELECT %(run)s, %(scheme)s, r.partner_id, r.segment_id, v.value
+          FROM psseg_result r
+          LEFT JOIN psseg_value v ON v.metric_id = %(metric)s AND v.partner_id = r.partner_id
         """,
         run=run_id,
         scheme=scheme_id,
+        metric=metric_id,
     )
 
 
@@ -99,19 +104,33 @@ def next_boundary(run_id, scheme_id, after, size):
     )
 
 
-def load_result(run_id, scheme_id, after, upto):
-    """The kept rows of partner ids in (after, upto] into psseg_result."""
-    return SQL(
-        """
-        TRUNCATE psseg_result, psseg_diff;
-        INSERT INTO psseg_result (partner_id, segment_id)
-        SELECT partner_id, segment_id FROM partner_segment_run_result
-         WHERE run_id = %s AND scheme_id = %s AND partner_id > %s %s
-        """,
+def load_result(run_id, scheme_id, after, upto, metric_id=None):
+    """The kept rows of partner ids in (after, upto] into psseg_result, and
+    their ranking values into psseg_value."""
+    kept = SQL(
+        "FROM partner_segment_run_result "
+        "WHERE run_id = %s AND scheme_id = %s AND partner_id > %s %s",
         run_id,
         scheme_id,
         after,
         SQL("AND partner_id <= %s", upto) if upto is not None else SQL(),
+    )
+    values = SQL(
+        """
+        INSERT INTO psseg_value (metric_id, partner_id, value)
+        SELECT %s, partner_id, value %s AND value IS NOT NULL;
+        """,
+        metric_id,
+        kept,
+    )
+    return SQL(
+        """
+        TRUNCATE psseg_result, psseg_diff, psseg_value;
+        INSERT INTO psseg_result (partner_id, segment_id) SELECT partner_id, segment_id %s;
+        %s
+        """,
+        kept,
+        values if metric_id else SQL(),
     )
 
 

@@ -146,7 +146,7 @@ def _classify(env, run_rec, line, inline):
         apply.apply_result(env, scheme, scope, today, run_rec.id)
         _line_done(env, line)
     else:  # kept for the write steps, a range of partner ids each
-        env.cr.execute(Q.keep_result(run_rec.id, scheme.id))
+        env.cr.execute(Q.keep_result(run_rec.id, scheme.id, apply.ranking_metric(scheme)))
         line.write({"state": "writing", "cursor": 0})
         run_rec.step_count += math.ceil(partners / size)
     computed.clear()
@@ -183,7 +183,9 @@ def _write(env, run_rec, line):
     cr.execute(Q.next_boundary(run_rec.id, scheme.id, line.cursor, step_partners(env)))
     rows = cr.fetchall()
     upto = rows[0][0] if len(rows) == 2 else None
-    cr.execute(Q.load_result(run_rec.id, scheme.id, line.cursor, upto))
+    cr.execute(
+        Q.load_result(run_rec.id, scheme.id, line.cursor, upto, apply.ranking_metric(scheme))
+    )
     partner_range = apply.IdRange(line.cursor, upto)
     apply.apply_result(env, scheme, partner_range, run_rec.date_ref, run_rec.id)
     if upto is None:

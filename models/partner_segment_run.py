@@ -83,7 +83,8 @@ class PartnerSegmentRun(models.Model):
     summary = fields.Char(compute="_compute_summary")
 
     def init(self):
-        # what a large scheme's classification says, kept for its write steps
+        # what a large scheme's classification says (and the ranking value the
+        # history keeps), kept for its write steps
         # (a table, not a model: written and read by the engine in bulk only)
         self.env.cr.execute(
             """
@@ -93,6 +94,7 @@ class PartnerSegmentRun(models.Model):
                 partner_id integer NOT NULL,
                 segment_id integer NOT NULL
             );
+            ALTER TABLE partner_segment_run_result ADD COLUMN IF NOT EXISTS value numeric;
             CREATE INDEX IF NOT EXISTS partner_segment_run_result_idx
                 ON partner_segment_run_result (run_id, scheme_id, partner_id);
             """

@@ -118,6 +118,14 @@ class TestRunSteps(SegmentationCase):
         )
         self.env.cr.execute("SELECT COUNT(*) FROM partner_segment_run_result")
         self.assertEqual(self.env.cr.fetchone()[0], 0, "kept results are dropped when written")
+        # the write steps keep the ranking value in the history, as an inline run does
+        pareto_history = self.History.search(
+            [("run_id", "=", run.id), ("scheme_id", "=", self.pareto.id)]
+        )
+        self.assertEqual(
+            {h.partner_id: h.metric_value for h in pareto_history},
+            {self.big: 5000.0, self.mid: 1500.0, self.small: 100.0, self.none: 0.0},
+        )
         # the drill-down shows that run's history rows of that scheme
         action = rules_line.action_view_history()
         self.assertEqual(

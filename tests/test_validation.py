@@ -58,12 +58,12 @@ class TestValidation(SegmentationCase):
         with self.assertRaisesRegex(ValidationError, "The segment code 'x/y' is not valid"):
             self.make_scheme("test_codes", "rules", [{"name": "X", "code": "x/y"}])
         with self.assertRaisesRegex(
-            ValidationError, "The domain in scheme 'test_dom' is not valid"
+            ValidationError, "The partner filter of scheme 'test_dom' is not valid"
         ):
             self.make_scheme(
                 "test_dom", "rules", [{"name": "X"}], partner_domain="[('nope', '=', 1)]"
             )
-        with self.assertRaisesRegex(ValidationError, "The domain in segment 'X' is not valid"):
+        with self.assertRaisesRegex(ValidationError, "The partner filter of segment 'X' is not valid"):
             self.make_scheme("test_dom2", "rules", [{"name": "X", "partner_domain": "[(1, 2)"}])
 
     def test_ranking_needs_a_metric(self):
