@@ -36,5 +36,15 @@ if [ "$(psql -d "$DB" -Atqc "select value from ir_config_parameter where key='be
 fi
 # BENCH_BUILD_ONLY=1: build the database and stop (to build it ahead of time).
 [ -z "${BENCH_BUILD_ONLY:-}" ] || exit 0
-"$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" --partners "$N" --orders "$M"
-"$VENV/bin/python" "$ROOT/bench/cron_limits.py" -c "$CONF" -d "$DB" --size "$SIZE" --limit "${CRON_LIMIT:-10}"
+# BENCH_PARTS: which measurements, in this order (default all three):
+# engine (bench.py), limits (a real server under --limit-time-real-cron), reports.
+for part in ${BENCH_PARTS:-engine limits reports}; do
+    case "$part" in
+        engine) "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" \
+            --partners "$N" --orders "$M" ;;
+        limits) "$VENV/bin/python" "$ROOT/bench/cron_limits.py" -c "$CONF" -d "$DB" --size "$SIZE" \
+            --limit "${CRON_LIMIT:-10}" ;;
+        reports) "$VENV/bin/python" "$ROOT/bench/reports.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
+        *) die "BENCH_PARTS: engine, limits or reports, not '$part'" ;;
+    esac
+done

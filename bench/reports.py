@@ -1,0 +1,203 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Reports at the bench's size: the refresh a full run ends with, the reads
+behind each report's pivot and graph, the Preview of a scheme with changed
+cut-offs, the Why? of one assignment and the HTML of the PDF summary.
+
+Run by bench/run.sh after cron_limits.py (which leaves the base classified);
+everything is rolled back.  Appends its table to bench/results-<size>.md.
+"""
+
+import argparse
+import datetime
+import os
+import sys
+import time
+from pathlib import Path
+
+import odoo
+from odoo import SUPERUSER_ID, Command, api
+from odoo.tools import config
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench import time_floor
+
+ROOT = Path(__file__).resolve().parent.parent
+PREVIEW_TARGET = 2.0  # seconds at 100k (issue: preview before applying)
+
+
+def timed(function, repeat=3):
+    """Best of ``repeat`` wall-clock times of ``function()`` and its last result."""
+    best, result = None, None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = function()
+        spent = time.perf_counter() - t0
+        best = spent if best is None else min(best, spent)
+    return best, result
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-c", dest="conf", required=True)
+    parser.add_argument("-d", dest="db", required=True)
+    parser.add_argument("--size", required=True)
+    args = parser.parse_args()
+    config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn"])
+    registry = odoo.modules.registry.Registry(args.db)
+    from odoo.addons.partner_segmentation.engine import run as engine_run
+
+    rows = []
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        schemes = env["partner.segment.scheme"].search([])
+        abc = env.ref("partner_segmentation.scheme_value_abc")
+        lifecycle = env.ref("partner_segmentation.scheme_lifecycle")
+        if not env["partner.segment.assignment"].search_count([("scheme_id", "=", abc.id)]):
+            engine_run.run(env, schemes)
+            cr.commit()
+        today = datetime.date.today()
+        floor = time_floor(cr, today)
+        assignments = env["partner.segment.assignment"].search_count([])
+
+        spent, _r = timed(schemes._report_refresh, repeat=1)
+        rows.append(("Report refresh at the end of a full run (all schemes)", spent))
+        cr.execute("SELECT COUNT(*) FROM partner_segment_report_revenue")
+        revenue_rows = cr.fetchone()[0]
+
+        def read(model, domain, groupby, aggregates, context=None):
+            Report = env[model].with_context(**(context or {}))
+            env.invalidate_all()
+            return lambda: Report._read_group(domain, groupby, aggregates)
+
+        on_abc = [("scheme_id", "=", abc.id)]
+        reads = [
+            (
+                "Distribution: Value ABC by segment (partners, revenue, shares)",
+                read(
+                    "partner.segment.report.distribution",
+                    on_abc,
+                    ["segment_id"],
+                    ["partner_count:sum", "revenue:sum", "partner_share:sum", "revenue_share:sum"],
+                ),
+            ),
+            (
+                "Distribution: every scheme by segment and salesperson",
+                read(
+                    "partner.segment.report.distribution",
+                    [],
+                    ["scheme_id", "segment_id", "user_id"],
+                    ["partner_count:sum", "revenue:sum"],
+                ),
+            ),
+            (
+                "Sizes over time: Value ABC by day and segment",
+                read(
+                    "partner.segment.report.size",
+                    on_abc,
+                    ["date:day", "segment_id"],
+                    ["partner_count:sum", "revenue:sum"],
+                ),
+            ),
+            (
+                "Migration: Lifecycle, from × to over the last 30 days",
+                read(
+                    "partner.segment.report.migration",
+                    [("scheme_id", "=", lifecycle.id)],
+                    ["from_segment_id", "to_segment_id"],
+                    ["partner_count:sum", "revenue:sum"],
+                    {
+                        "migration_date_from": str(today - datetime.timedelta(days=30)),
+                        "migration_date_to": str(today),
+                    },
+                ),
+            ),
+            (
+                "Pareto curve: Value ABC, every point",
+                read(
+                    "partner.segment.report.pareto",
+                    on_abc,
+                    ["customer_percent", "segment_id"],
+                    ["metric_share:max"],
+                ),
+            ),
+            (
+                "Overlap: Value ABC × Lifecycle",
+                read(
+                    "partner.segment.report.overlap",
+                    [*on_abc, ("other_scheme_id", "=", lifecycle.id)],
+                    ["segment_id", "other_segment_id"],
+                    ["partner_count:sum", "revenue:sum"],
+                ),
+            ),
+            (
+                "Product ABC per customer group: by segment and class",
+                read(
+                    "partner.segment.report.product",
+                    [("group_kind", "=", "segment")],
+                    ["segment_id", "abc_class"],
+                    ["revenue:sum"],
+                ),
+            ),
+        ]
+        for label, function in reads:
+            spent, _r = timed(function)
+            rows.append((label, spent))
+
+        segment_a = abc.segment_ids.sorted("pareto_cutoff")[:1]
+        Wizard = env["partner.segment.preview.wizard"]
+
+        def preview():
+            return Wizard.preview_scheme(
+                abc.id, {"segment_ids": [Command.update(segment_a.id, {"pareto_cutoff": 70})]}
+            )
+
+        spent, action = timed(preview)
+        wizard = Wizard.browse(action["res_id"])
+        rows.append(
+            (
+                f"Preview: Value ABC with A up to 70 % ({wizard.move_count:,} partners would move)",
+                spent,
+            )
+        )
+        assignment = env["partner.segment.assignment"].search(on_abc, limit=1)
+
+        def explain():
+            assignment.invalidate_recordset(["explanation_html"])
+            return assignment.explanation_html
+
+        spent, _r = timed(explain)
+        rows.append(("Why? of one Value ABC assignment", spent))
+        report = env.ref("partner_segmentation.action_report_segmentation_summary")
+        spent, _r = timed(
+            lambda: env["ir.actions.report"]._render_qweb_html(report.report_name, abc.ids)
+        )
+        rows.append(("Segmentation summary of Value ABC: the PDF's HTML", spent))
+        cr.rollback()
+
+    table = [
+        "",
+        f"### Reports ({args.size}): {assignments:,} assignments, "
+        f"{revenue_rows:,} partners with 12-month revenue",
+        "",
+        "Best of three (the refresh once), warm cache; the SQL floor of the same "
+        f"base is {floor:.2f} s.",
+        "",
+        "| measure | time | against the floor | target |",
+        "| --- | --- | --- | --- |",
+        *(
+            f"| {label} | {spent:.3f} s | {spent / floor:.2f}× | "
+            f"{'≤ 2 s at 100k' if label.startswith('Preview') else ''} |"
+            for label, spent in rows
+        ),
+        "",
+        f"Machine: x86_64, {os.cpu_count()} cores, measured "
+        f"{datetime.datetime.now():%Y-%m-%d %H:%M}.",
+        "",
+    ]
+    print("\n".join(table))
+    with open(ROOT / "bench" / f"results-{args.size}.md", "a") as out:
+        out.write("\n".join(table))
+
+
+if __name__ == "__main__":
+    main()
