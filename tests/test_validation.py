@@ -63,7 +63,9 @@ class TestValidation(SegmentationCase):
             self.make_scheme(
                 "test_dom", "rules", [{"name": "X"}], partner_domain="[('nope', '=', 1)]"
             )
-        with self.assertRaisesRegex(ValidationError, "The partner filter of segment 'X' is not valid"):
+        with self.assertRaisesRegex(
+            ValidationError, "The partner filter of segment 'X' is not valid"
+        ):
             self.make_scheme("test_dom2", "rules", [{"name": "X", "partner_domain": "[(1, 2)"}])
 
     def test_ranking_needs_a_metric(self):
