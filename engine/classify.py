@@ -28,15 +28,47 @@ UNIVERSE_KEY = "partner_segmentation.universe"
 
 
 def _universe(env, scheme, partner_ids=None):
-    """The ORM subquery of the commercial partners ``scheme`` classifies."""
-    domain = expression.AND(
-        [
-            domains.eval_domain(env, scheme.partner_domain),
-            [("partner_share", "=", True)],
-            [("company_id", "in", [False, scheme.company_id.id])] if scheme.company_id else [],
-            [("id", "in", list(partner_ids))] if partner_ids is not None else [],
-        ]
+    """The ORM subquery of the commercial partners ``scheme`` classifies.
+
+    For chosen partners, a partner filter that is an OR at its top becomes a
+    UNION of its branches, each restricted to those partners: PostgreSQL
+    joins an ``IN (subquery)`` it finds in an AND through the partners' own
+    rows and indexes, but hashes the whole subquery's table for one inside an
+    OR (``sale_order_ids.state`` or a contact's: every order of the base)."""
+    common_part = [
+        [("partner_share", "=", True)],
+        [("company_id", "in", [False, scheme.company_id.id])] if scheme.company_id else [],
+        [("id", "in", list(partner_ids))] if partner_ids is not None else [],
+    ]
+    domain = domains.eval_domain(env, scheme.partner_domain)
+    branches = or_branches(domain) if partner_ids is not None else [domain]
+    return SQL(" UNION ").join(
+        _universe_query(env, expression.AND([branch, *common_part])) for branch in branches
     )
+
+
+def or_branches(domain):
+    """The sub-domains whose OR is ``domain`` at its top level ([domain] when
+    it is no OR)."""
+
+    def parse(tokens, i):  # the sub-domain starting at tokens[i], and the index after it
+        arity = {expression.AND_OPERATOR: 2, expression.OR_OPERATOR: 2}.get(tokens[i])
+        arity = 1 if tokens[i] == expression.NOT_OPERATOR else arity or 0
+        end = i + 1
+        for _operand in range(arity):
+            _sub, end = parse(tokens, end)
+        return tokens[i:end], end
+
+    def split(tokens):
+        if tokens and tokens[0] == expression.OR_OPERATOR:
+            left, end = parse(tokens, 1)
+            return split(left) + split(tokens[end:])
+        return [tokens]
+
+    return split(expression.normalize_domain(domain))
+
+
+def _universe_query(env, domain):
     query = env["res.partner"].with_context(active_test=True)._search(domain)
     query.add_where(
         SQL(
@@ -85,8 +117,11 @@ def _classify_rules(env, scheme, scope_ids):
                 continue
             column = Q.value_expr(aliases[cond.metric_id.id], zero_default(cond.metric_id))
             parts.append(Q.CONDITION_OPERATORS[cond.operator](column, cond.value, cond.value_to))
-        if segment.partner_domain and domains.eval_domain(env, segment.partner_domain):
-            query = env["res.partner"]._search(domains.eval_domain(env, segment.partner_domain))
+        segment_domain = domains.eval_domain(env, segment.partner_domain)
+        if segment_domain:
+            if scope_ids is not None:  # chosen partners: a subquery of theirs, not of all
+                segment_domain = expression.AND([segment_domain, [("id", "in", list(scope_ids))]])
+            query = env["res.partner"]._search(segment_domain)
             query.order = None
             parts.append(Q.in_subquery(query.subselect()))
         cases.append((SQL(" AND ").join(parts) if parts else SQL("TRUE"), segment.id))

@@ -271,6 +271,30 @@ class TestRuns(SegmentationCase):
         self.assertEqual(run.change_count, 3)
         self.assertEqual(self.segment_of(self.none, self.pareto).code, "C")
 
+    def test_partial_run_with_or_filters_equals_full(self):
+        """Chosen partners: a scheme filter that is an OR (run as a UNION of
+        its branches) and a segment filter (restricted to those partners)
+        classify them as a full run does."""
+        self.mid.ref = "M"
+        self.small.ref = "S"
+        scheme = self.make_scheme(
+            "test_or",
+            "rules",
+            [
+                {"name": "Ref M", "code": "M", "partner_domain": "[('ref', '=', 'M')]"},
+                {"name": "Others", "code": "O"},
+            ],
+            partner_domain="['|', '|', ('ref', '=', 'M'), ('ref', '=', 'S'), "
+            "('child_ids.name', '=', 'nobody')]",
+        )
+        chosen = self.big | self.mid | self.small | self.none
+        self.recompute(scheme, partners=chosen)
+        partial = self.codes(chosen, scheme)
+        self.assertEqual(partial, [None, "M", "O", None])
+        self.Assignment.search([("scheme_id", "=", scheme.id)]).sudo().unlink()
+        self.recompute(scheme)
+        self.assertEqual(self.codes(chosen, scheme), partial)
+
     def test_partner_button_recomputes_its_company(self):
         contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.mid.id})
         action = contact.with_context(segmentation_today=str(TODAY)).action_segment_recompute()
