@@ -5,8 +5,9 @@ can be filtered and grouped by, the reference day of a run, and the
 
 import datetime
 
-from odoo import fields
 from odoo.tools import SQL
+
+from ..engine.common import today_of
 
 REVENUE_TABLE = "partner_segment_report_revenue"
 REVENUE_DAYS = 365
@@ -32,9 +33,9 @@ def partner_join(partner_column):
 
 
 def report_day(env):
-    """The day a run is about (``segmentation_today`` pins it, like the engine)."""
-    value = env.context.get("segmentation_today")
-    return fields.Date.to_date(value) if value else fields.Date.context_today(env.user)
+    """The day a run is about: the engine's reference day (pinned by tests
+    and by the demo's past runs only, never by an RPC call)."""
+    return today_of(env)
 
 
 def create_revenue_table(cr):

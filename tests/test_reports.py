@@ -160,6 +160,22 @@ class TestReports(SegmentationCase):
         self.assertEqual(self.segment_of(self.tiny, self.rules), self.large)
         self.assertEqual(self.sizes(self.rules)[self.large], (2, 10000.0))
 
+    def test_sizes_of_a_run_pinned_to_a_past_day(self):
+        """The demo's past monthly runs are pinned to their day on the server:
+        their sizes are that day's, not today's."""
+        from odoo.addons.partner_segmentation.engine import common
+        from odoo.addons.partner_segmentation.engine import run as engine_run
+
+        day = TODAY + datetime.timedelta(days=1)  # the invoices still count then
+        with common.pinned_day(day):
+            engine_run.run(self.env, self.schemes)
+        dates = set(
+            self.env["partner.segment.report.size"]
+            .search([("scheme_id", "=", self.rules.id)])
+            .mapped("date")
+        )
+        self.assertEqual(dates, {day})
+
     def test_sizes_back_filled_from_history(self):
         day1, day2 = TODAY - datetime.timedelta(days=8), TODAY - datetime.timedelta(days=2)
         self.recompute(self.rules, segmentation_today=str(day1))
