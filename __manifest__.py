@@ -5,7 +5,6 @@
     "and potential; act on segments with mailings and win-back campaigns",
     "version": "18.0.1.0.0",
     "category": "Sales/CRM",
-    "website": "https://github.com/partner-segmentation/partner_segmentation",
     "author": "Customer Segmentation contributors",
     "license": "LGPL-3",
     "depends": [
@@ -61,6 +60,7 @@
             "partner_segmentation/static/src/js/tours/*.js",
         ],
     },
+    "images": ["static/description/screenshot_partner.png"],
     "application": True,
     "uninstall_hook": "uninstall_hook",
 }
