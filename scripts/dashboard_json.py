@@ -58,7 +58,7 @@ def sheet(sid, name, cells, figures, rows=60):
             "2": {"size": 120},
             "3": {"size": 120},
             "4": {"size": 250},
-            "5": {"size": 120},
+            "5": {"size": 340},
         },
         "merges": [],
         "cells": cells,
@@ -127,7 +127,7 @@ CHARTS = [
         "graph",
     ),
     (
-        "Movers of the Last 30 Days (to)",
+        "Movers of the Last 30 Days, by New Segment",
         45,
         "partner.segment.report.migration",
         "odoo_bar",
@@ -158,8 +158,10 @@ def live():
         if i == 2:
             col = "A"
         cells[f"{col}{row + 2}"] = link(title, model, view, {"group_by": groupby}, domain)
-        x = 0 if col == "A" else 620
-        width = 1230 if i == 2 else 600
+        # two charts a row fill the sheet's 1,200 px; the title is the linked
+        # cell above each chart, so the chart itself has none
+        x = 0 if col == "A" else 610
+        width = 1200 if i == 2 else 590
         figures.append(
             {
                 "id": f"psseg-chart-{i + 1}",
@@ -169,7 +171,7 @@ def live():
                 "height": 420,
                 "tag": "chart",
                 "data": {
-                    "title": {"text": title},
+                    "title": {},
                     "background": "#FFFFFF",
                     "legendPosition": "top" if len(groupby) > 1 or ctype == "odoo_pie" else "none",
                     "metaData": {
@@ -222,8 +224,10 @@ def sample():
     for i, (title, r, *_rest) in enumerate(CHARTS):
         col = "A" if i in (0, 2, 3) else "E"
         cells[f"{col}{r + 2}"] = {"content": f'=_t("{title}")', "style": 1, "border": 1}
-        x = 0 if col == "A" else 620
-        width = 1230 if i == 2 else 600
+        # two charts a row fill the sheet's 1,200 px; the title is the linked
+        # cell above each chart, so the chart itself has none
+        x = 0 if col == "A" else 610
+        width = 1200 if i == 2 else 590
         if i == 2:
             start = row
             data_cells[f"A{row}"] = {"content": "Month"}
@@ -277,7 +281,7 @@ def sample():
                 "width": width,
                 "height": 420,
                 "tag": "chart",
-                "data": dict(chart, title={"text": title}),
+                "data": chart,
             }
         )
     return dict(
