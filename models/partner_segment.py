@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..engine import domains
+from .scheme_checks import check_pareto_cutoffs, check_quantile_buckets
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -187,9 +188,9 @@ class PartnerSegment(models.Model):
         for scheme in self.scheme_id:
             segments = scheme.segment_ids.sorted(lambda s: (s.sequence, s.id))
             if scheme.method == "pareto":
-                scheme._check_pareto_cutoffs(segments)
+                check_pareto_cutoffs(scheme, segments)
             elif scheme.method == "quantile":
-                scheme._check_quantile_buckets(segments)
+                check_quantile_buckets(scheme, segments)
         self.scheme_id._check_has_segments()
 
     def write(self, vals):

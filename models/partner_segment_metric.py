@@ -5,12 +5,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
-from ..engine import domains, formula, metrics
+from ..engine import formula, metrics
+from .metric_checks import check_formula, check_formula_cycles, validate_source
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-NUMERIC_TYPES = ("integer", "float", "monetary")
-DATE_TYPES = ("date", "datetime")
-MAX_DAYS = 36525  # a hundred years: beyond, dates leave PostgreSQL's and Python's range
 
 
 class PartnerSegmentMetric(models.Model):
@@ -225,202 +223,13 @@ class PartnerSegmentMetric(models.Model):
     )
     def _check_source(self):
         for metric in self.filtered(lambda m: m.kind == "aggregate"):
-            metric._validate_source()
-
-    def _validate_source(self):
-        self.ensure_one()
-        if not self.model_id:
-            raise ValidationError(
-                self.env._("Metric '%(name)s' needs a source model.", name=self.name)
-            )
-        if self.model_id.model not in self.env:
-            raise ValidationError(
-                self.env._(
-                    "The source model '%(model)s' is not installed.", model=self.model_id.model
-                )
-            )
-        model = self.env[self.model_id.model]
-        # a model of its own table, or a reporting model read from its SQL
-        # query (``_table_query``, e.g. sale.report's quantities in each
-        # product's own unit of measure)
-        if model._abstract or model._transient or not (model._auto or model._table_query):
-            raise ValidationError(
-                self.env._(
-                    "The source model '%(model)s' has no table of its own.",
-                    model=self.model_id.model,
-                )
-            )
-
-        def check(field_rec, label, types, relation=None):
-            field = model._fields.get(field_rec.name)
-            if not field or field_rec.model_id != self.model_id:
-                raise ValidationError(
-                    self.env._(
-                        "The %(label)s '%(field)s' is not a field of %(model)s.",
-                        label=label,
-                        field=field_rec.name,
-                        model=self.model_id.model,
-                    )
-                )
-            if not field.store or not field.column_type:
-                raise ValidationError(
-                    self.env._(
-                        "The %(label)s '%(field)s' is not stored in the database.",
-                        label=label,
-                        field=field_rec.name,
-                    )
-                )
-            if field.type not in types or (relation and field.comodel_name != relation):
-                raise ValidationError(
-                    self.env._(
-                        "The %(label)s '%(field)s' has type %(type)s; expected %(expected)s.",
-                        label=label,
-                        field=field_rec.name,
-                        type=field.type,
-                        expected=" / ".join(f"{t} → {relation}" if relation else t for t in types),
-                    )
-                )
-
-        if not self.partner_field_id:
-            raise ValidationError(
-                self.env._("Metric '%(name)s' needs a partner field.", name=self.name)
-            )
-        check(self.partner_field_id, self.env._("partner field"), ("many2one",), "res.partner")
-        if self.date_field_id:
-            check(self.date_field_id, self.env._("date field"), DATE_TYPES)
-        if self.end_date_field_id:
-            check(self.end_date_field_id, self.env._("end date field"), DATE_TYPES)
-        if self.aggregate == "avg_days_late" and not (
-            self.date_field_id and self.end_date_field_id
-        ):
-            raise ValidationError(
-                self.env._(
-                    "Metric '%(name)s' needs a date field and an end date field to "
-                    "measure days late.",
-                    name=self.name,
-                )
-            )
-        needs_date = (
-            self.aggregate in ("days_since_last", "days_since_first", "avg_days_late")
-            or self.window_days
-            or self.offset_days
-        )
-        if needs_date and not self.date_field_id:
-            raise ValidationError(
-                self.env._(
-                    "Metric '%(name)s' needs a date field for its window, its offset or its "
-                    "days-since aggregate.",
-                    name=self.name,
-                )
-            )
-        needs_value = self.aggregate in ("sum", "avg", "min", "max")
-        if needs_value and not self.value_field_id:
-            raise ValidationError(
-                self.env._(
-                    "Metric '%(name)s' needs a value field for its aggregate (%(aggregate)s).",
-                    name=self.name,
-                    aggregate=dict(self._fields["aggregate"]._description_selection(self.env)).get(
-                        self.aggregate, self.aggregate
-                    ),
-                )
-            )
-        if self.value_field_id:
-            check(self.value_field_id, self.env._("value field"), NUMERIC_TYPES)
-            if metrics.amount_conversion(self) is False:
-                raise ValidationError(
-                    self.env._(
-                        "The amounts of '%(field)s' are in each record's own currency and "
-                        "%(model)s keeps no rate to convert them: choose an amount in the "
-                        "company's currency.",
-                        field=self.value_field_id.name,
-                        model=self.model_id.model,
-                    )
-                )
-        if not self.aggregate:
-            raise ValidationError(
-                self.env._("Metric '%(name)s' needs an aggregate.", name=self.name)
-            )
-        if self.window_days < 0 or self.offset_days < 0:
-            raise ValidationError(
-                self.env._(
-                    "The window and the offset of metric '%(name)s' cannot be negative.",
-                    name=self.name,
-                )
-            )
-        if self.window_days > MAX_DAYS or self.offset_days > MAX_DAYS:
-            raise ValidationError(
-                self.env._(
-                    "The window and the offset of metric '%(name)s' are limited to "
-                    "%(max)s days (a hundred years).",
-                    name=self.name,
-                    max=MAX_DAYS,
-                )
-            )
-        domains.check_domain(
-            self.env,
-            self.model_id.model,
-            self.source_domain,
-            lambda error: self.env._(
-                "The source filter of metric '%(name)s' is not valid: %(error)s",
-                name=self.name,
-                error=error,
-            ),
-        )
+            validate_source(metric)
 
     @api.constrains("kind", "formula")
     def _check_formula(self):
         for metric in self.filtered(lambda m: m.kind == "formula"):
-            error = formula.shape_error(self.env, metric.formula)
-            if error:
-                raise ValidationError(
-                    self.env._("Metric '%(name)s': %(error)s", name=metric.name, error=error)
-                )
-            try:
-                codes = formula.formula_codes(metric.formula, self.env)
-            except formula.FormulaError as exc:
-                raise ValidationError(
-                    self.env._("Metric '%(name)s': %(error)s", name=metric.name, error=exc.args[0])
-                ) from None
-            known = self.with_context(active_test=False).search([("code", "in", list(codes))])
-            unknown = codes - set(known.mapped("code"))
-            if unknown:
-                raise ValidationError(
-                    self.env._(
-                        "Metric '%(name)s' uses unknown metric code(s): %(codes)s",
-                        name=metric.name,
-                        codes=", ".join(sorted(unknown)),
-                    )
-                )
-            if metric.code in codes:
-                raise ValidationError(
-                    self.env._("Metric '%(name)s' uses itself in its formula.", name=metric.name)
-                )
-        self._check_formula_cycles()
-
-    def _check_formula_cycles(self):
-        """Refuse a cycle between formula metrics (a uses b uses … uses a)."""
-        all_metrics = self.with_context(active_test=False).search([("kind", "=", "formula")])
-        graph = {}
-        for metric in all_metrics:
-            try:
-                graph[metric.code] = formula.formula_codes(metric.formula or "", self.env)
-            except formula.FormulaError:
-                graph[metric.code] = set()
-        for start in self.filtered(lambda m: m.kind == "formula").mapped("code"):
-            stack, seen = [(start, [start])], set()
-            while stack:
-                code, path = stack.pop()
-                for dep in graph.get(code, ()):
-                    if dep == start:
-                        raise ValidationError(
-                            self.env._(
-                                "Formula metrics form a cycle: %(path)s",
-                                path=" → ".join([*path, start]),
-                            )
-                        )
-                    if dep not in seen:
-                        seen.add(dep)
-                        stack.append((dep, [*path, dep]))
+            check_formula(metric)
+        check_formula_cycles(self)
 
     # ------------------------------------------------------------------
     # References: a metric in use is neither deleted, archived nor renamed

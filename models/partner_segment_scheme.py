@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import itertools
 import re
 
 from odoo import api, fields, models
@@ -319,76 +318,6 @@ class PartnerSegmentScheme(models.Model):
                         "Scheme '%(name)s' has no segment: add one before activating it, or "
                         "archive the scheme.",
                         name=scheme.name,
-                    )
-                )
-
-    def _check_pareto_cutoffs(self, segments):
-        """Cut-offs in (0, 100], strictly increasing in the segments' order."""
-        self.ensure_one()
-        previous = None
-        for segment in segments:
-            cutoff = segment.pareto_cutoff
-            if not 0 < cutoff <= 100:
-                raise ValidationError(
-                    self.env._(
-                        "Segment '%(name)s': the Pareto cut-off must be above 0 "
-                        "and at most 100 (got %(cutoff)s).",
-                        name=segment.name,
-                        cutoff=cutoff,
-                    )
-                )
-            if previous and cutoff == previous.pareto_cutoff:
-                raise ValidationError(
-                    self.env._(
-                        "Scheme '%(scheme)s': segments '%(a)s' and '%(b)s' have the same "
-                        "Pareto cut-off (%(cutoff)s %%); each segment needs its own.",
-                        scheme=self.name,
-                        a=previous.name,
-                        b=segment.name,
-                        cutoff=cutoff,
-                    )
-                )
-            if previous and cutoff < previous.pareto_cutoff:
-                raise ValidationError(
-                    self.env._(
-                        "Scheme '%(scheme)s': Pareto cut-offs must increase in the segments' "
-                        "order, but '%(b)s' (%(cut_b)s %%) comes after '%(a)s' "
-                        "(%(cut_a)s %%). Reorder the segments or change the cut-offs.",
-                        scheme=self.name,
-                        a=previous.name,
-                        cut_a=previous.pareto_cutoff,
-                        b=segment.name,
-                        cut_b=cutoff,
-                    )
-                )
-            previous = segment
-
-    def _check_quantile_buckets(self, segments):
-        """Bucket ranges within 1..count and disjoint (compared as ranges,
-        never bucket by bucket)."""
-        self.ensure_one()
-        for segment in segments:
-            lo, hi = segment.quantile_from, segment.quantile_to
-            if not 1 <= lo <= hi <= self.quantile_count:
-                raise ValidationError(
-                    self.env._(
-                        "Segment '%(name)s': buckets must satisfy 1 ≤ from ≤ to ≤ "
-                        "%(count)s (got %(lo)s to %(hi)s).",
-                        name=segment.name,
-                        count=self.quantile_count,
-                        lo=lo,
-                        hi=hi,
-                    )
-                )
-        ranges = segments.sorted(lambda s: (s.quantile_from, s.quantile_to, s.id))
-        for before, after in itertools.pairwise(ranges):
-            if after.quantile_from <= before.quantile_to:
-                raise ValidationError(
-                    self.env._(
-                        "Bucket %(bucket)s belongs to both '%(a)s' and '%(b)s'.",
-                        bucket=after.quantile_from,
-                        a=before.name,
-                        b=after.name,
                     )
                 )
 
