@@ -52,8 +52,9 @@ def or_branches(domain):
     it is no OR)."""
 
     def parse(tokens, i):  # the sub-domain starting at tokens[i], and the index after it
-        arity = {expression.AND_OPERATOR: 2, expression.OR_OPERATOR: 2}.get(tokens[i])
-        arity = 1 if tokens[i] == expression.NOT_OPERATOR else arity or 0
+        token = tokens[i] if isinstance(tokens[i], str) else None  # a leaf may be a list
+        arity = {expression.AND_OPERATOR: 2, expression.OR_OPERATOR: 2, expression.NOT_OPERATOR: 1}
+        arity = arity.get(token, 0)
         end = i + 1
         for _operand in range(arity):
             _sub, end = parse(tokens, end)

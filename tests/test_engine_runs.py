@@ -284,7 +284,7 @@ class TestRuns(SegmentationCase):
                 {"name": "Ref M", "code": "M", "partner_domain": "[('ref', '=', 'M')]"},
                 {"name": "Others", "code": "O"},
             ],
-            partner_domain="['|', '|', ('ref', '=', 'M'), ('ref', '=', 'S'), "
+            partner_domain="['|', '|', ('ref', '=', 'M'), ['ref', '=', 'S'], "
             "('child_ids.name', '=', 'nobody')]",
         )
         chosen = self.big | self.mid | self.small | self.none
