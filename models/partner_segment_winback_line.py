@@ -1,4 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from datetime import timedelta
+
+from pytz import timezone, utc
+
 from odoo import api, fields, models
 
 OUTCOMES = [("no_answer", "No answer"), ("won_back", "Won back"), ("declined", "Declined")]
@@ -81,16 +85,19 @@ class PartnerSegmentWinbackLine(models.Model):
                     ("partner_id", "child_of", lines.partner_id.ids),
                     ("state", "=", "sale"),
                     ("company_id", "in", lines.company_id.ids),
-                    ("date_order", ">=", min(lines.mapped("date_start"))),
+                    # a day early: the order's day is its day where the campaign runs
+                    ("date_order", ">=", min(lines.mapped("date_start")) - timedelta(days=1)),
                 ]
             )
         )
         for line in lines:
+            # the campaign's day and the order's, both in its responsible's time zone
+            tz = timezone(line.campaign_id.user_id.tz or self.env.user.tz or "UTC")
             result[line] = orders.filtered(
-                lambda o, line=line: (
+                lambda o, line=line, tz=tz: (
                     o.partner_id.commercial_partner_id == line.partner_id
                     and o.company_id == line.company_id
-                    and o.date_order.date() >= line.date_start
+                    and utc.localize(o.date_order).astimezone(tz).date() >= line.date_start
                 )
             )
         return result
