@@ -385,16 +385,22 @@ def report(args, r):
     )
     lines = [header, "", "| measure | value | ratio | target |", "| --- | --- | --- | --- |"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
-    text = "\n".join(lines)
-    print(text)
+    write_results(args.size, lines, mode="w")
+
+
+def write_results(size, lines, mode="a"):
+    """Print a results section (``lines``, then the machine it was measured
+    on) and write it to bench/results-<size>.md: appended, or ("w") as the
+    file anew."""
     machine = (
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, measured {datetime.datetime.now():%Y-%m-%d %H:%M}."
     )
-    path = os.path.join(os.path.dirname(__file__), f"results-{args.size}.md")
-    with open(path, "w") as out:
-        out.write(text + "\n\n" + machine + "\n")
-    print(machine)
+    text = "\n".join([*lines, "", machine, ""])
+    print(text)
+    path = os.path.join(os.path.dirname(__file__), f"results-{size}.md")
+    with open(path, mode) as out:
+        out.write(text if mode == "w" else "\n" + text)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ idle worker killed, job or no job.  Appends its table to bench/results-<size>.md
 """
 
 import argparse
-import datetime
 import os
 import re
 import signal
@@ -26,9 +25,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.tools import config
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench import WRITTEN_TABLES, reset
-
-ROOT = Path(__file__).resolve().parent.parent
+from bench import WRITTEN_TABLES, reset, write_results
 
 
 def free_port():
@@ -163,22 +160,17 @@ def main():
             f"{partners:,} partners, {changes:,} changes)",
         ),
     ]
-    table = [
-        "",
-        f"### Under real limits ({args.size}): `--workers=2 --max-cron-threads=1 "
-        f"--limit-time-real-cron={args.limit}`",
-        "",
-        "| measure | value | target / against |",
-        "| --- | --- | --- |",
-        *(f"| {a} | {b} | {c} |" for a, b, c in rows),
-        "",
-        f"Machine: x86_64, {os.cpu_count()} cores, measured "
-        f"{datetime.datetime.now():%Y-%m-%d %H:%M}.",
-        "",
-    ]
-    print("\n".join(table))
-    with open(ROOT / "bench" / f"results-{args.size}.md", "a") as out:
-        out.write("\n".join(table))
+    write_results(
+        args.size,
+        [
+            f"### Under real limits ({args.size}): `--workers=2 --max-cron-threads=1 "
+            f"--limit-time-real-cron={args.limit}`",
+            "",
+            "| measure | value | target / against |",
+            "| --- | --- | --- |",
+            *(f"| {a} | {b} | {c} |" for a, b, c in rows),
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ everything is rolled back.  Appends its table to bench/results-<size>.md.
 
 import argparse
 import datetime
-import os
 import sys
 import time
 from pathlib import Path
@@ -19,10 +18,7 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.tools import config
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench import time_floor
-
-ROOT = Path(__file__).resolve().parent.parent
-PREVIEW_TARGET = 2.0  # seconds at 100k (issue: preview before applying)
+from bench import time_floor, write_results
 
 
 def timed(function, repeat=3):
@@ -60,13 +56,12 @@ def main():
         assignments = env["partner.segment.assignment"].search_count([])
 
         spent, _r = timed(schemes._report_refresh, repeat=1)
-        rows.append(("Report refresh at the end of a full run (all schemes)", spent))
+        rows.append(("Report refresh at the end of a full run (all schemes)", spent, ""))
         cr.execute("SELECT COUNT(*) FROM partner_segment_report_revenue")
         revenue_rows = cr.fetchone()[0]
 
         def read(model, domain, groupby, aggregates, context=None):
             Report = env[model].with_context(**(context or {}))
-            env.invalidate_all()
             return lambda: Report._read_group(domain, groupby, aggregates)
 
         on_abc = [("scheme_id", "=", abc.id)]
@@ -141,7 +136,7 @@ def main():
         ]
         for label, function in reads:
             spent, _r = timed(function)
-            rows.append((label, spent))
+            rows.append((label, spent, ""))
 
         segment_a = abc.segment_ids.sorted("pareto_cutoff")[:1]
         Wizard = env["partner.segment.preview.wizard"]
@@ -157,6 +152,7 @@ def main():
             (
                 f"Preview: Value ABC with A up to 70 % ({wizard.move_count:,} partners would move)",
                 spent,
+                "≤ 2 s at 100k",
             )
         )
         assignment = env["partner.segment.assignment"].search(on_abc, limit=1)
@@ -166,37 +162,31 @@ def main():
             return assignment.explanation_html
 
         spent, _r = timed(explain)
-        rows.append(("Why? of one Value ABC assignment", spent))
+        rows.append(("Why? of one Value ABC assignment", spent, ""))
         report = env.ref("partner_segmentation.action_report_segmentation_summary")
         spent, _r = timed(
             lambda: env["ir.actions.report"]._render_qweb_html(report.report_name, abc.ids)
         )
-        rows.append(("Segmentation summary of Value ABC: the PDF's HTML", spent))
+        rows.append(("Segmentation summary of Value ABC: the PDF's HTML", spent, ""))
         cr.rollback()
 
-    table = [
-        "",
-        f"### Reports ({args.size}): {assignments:,} assignments, "
-        f"{revenue_rows:,} partners with 12-month revenue",
-        "",
-        "Best of three (the refresh once), warm cache; the SQL floor of the same "
-        f"base is {floor:.2f} s.",
-        "",
-        "| measure | time | against the floor | target |",
-        "| --- | --- | --- | --- |",
-        *(
-            f"| {label} | {spent:.3f} s | {spent / floor:.2f}× | "
-            f"{'≤ 2 s at 100k' if label.startswith('Preview') else ''} |"
-            for label, spent in rows
-        ),
-        "",
-        f"Machine: x86_64, {os.cpu_count()} cores, measured "
-        f"{datetime.datetime.now():%Y-%m-%d %H:%M}.",
-        "",
-    ]
-    print("\n".join(table))
-    with open(ROOT / "bench" / f"results-{args.size}.md", "a") as out:
-        out.write("\n".join(table))
+    write_results(
+        args.size,
+        [
+            f"### Reports ({args.size}): {assignments:,} assignments, "
+            f"{revenue_rows:,} partners with 12-month revenue",
+            "",
+            "Best of three (the refresh once), warm cache; the SQL floor of the same "
+            f"base is {floor:.2f} s.",
+            "",
+            "| measure | time | against the floor | target |",
+            "| --- | --- | --- | --- |",
+            *(
+                f"| {label} | {spent:.3f} s | {spent / floor:.2f}× | {target} |"
+                for label, spent, target in rows
+            ),
+        ],
+    )
 
 
 if __name__ == "__main__":
