@@ -103,7 +103,21 @@ class SegmentationCase(TransactionCase):
         order.date_order = datetime.datetime.combine(cls.days_ago(days_ago), datetime.time(12))
         return order
 
-    # -- schemes ------------------------------------------------------------
+    # -- metrics and schemes -------------------------------------------------
+    @classmethod
+    def make_order_count_metric(cls, name, code, **values):
+        """A metric counting the sale orders of each partner (any state)."""
+        return cls.env["partner.segment.metric"].create(
+            {
+                "name": name,
+                "code": code,
+                "model_id": cls.env["ir.model"]._get_id("sale.order"),
+                "partner_field_id": cls.env["ir.model.fields"]._get("sale.order", "partner_id").id,
+                "aggregate": "count",
+                **values,
+            }
+        )
+
     @classmethod
     def make_scheme(cls, code, method, segments, metric=None, **values):
         """``segments``: list of dicts of partner.segment values; a

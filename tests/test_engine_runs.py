@@ -305,15 +305,7 @@ class TestRuns(SegmentationCase):
         self.assertEqual(run.trigger, "partner")
 
     def test_failing_scheme_does_not_stop_others(self):
-        broken_metric = self.Metric.create(
-            {
-                "name": "Broken",
-                "code": "test_broken",
-                "model_id": self.env["ir.model"]._get_id("sale.order"),
-                "partner_field_id": self.env["ir.model.fields"]._get("sale.order", "partner_id").id,
-                "aggregate": "count",
-            }
-        )
+        broken_metric = self.make_order_count_metric("Broken", "test_broken")
         broken = self.make_scheme(
             "test_broken", "rules", [{"name": "X", "conditions": [(broken_metric, ">", 0)]}]
         )

@@ -26,15 +26,8 @@ class TestCompanies(RightsCase):
             company_id=cls.company_a.id,
             company_ids=[Command.set(cls.company_a.ids)],
         )
-        cls.metric_b = cls.Metric.create(
-            {
-                "name": "Orders of B",
-                "code": "orders_b",
-                "company_id": cls.company_b.id,
-                "model_id": cls.env["ir.model"]._get_id("sale.order"),
-                "partner_field_id": cls.env["ir.model.fields"]._get("sale.order", "partner_id").id,
-                "aggregate": "count",
-            }
+        cls.metric_b = cls.make_order_count_metric(
+            "Orders of B", "orders_b", company_id=cls.company_b.id
         )
         cls.scheme_b = cls.make_scheme(
             "test_rights_b",
@@ -100,15 +93,8 @@ class TestCompanies(RightsCase):
                 for company in (self.company_a, self.company_b, self.company_b)
             ]
         )
-        metric = self.Metric.create(
-            {
-                "name": "Orders anywhere",
-                "code": "orders_anywhere",
-                "model_id": self.env["ir.model"]._get_id("sale.order"),
-                "partner_field_id": self.env["ir.model.fields"]._get("sale.order", "partner_id").id,
-                "aggregate": "count",
-                "source_domain": f"[('id', 'in', {orders.ids})]",
-            }
+        metric = self.make_order_count_metric(
+            "Orders anywhere", "orders_anywhere", source_domain=f"[('id', 'in', {orders.ids})]"
         )
         self.assertEqual(self._preview_values(metric.sudo()), ["3"], "as the engine: all three")
         self.assertEqual(self._preview_values(metric.with_user(self.user_a)), ["1"], "A's only")
