@@ -60,12 +60,15 @@ class SegmentationCase(TransactionCase):
         return TODAY - datetime.timedelta(days=days)
 
     @classmethod
-    def make_invoice(cls, partner, amount, days_ago=10, refund=False):
+    def make_invoice(cls, partner, amount, days_ago=10, refund=False, **values):
+        """A posted customer invoice (or credit note) of one untaxed line;
+        ``values``: more fields of the move (a due date, say)."""
         move = cls.env["account.move"].create(
             {
                 "move_type": "out_refund" if refund else "out_invoice",
                 "partner_id": partner.id,
                 "invoice_date": cls.days_ago(days_ago),
+                **values,
                 "invoice_line_ids": [
                     Command.create(
                         {

@@ -35,27 +35,13 @@ class TestCredit(RefusedMixin, SegmentationCase):
 
     @classmethod
     def invoice(cls, partner, amount, due):
-        move = cls.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": partner.id,
-                "invoice_date": cls.days_ago(max(-due, 0) + 30),
-                "invoice_date_due": cls.days_ago(-due),
-                "invoice_payment_term_id": False,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": cls.product.id,
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
+        return cls.make_invoice(
+            partner,
+            amount,
+            days_ago=max(-due, 0) + 30,
+            invoice_date_due=cls.days_ago(-due),
+            invoice_payment_term_id=False,
         )
-        move.action_post()
-        return move
 
     @classmethod
     def pay(cls, move, days_ago):
