@@ -175,3 +175,35 @@ class SegmentationCase(TransactionCase):
         )
         self.assertTrue(run, "the run was not refused")
         return run
+
+
+class SizeAndParetoCase(SegmentationCase):
+    """Four customers by 12-month revenue (Big 5,000, Mid 1,500, Small 100,
+    None nothing), a rules scheme (Large ≥ 1,000, Small > 0) and a Pareto
+    scheme (A up to 70 %, C the rest) on that revenue."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.revenue = cls.env.ref("partner_segmentation.metric_revenue_12m")
+        cls.big, cls.mid, cls.small, cls.none = (
+            cls.make_partner(name) for name in ("Big", "Mid", "Small", "None")
+        )
+        cls.make_invoice(cls.big, 5000)
+        cls.make_invoice(cls.mid, 1500)
+        cls.make_invoice(cls.small, 100)
+        cls.rules = cls.make_scheme(
+            "test_size",
+            "rules",
+            [
+                {"name": "Large", "conditions": [(cls.revenue, ">=", 1000)]},
+                {"name": "Small", "conditions": [(cls.revenue, ">", 0)]},
+            ],
+        )
+        cls.large, cls.small_seg = cls.rules.segment_ids.sorted("sequence")
+        cls.pareto = cls.make_scheme(
+            "test_pareto",
+            "pareto",
+            [{"name": "A", "pareto_cutoff": 70}, {"name": "C", "pareto_cutoff": 100}],
+            metric=cls.revenue,
+        )

@@ -13,37 +13,11 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import TODAY, SegmentationCase
+from .common import TODAY, SegmentationCase, SizeAndParetoCase
 
 
 @tagged("post_install", "-at_install")
-class TestRuns(SegmentationCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.revenue = cls.env.ref("partner_segmentation.metric_revenue_12m")
-        cls.big, cls.mid, cls.small, cls.none = (
-            cls.make_partner(name) for name in ("Big", "Mid", "Small", "None")
-        )
-        cls.make_invoice(cls.big, 5000)
-        cls.make_invoice(cls.mid, 1500)
-        cls.make_invoice(cls.small, 100)
-        cls.rules = cls.make_scheme(
-            "test_size",
-            "rules",
-            [
-                {"name": "Large", "conditions": [(cls.revenue, ">=", 1000)]},
-                {"name": "Small", "conditions": [(cls.revenue, ">", 0)]},
-            ],
-        )
-        cls.large, cls.small_seg = cls.rules.segment_ids.sorted("sequence")
-        cls.pareto = cls.make_scheme(
-            "test_pareto",
-            "pareto",
-            [{"name": "A", "pareto_cutoff": 70}, {"name": "C", "pareto_cutoff": 100}],
-            metric=cls.revenue,
-        )
-
+class TestRuns(SizeAndParetoCase):
     def history(self, partner, scheme):
         return self.History.search([("partner_id", "=", partner.id), ("scheme_id", "=", scheme.id)])
 

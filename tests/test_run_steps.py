@@ -17,7 +17,7 @@ from odoo.addons.partner_segmentation.engine import run_sql as Q
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import SegmentationCase
+from .common import SizeAndParetoCase
 
 ENGINE_LOG = "odoo.addons.partner_segmentation.engine.run"
 
@@ -27,31 +27,10 @@ class Killed(BaseException):
 
 
 @tagged("post_install", "-at_install")
-class TestRunSteps(SegmentationCase):
+class TestRunSteps(SizeAndParetoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.revenue = cls.env.ref("partner_segmentation.metric_revenue_12m")
-        cls.big, cls.mid, cls.small, cls.none = (
-            cls.make_partner(name) for name in ("Big", "Mid", "Small", "None")
-        )
-        cls.make_invoice(cls.big, 5000)
-        cls.make_invoice(cls.mid, 1500)
-        cls.make_invoice(cls.small, 100)
-        cls.rules = cls.make_scheme(
-            "test_size",
-            "rules",
-            [
-                {"name": "Large", "conditions": [(cls.revenue, ">=", 1000)]},
-                {"name": "Small", "conditions": [(cls.revenue, ">", 0)]},
-            ],
-        )
-        cls.pareto = cls.make_scheme(
-            "test_pareto",
-            "pareto",
-            [{"name": "A", "pareto_cutoff": 70}, {"name": "C", "pareto_cutoff": 100}],
-            metric=cls.revenue,
-        )
         cls.partners = [cls.big, cls.mid, cls.small, cls.none]
         cls.cron = cls.env.ref(engine_run.PROCESS_CRON)
 
