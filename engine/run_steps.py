@@ -2,9 +2,10 @@
 """The steps of a run, one transaction each (see :mod:`.run`).
 
 Where a run stands is stored on its record, so that any worker can take it
-up: ``stage`` (schemes, chatter, finish, ended), per scheme a
+up: ``stage`` (schemes, chatter, finish, after, ended), per scheme a
 ``partner.segment.run.line`` (pending, writing, done, failed) with the last
-partner id written, and the last partner id whose note was posted.
+partner id written, the last partner id whose note was posted, and how many
+of the schemes' after-run steps (``_after_run_steps``) are done.
 """
 
 import logging
@@ -77,6 +78,8 @@ def step(env, run_rec, inline):
         _chatter_step(env, run_rec, inline)
     elif run_rec.stage == "finish":
         _finish_step(env, run_rec, inline)
+    elif run_rec.stage == "after":
+        _after_step(env, run_rec, inline)
     cr.execute(Q.restore_work_mem(work_mem))
     run_rec.write(
         {
@@ -251,8 +254,26 @@ def _finish_step(env, run_rec, inline):
     lines = run_rec.line_ids
     done = lines.filtered(lambda line: line.state == "done")
     notify.run_segment_actions(env, done.scheme_id, run_rec)
-    run_rec.scheme_ids.filtered("active")._after_recompute(run_rec)
-    _close(env, run_rec, inline)
+    schemes = run_rec.scheme_ids.filtered("active")
+    schemes._after_recompute(run_rec)
+    after = schemes._after_run_steps(run_rec)
+    if after:
+        run_rec.write(
+            {"stage": "after", "after_cursor": 0, "step_count": run_rec.step_count + len(after)}
+        )
+    else:
+        _close(env, run_rec, inline)
+
+
+def _after_step(env, run_rec, inline):
+    """One of the schemes' after-run steps; the last one ends the run."""
+    schemes = run_rec.scheme_ids.filtered("active")
+    after = schemes._after_run_steps(run_rec)
+    if run_rec.after_cursor < len(after):
+        getattr(schemes, after[run_rec.after_cursor])(run_rec)
+    run_rec.after_cursor += 1
+    if run_rec.after_cursor >= len(after):
+        _close(env, run_rec, inline)
 
 
 def _close(env, run_rec, inline, error=None):
@@ -302,6 +323,15 @@ def give_up(env, run_rec, attempts):
     elif run_rec.stage in ("schemes", "chatter"):  # the notes (schemes all done)
         run_rec.stage = "finish"
         run_rec.error = env._("Notes: %s", message)
+    elif run_rec.stage == "after":  # skip this after-run step, go on with the next
+        run_rec.error = "\n".join(
+            filter(None, [run_rec.error, env._("After the run: %s", message)])
+        )
+        run_rec.after_cursor += 1
+        if run_rec.after_cursor >= len(
+            run_rec.scheme_ids.filtered("active")._after_run_steps(run_rec)
+        ):
+            _close(env, run_rec, inline=False)
     else:  # the last step: end the run as failed, touching nothing else
         run_rec.write(
             {

@@ -61,7 +61,13 @@ class PartnerSegmentRun(models.Model):
         readonly=True,
     )
     stage = fields.Selection(
-        [("schemes", "Schemes"), ("chatter", "Notes"), ("finish", "Finishing"), ("ended", "Ended")],
+        [
+            ("schemes", "Schemes"),
+            ("chatter", "Notes"),
+            ("finish", "Finishing"),
+            ("after", "After the Run"),
+            ("ended", "Ended"),
+        ],
         readonly=True,
     )
     step_done = fields.Integer(string="Steps Done", readonly=True)
@@ -70,6 +76,8 @@ class PartnerSegmentRun(models.Model):
         readonly=True, help="Attempts of the current step (it is skipped after three)."
     )
     chatter_cursor = fields.Integer(readonly=True)
+    # how many of the schemes' after-run steps are done (stage "after")
+    after_cursor = fields.Integer(readonly=True)
     progress = fields.Float(string="Done (%)", compute="_compute_progress")
     progress_label = fields.Char(string="Progress", compute="_compute_progress")
     error = fields.Text(readonly=True)

@@ -363,6 +363,14 @@ class PartnerSegmentScheme(models.Model):
         segments (dynamic mailing lists, …) extend it."""
         return True
 
+    def _after_run_steps(self, run):
+        """Work at the end of ``run`` too long to share a step: names of
+        methods of this model, each called in a step of its own (committed
+        apart, within the cron's time limit) with the run, after
+        ``_after_recompute``.  Features that rebuild something as large as
+        the customer base after a run (reports, …) extend it."""
+        return []
+
     def action_view_partners(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("contacts.action_contacts")

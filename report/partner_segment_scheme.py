@@ -13,16 +13,48 @@ _logger = logging.getLogger(__name__)
 class PartnerSegmentScheme(models.Model):
     _inherit = "partner.segment.scheme"
 
-    def _after_recompute(self, run):
-        res = super()._after_recompute(run)
+    # the reports' refresh after a full run, in steps of their own (each
+    # scans the invoices, the assignments or the order lines once)
+    REPORT_STEPS = (
+        "_report_step_revenue",
+        "_report_step_sizes",
+        "_report_step_pareto",
+        "_report_step_products",
+    )
+
+    def _after_run_steps(self, run):
+        steps = super()._after_run_steps(run)
         # a run of chosen partners changes a few rows: the reports wait for the next full run
-        if not run.partial:
-            try:
-                with self.env.cr.savepoint():
-                    self._report_refresh()
-            except Exception:  # the reports never fail a run
-                _logger.exception("Segmentation reports could not be refreshed")
-        return res
+        return steps if run.partial else [*steps, *self.REPORT_STEPS]
+
+    def _report_step(self, run, refresh):
+        try:
+            with self.env.cr.savepoint():
+                refresh(self.env(su=True), self.with_env(self.env(su=True)), run.date_ref)
+        except Exception:  # the reports never fail a run
+            _logger.exception("Segmentation reports could not be refreshed (run %s)", run.id)
+
+    def _report_step_revenue(self, run):
+        self._report_step(run, lambda env, schemes, day: common.refresh_revenue(env.cr, day))
+
+    def _report_step_sizes(self, run):
+        self._report_step(
+            run,
+            lambda env, schemes, day: env["partner.segment.report.size"]._insert_day(day, schemes),
+        )
+
+    def _report_step_pareto(self, run):
+        self._report_step(
+            run,
+            lambda env, schemes, day: env["partner.segment.report.pareto"]._refresh(
+                schemes, lambda scheme: scheme._report_metric_select(day), day
+            ),
+        )
+
+    def _report_step_products(self, run):
+        self._report_step(
+            run, lambda env, schemes, day: env["partner.segment.report.product"]._refresh(day)
+        )
 
     def action_recompute(self):
         """The notification of a recompute also says how many partners each

@@ -85,10 +85,11 @@ class TestRunSteps(SizeAndParetoCase):
         done = self.process()
         self.assertEqual(run.status, "done")
         # rules: classify (3 partners > 2 per step) + 2 write steps; pareto
-        # (4 partners): classify + 2 write steps; notes; last step
-        self.assertEqual(done, 8)
-        self.assertEqual((run.step_done, run.step_count, run.progress), (8, 8, 100.0))
-        self.assertEqual(self.progress[-1], {"done": 8, "remaining": 0})
+        # (4 partners): classify + 2 write steps; notes; segment actions;
+        # the four report steps
+        self.assertEqual(done, 12)
+        self.assertEqual((run.step_done, run.step_count, run.progress), (12, 12, 100.0))
+        self.assertEqual(self.progress[-1], {"done": 12, "remaining": 0})
         self.assert_classified()
         rules_line = run.line_ids.filtered(lambda line: line.scheme_id == self.rules)
         self.assertEqual(
@@ -220,6 +221,59 @@ class TestRunSteps(SizeAndParetoCase):
         self.assertEqual(self.rules.last_run_status, "failed")
         self.assertEqual(self.pareto.last_run_status, "done")
         self.assertEqual(self.codes(self.partners, self.pareto), ["A", "C", "C", "C"])
+
+    # -- after the run: the reports' refresh, a step each ----------------------------
+    def test_reports_refresh_in_steps_of_their_own(self):
+        run = self.queue()
+        clock = iter(range(1000))
+        stages = []
+        with patch.object(engine_run, "_clock", lambda: next(clock)):
+            while run.status in ("queued", "running") and len(stages) < 20:
+                self.process(limit=4)  # a budget of one step per call
+                stages.append((run.stage, run.after_cursor))
+        # two schemes, the notes, segment actions, then the four report steps
+        self.assertEqual(
+            stages[3:],
+            [("after", 0), ("after", 1), ("after", 2), ("after", 3), ("ended", 4)],
+        )
+        self.assertEqual((run.status, run.step_done, run.step_count), ("done", 8, 8))
+        sizes = self.env["partner.segment.report.size"].search(
+            [("scheme_id", "=", self.rules.id), ("date", "=", run.date_ref)]
+        )
+        self.assertEqual(sum(sizes.mapped("partner_count")), 3)
+        pareto = self.env["partner.segment.report.pareto"].search(
+            [("scheme_id", "=", self.pareto.id), ("kind", "=", "boundary")]
+        )
+        self.assertEqual(pareto.segment_id.mapped("code"), ["A", "C"])
+        # a run of chosen partners leaves the reports to the next full run
+        partial = engine_run.run(self.env, self.rules, partners=self.big)
+        self.assertEqual((partial.stage, partial.after_cursor, partial.step_done), ("ended", 0, 2))
+
+    def test_after_run_step_that_keeps_failing_is_skipped(self):
+        run = self.queue()
+        Scheme = type(self.Scheme)
+        with (
+            patch.object(Scheme, "_report_step_pareto", side_effect=RuntimeError("disk full")),
+            patch.object(Scheme, "_report_step_products", autospec=True) as products,
+            mute_logger(ENGINE_LOG),
+        ):
+            for _call in range(engine_run.MAX_ATTEMPTS + 1):
+                self.process()
+        self.assertEqual((run.status, run.stage, run.step_attempts), ("partial", "ended", 0))
+        self.assertIn("After the run: a step failed 3 times", run.error)
+        self.assertEqual(products.call_count, 1, "the steps after the skipped one still run")
+        self.assertEqual(run.after_cursor, 4)
+        self.assert_classified()
+        self.assertTrue(
+            self.env["partner.segment.report.size"].search_count(
+                [("scheme_id", "=", self.rules.id), ("date", "=", run.date_ref)]
+            )
+        )
+        self.assertFalse(
+            self.env["partner.segment.report.pareto"].search_count(
+                [("scheme_id", "=", self.pareto.id)]
+            )
+        )
 
     # -- the lock ------------------------------------------------------------------
     def test_lock_held_elsewhere_means_no_step(self):
