@@ -18,7 +18,9 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.tools import config
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench import time_floor, write_results
+from floor import time_floor
+
+from bench import write_results
 
 
 def timed(function, repeat=3):
