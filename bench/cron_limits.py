@@ -148,11 +148,24 @@ def main():
         steps, run_partners, run_changes, begin, end = cr.fetchone()
     text = log.read_text() if log.exists() else ""
     killed = len(re.findall(r"WorkerCron \(\d+\) timeout", text))
+    # the engine logs each step: "Segmentation run N: step K (what) in S s"
+    steps_logged = [
+        (float(seconds), what)
+        for what, seconds in re.findall(
+            rf"Segmentation run {run_id}: step \d+ \(([^)]*)\) in ([\d.]+) s", text
+        )
+    ]
+    longest, longest_what = max(steps_logged, default=(0.0, "none logged"))
     worked = (end - begin).total_seconds() if begin and end else elapsed
     rows = [
         ("Completed", f"{status} ({run_partners:,} partners, {run_changes:,} changes)", ""),
         ("Steps / cron calls", f"{steps} / {calls}", ""),
         ("Cron workers killed", str(killed), "0"),
+        (
+            "Longest step",
+            f"{longest:.1f} s ({longest_what})",
+            f"< {args.limit} s (the limit); a cron call starts no step after {args.limit / 2:g} s",
+        ),
         (
             "First classification through the cron, from its first step to its end",
             f"{worked:.1f} s",

@@ -72,6 +72,7 @@ def step(env, run_rec, inline):
     cr.cache[metrics.MEMBERS_KEY] = None
     cr.execute(Q.raise_work_mem())
     work_mem = cr.fetchone()[0]
+    what = _step_name(run_rec)
     if run_rec.stage == "schemes":
         _scheme_step(env, run_rec, inline)
     elif run_rec.stage == "chatter":
@@ -90,6 +91,24 @@ def step(env, run_rec, inline):
         }
     )
     env.flush_all()
+    _logger.info(
+        "Segmentation run %s: step %s (%s) in %.2f s",
+        run_rec.id,
+        run_rec.step_done,
+        what,
+        time.perf_counter() - t0,
+    )
+
+
+def _step_name(run_rec):
+    """What the next step does, for the log: the stage, and for a scheme its
+    code and whether it classifies or writes."""
+    line = _current_line(run_rec) if run_rec.stage == "schemes" else None
+    if line:
+        return f"{line.scheme_id.code} {'classify' if line.state == 'pending' else 'write'}"
+    if run_rec.stage == "after":
+        return f"after {run_rec.after_cursor + 1}"
+    return run_rec.stage
 
 
 def step_partners(env):
