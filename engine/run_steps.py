@@ -28,6 +28,8 @@ STEP_PARTNERS = 50_000
 CHATTER_PAGES = 5
 # metric values computed in an inline run, in the cursor's cache
 COMPUTED_KEY = "partner_segmentation.computed"
+# a run's chosen partners, in the cursor's cache
+SCOPE_KEY = "partner_segmentation.scope"
 
 
 def create(env, schemes, partners, trigger, uid, status):
@@ -145,7 +147,7 @@ def _scheme_step(env, run_rec, inline):
 
 
 def _classify(env, run_rec, line, inline):
-    scheme, scope, today = line.scheme_id, run_rec._scope_ids(), run_rec.date_ref
+    scheme, scope, today = line.scheme_id, _scope(env, run_rec), run_rec.date_ref
     if line.dependent:
         scope = composite.changed_scope(env, scheme, run_rec.id, scope)
         if not scope:  # no tested segment changed: nothing to recompute
@@ -173,6 +175,16 @@ def _classify(env, run_rec, line, inline):
         run_rec.step_count += math.ceil(partners / size)
     computed.clear()
     computed.update(new_computed)
+
+
+def _scope(env, run_rec):
+    """The run's chosen partners (or None), read once per cursor: a run's
+    scope never changes, and each read of the JSON field copies it."""
+    key = (SCOPE_KEY, run_rec.id)
+    if key not in env.cr.cache:
+        env.cr.cache[key] = run_rec._scope_ids()
+    scope = env.cr.cache[key]
+    return None if scope is None else list(scope)
 
 
 def _computed(env, run_rec, scope, today):
