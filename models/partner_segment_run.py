@@ -77,7 +77,7 @@ class PartnerSegmentRun(models.Model):
     )
     chatter_cursor = fields.Integer(readonly=True)
     # how many of the schemes' after-run steps are done (stage "after")
-    after_cursor = fields.Integer(readonly=True)
+    after_cursor = fields.Integer(string="After-Run Steps Done", readonly=True)
     progress = fields.Float(string="Done (%)", compute="_compute_progress")
     progress_label = fields.Char(string="Progress", compute="_compute_progress")
     error = fields.Text(readonly=True)
