@@ -20,8 +20,10 @@ def ranking_metric(scheme):
 
 
 def release_expired_locks(env, scheme_ids, today, scope_ids):
-    """Overrides whose end date has passed go back to the engine."""
+    """Overrides whose end date has passed go back to the engine; returns
+    how many."""
     env.cr.execute(Q.release_expired_locks(scheme_ids or [0], today, scope_ids))
+    return env.cr.rowcount
 
 
 def apply_result(env, scheme, scope_ids, today, run_id):

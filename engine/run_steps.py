@@ -70,8 +70,10 @@ def step(env, run_rec, inline):
     before, t0 = cr.sql_log_count, time.perf_counter()
     if run_rec.status == "queued":
         run_rec.write({"status": "running", "date_begin": fields.Datetime.now()})
-    cr.cache[classify.UNIVERSE_KEY] = None
-    cr.cache[metrics.MEMBERS_KEY] = None
+    if not inline or not run_rec.step_done:
+        # a step of its own transaction (new work tables) or a new run: what
+        # the cursor's cache says of the work tables may be stale
+        _forget_universe(cr)
     cr.execute(Q.raise_work_mem())
     work_mem = cr.fetchone()[0]
     what = _step_name(run_rec)
@@ -111,6 +113,14 @@ def _step_name(run_rec):
     if run_rec.stage == "after":
         return f"after {run_rec.after_cursor + 1}"
     return run_rec.stage
+
+
+def _forget_universe(cr):
+    """The next scheme fills ``psseg_universe`` again.  Inline, schemes with
+    the same partner filter share it until the run writes something (a
+    partner filter may test segments)."""
+    cr.cache[classify.UNIVERSE_KEY] = None
+    cr.cache[metrics.MEMBERS_KEY] = None
 
 
 def step_partners(env):
@@ -153,7 +163,8 @@ def _classify(env, run_rec, line, inline):
         if not scope:  # no tested segment changed: nothing to recompute
             _line_done(env, line)
             return
-    apply.release_expired_locks(env, scheme.ids, today, scope)
+    if apply.release_expired_locks(env, scheme.ids, today, scope):
+        _forget_universe(env.cr)
     computed = _computed(env, run_rec, scope, today) if inline else {}
     new_computed = dict(computed)
     needed = classify.scheme_metrics(scheme)
@@ -167,7 +178,8 @@ def _classify(env, run_rec, line, inline):
     line.partner_count = partners
     size = step_partners(env)
     if inline or scope is not None or partners <= size:
-        apply.apply_result(env, scheme, scope, today, run_rec.id)
+        if apply.apply_result(env, scheme, scope, today, run_rec.id):
+            _forget_universe(env.cr)
         _line_done(env, line)
     else:  # kept for the write steps, a range of partner ids each
         env.cr.execute(Q.keep_result(run_rec.id, scheme.id, apply.ranking_metric(scheme)))
