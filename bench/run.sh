@@ -36,8 +36,10 @@ if [ "$(psql -d "$DB" -Atqc "select value from ir_config_parameter where key='be
 fi
 # BENCH_BUILD_ONLY=1: build the database and stop (to build it ahead of time).
 [ -z "${BENCH_BUILD_ONLY:-}" ] || exit 0
-# BENCH_PARTS: which measurements, in this order (default all three):
-# engine (bench.py), limits (a real server under --limit-time-real-cron), reports.
+# BENCH_PARTS: which measurements, in this order (default the first three):
+# engine (bench.py), limits (a real server under --limit-time-real-cron),
+# reports, partial (chosen partners and the near-real-time path only, on the
+# classification the limits part leaves: the engine part measures them too).
 for part in ${BENCH_PARTS:-engine limits reports}; do
     case "$part" in
         engine) "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" \
@@ -45,6 +47,7 @@ for part in ${BENCH_PARTS:-engine limits reports}; do
         limits) "$VENV/bin/python" "$ROOT/bench/cron_limits.py" -c "$CONF" -d "$DB" --size "$SIZE" \
             --limit "${CRON_LIMIT:-10}" ;;
         reports) "$VENV/bin/python" "$ROOT/bench/reports.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
-        *) die "BENCH_PARTS: engine, limits or reports, not '$part'" ;;
+        partial) "$VENV/bin/python" "$ROOT/bench/partial.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
+        *) die "BENCH_PARTS: engine, limits, reports or partial, not '$part'" ;;
     esac
 done
