@@ -28,9 +28,13 @@ class PartnerSegmentScheme(models.Model):
         return steps if run.partial else [*steps, *self.REPORT_STEPS]
 
     def _report_step(self, run, refresh):
+        # superuser: the run's own bookkeeping, like the engine's writes (a
+        # run's steps already run as superuser; a report never depends on
+        # who asked for the run)
+        env = self.env(su=True)
         try:
-            with self.env.cr.savepoint():
-                refresh(self.env(su=True), self.with_env(self.env(su=True)), run.date_ref)
+            with env.cr.savepoint():
+                refresh(env, self.with_env(env), run.date_ref)
         except Exception:  # the reports never fail a run
             _logger.exception("Segmentation reports could not be refreshed (run %s)", run.id)
 
