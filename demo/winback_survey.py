@@ -18,6 +18,8 @@ def generate(env):
     campaign = env["partner.segment.winback.campaign"].create(
         {
             "name": env._("Win back lost customers"),
+            # the demo's sales manager, not the user who installs the demo
+            "user_id": env.ref("base.user_admin").id,
             "exit_survey": True,
             "segment_ids": [Command.set(lost.ids)],
             "line_ids": [

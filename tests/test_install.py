@@ -50,3 +50,9 @@ class TestInstall(TransactionCase):
             [("parent_id", "!=", False), ("parent_id.segment_ids", "in", lost.ids)], limit=1
         )
         self.assertIn(lost, contact.segment_ids, "contacts of a lost customer carry its segment")
+        # the win-back campaign is the sales manager's, who has an address to send from
+        campaign = self.env["partner.segment.winback.campaign"].search(
+            [("segment_ids", "in", lost.ids)], limit=1
+        )
+        self.assertEqual(campaign.user_id, self.env.ref("base.user_admin"))
+        self.assertTrue(campaign.user_id.email)
