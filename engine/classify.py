@@ -30,43 +30,56 @@ UNIVERSE_KEY = "partner_segmentation.universe"
 def _universe(env, scheme, partner_ids=None):
     """The ORM subquery of the commercial partners ``scheme`` classifies.
 
-    For chosen partners, a partner filter that is an OR at its top becomes a
-    UNION of its branches, each restricted to those partners: PostgreSQL
-    joins an ``IN (subquery)`` it finds in an AND through the partners' own
-    rows and indexes, but hashes the whole subquery's table for one inside an
-    OR (``sale_order_ids.state`` or a contact's: every order of the base)."""
+    A partner filter with ORs becomes a UNION of its conjunctions (see
+    :func:`or_branches`): PostgreSQL joins an ``IN (subquery)`` it finds in
+    an AND (by hash, or through the partners' own rows and indexes for chosen
+    partners), but for one inside an OR it hashes the whole subquery's table
+    (``sale_order_ids.state`` or a contact's: every order of the base), and
+    when that hash does not fit in ``work_mem`` (10M orders) it scans the
+    subquery again for each partner: hours at a million partners."""
     common_part = [
         [("partner_share", "=", True)],
         [("company_id", "in", [False, scheme.company_id.id])] if scheme.company_id else [],
         [("id", "in", list(partner_ids))] if partner_ids is not None else [],
     ]
     domain = domains.eval_domain(env, scheme.partner_domain)
-    branches = or_branches(domain) if partner_ids is not None else [domain]
     return SQL(" UNION ").join(
-        _universe_query(env, expression.AND([branch, *common_part])) for branch in branches
+        _universe_query(env, expression.AND([branch, *common_part]))
+        for branch in or_branches(domain)
     )
 
 
-def or_branches(domain):
-    """The sub-domains whose OR is ``domain`` at its top level ([domain] when
-    it is no OR)."""
+# a filter whose ORs would make more conjunctions than this runs as it is
+MAX_BRANCHES = 16
 
-    def parse(tokens, i):  # the sub-domain starting at tokens[i], and the index after it
+
+def or_branches(domain, limit=MAX_BRANCHES):
+    """Conjunctions whose OR is ``domain`` (its disjunctive normal form, NOTs
+    pushed down to the leaves), or ``[domain]`` when it has no OR or would
+    make more than ``limit`` of them."""
+    tokens = expression.distribute_not(expression.normalize_domain(domain))
+    arity = {expression.AND_OPERATOR: 2, expression.OR_OPERATOR: 2, expression.NOT_OPERATOR: 1}
+
+    def parse(i):  # (the sub-domain's conjunctions, the index after it)
         token = tokens[i] if isinstance(tokens[i], str) else None  # a leaf may be a list
-        arity = {expression.AND_OPERATOR: 2, expression.OR_OPERATOR: 2, expression.NOT_OPERATOR: 1}
-        arity = arity.get(token, 0)
-        end = i + 1
-        for _operand in range(arity):
-            _sub, end = parse(tokens, end)
-        return tokens[i:end], end
+        if token == expression.OR_OPERATOR:
+            left, end = parse(i + 1)
+            right, end = parse(end)
+            return left + right, end
+        if token == expression.AND_OPERATOR:
+            left, end = parse(i + 1)
+            right, end = parse(end)
+            return [a + b for a in left for b in right][: limit + 1], end
+        end = i + 1  # a leaf, or a NOT that stays before its leaf: one unit
+        for _operand in range(arity.get(token, 0)):
+            _sub, end = parse(end)
+        return [[tokens[i:end]]], end
 
-    def split(tokens):
-        if tokens and tokens[0] == expression.OR_OPERATOR:
-            left, end = parse(tokens, 1)
-            return split(left) + split(tokens[end:])
-        return [tokens]
-
-    return split(expression.normalize_domain(domain))
+    # each conjunction: its units, each a domain of one leaf (or NOT leaf)
+    conjunctions, _end = parse(0)
+    if len(conjunctions) == 1 or len(conjunctions) > limit:
+        return [domain]
+    return [expression.AND(units) for units in conjunctions]
 
 
 def _universe_query(env, domain):

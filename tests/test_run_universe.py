@@ -1,8 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Schemes of one run with the same partner filter share the partners they
-classify until the run writes something: a partner filter may test the
-segments an earlier scheme of the run has just changed."""
+"""The partners a scheme classifies: schemes of one run with the same
+partner filter share them until the run writes something (a partner filter
+may test the segments an earlier scheme of the run has just changed); a
+filter with ORs runs as a UNION of its conjunctions."""
 
+from ast import literal_eval
 from unittest.mock import patch
 
 from odoo.addons.partner_segmentation.engine import classify
@@ -57,3 +59,47 @@ class TestRunUniverse(SizeAndParetoCase):
         self.make_invoice(newcomer, 50)
         self.recompute(same)
         self.assertEqual(self.codes([newcomer], self.rules), ["Small"])
+
+    # -- filters with ORs: a UNION of their conjunctions -----------------------------
+    def test_or_branches_are_the_disjunctive_normal_form(self):
+        a, b, c, x = ("a", "=", 1), ("b", "=", 2), ("c", "=", 3), ("x", "=", 0)
+        self.assertEqual(classify.or_branches([]), [[]])
+        self.assertEqual(classify.or_branches([a, x]), [[a, x]], "no OR: as it is")
+        self.assertEqual(classify.or_branches(["|", a, ["b", "=", 2]]), [[a], [b]])
+        self.assertEqual(
+            classify.or_branches([x, "|", a, "|", b, c]),
+            [["&", x, a], ["&", x, b], ["&", x, c]],
+        )
+        # a NOT goes down to the leaves first: !(a & b) is a != 1 or b != 2
+        self.assertEqual(
+            classify.or_branches(["!", "&", a, b]), [[("a", "!=", 1)], [("b", "!=", 2)]]
+        )
+        self.assertEqual(classify.or_branches(["!", "|", a, b]), [["!", "|", a, b]])
+        # too many conjunctions (2**5 here): the filter runs as it is
+        five = [t for k in range(5) for t in ("|", (f"a{k}", "=", 1), (f"b{k}", "=", 2))]
+        self.assertEqual(classify.or_branches(five), [five])
+        self.assertEqual(len(classify.or_branches(five, limit=32)), 32)
+
+    def test_full_run_with_or_filter_classifies_what_the_orm_finds(self):
+        self.mid.ref = "M"
+        self.small.ref = "S"
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.none.id})
+        # Mid, Small, and None for its only contact, Buyer (a NOT over an OR)
+        domain = (
+            f"[('category_id', 'in', [{self.tag.id}]), '|', ('ref', '=', 'M'), "
+            "'|', ['ref', '=', 'S'], '!', '|', ('child_ids.name', '!=', 'Buyer'), "
+            "('child_ids', '=', False)]"
+        )
+        scheme = self.make_scheme(
+            "test_or_full", "rules", [{"name": "Everyone", "code": "E"}], partner_domain=domain
+        )
+        self.recompute(scheme)
+        expected = (
+            self.env["res.partner"]
+            .search([*literal_eval(domain), ("partner_share", "=", True)])
+            .filtered(lambda p: p == p.commercial_partner_id)
+        )
+        classified = self.Assignment.search([("scheme_id", "=", scheme.id)]).partner_id
+        self.assertEqual(classified, expected)
+        self.assertEqual(classified, self.mid | self.small | self.none)
+        self.assertNotIn(contact, classified)
