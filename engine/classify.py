@@ -120,7 +120,7 @@ def _classify_rules(env, scheme, scope_ids):
     metrics = segments.condition_ids.metric_id
     aliases = {metric.id: f"v{i}" for i, metric in enumerate(metrics)}
     joins = [Q.values_join(list(aliases.items()))] if metrics else []
-    segment_joins, scheme_aliases = composite.joins(segments.condition_ids)
+    segment_joins, scheme_aliases = composite.joins(segments.condition_ids, scope_ids)
     joins += segment_joins
     cases = []
     for segment in segments:

@@ -15,12 +15,15 @@ def is_segment_condition(condition):
     return condition.condition_type == "segment"
 
 
-def joins(conditions):
+def joins(conditions, scope_ids=None):
     """(LEFT JOINs, {tested scheme id: alias}) for the segment conditions
-    among ``conditions``."""
+    among ``conditions``; ``scope_ids``: the chosen partners, if any."""
     tested = conditions.filtered(is_segment_condition).ref_scheme_id
     aliases = {scheme.id: f"s{i}" for i, scheme in enumerate(tested.sorted("id"))}
-    return [Q.assignment_join(alias, scheme_id) for scheme_id, alias in aliases.items()], aliases
+    return [
+        Q.assignment_join(alias, scheme_id, scope_ids=scope_ids)
+        for scheme_id, alias in aliases.items()
+    ], aliases
 
 
 def condition_sql(condition, aliases):
