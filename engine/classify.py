@@ -122,6 +122,7 @@ def _classify_rules(env, scheme, scope_ids):
     joins = [Q.values_join(list(aliases.items()))] if metrics else []
     segment_joins, scheme_aliases = composite.joins(segments.condition_ids, scope_ids)
     joins += segment_joins
+    filters = []  # LEFT JOINs of the segments' partner filters
     cases = []
     for segment in segments:
         parts = []
@@ -135,14 +136,33 @@ def _classify_rules(env, scheme, scope_ids):
         if segment_domain:
             if scope_ids is not None:  # chosen partners: a subquery of theirs, not of all
                 segment_domain = expression.AND([segment_domain, [("id", "in", list(scope_ids))]])
-            query = env["res.partner"]._search(segment_domain)
-            query.order = None
-            parts.append(Q.in_subquery(query.subselect()))
+            alias = f"f{len(filters)}"
+            filters.append(Q.filter_join(alias, _filter_select(env, segment_domain)))
+            parts.append(Q.filter_holds(alias))
         cases.append((SQL(" AND ").join(parts) if parts else SQL("TRUE"), segment.id))
     if not cases:
         return
     universe = _fill_universe(env, scheme, scope_ids)
-    env.cr.execute(Q.insert_rules_result(universe, joins, cases, None))
+    env.cr.execute(Q.insert_rules_result(universe, joins + filters, cases, None))
+
+
+def _filter_select(env, domain):
+    """SELECT id of the partners matching a segment's partner filter (a
+    UNION of its conjunctions, see :func:`or_branches`), for a LEFT JOIN:
+    PostgreSQL hashes a join in batches when it does not fit in
+    ``work_mem``, where an ``IN (subquery)`` in a CASE would be scanned again
+    for each partner."""
+
+    def select(branch):
+        query = env["res.partner"]._search(branch)
+        query.order = None
+        return query.select()
+
+    # distinct: a partner the ORM's joins would find twice joins once
+    return SQL(
+        "SELECT DISTINCT b.id FROM (%s) b",
+        SQL(" UNION ALL ").join(select(branch) for branch in or_branches(domain)),
+    )
 
 
 def _classify_pareto(env, scheme, scope_ids):

@@ -64,8 +64,20 @@ CONDITION_OPERATORS = {
 }
 
 
-def in_subquery(subquery):
-    return SQL("u.id IN %s", subquery)
+def filter_join(alias, select, universe_alias="u"):
+    """LEFT JOIN of the partners a segment's partner filter keeps (``select``
+    returns distinct ids), as ``<alias>.id``."""
+    return SQL(
+        "LEFT JOIN (%s) %s ON %s = %s",
+        select,
+        SQL.identifier(alias),
+        SQL.identifier(alias, "id"),
+        SQL.identifier(universe_alias, "id"),
+    )
+
+
+def filter_holds(alias):
+    return SQL("%s IS NOT NULL", SQL.identifier(alias, "id"))
 
 
 def insert_rules_result(universe, joins, cases, scope_ids):
