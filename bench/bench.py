@@ -128,17 +128,28 @@ def naive_sample(env, schemes, partner_ids, today):
     return time.perf_counter() - t0
 
 
-def main():
+def open_bench(*options):
+    """The options every part of the bench takes (``-c`` Odoo's config,
+    ``-d`` the database, ``--size``) and ``options``, (flag, keywords of
+    ``add_argument``) each; loads Odoo's config and returns (arguments, the
+    database's registry)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("-c", dest="conf", required=True)
     parser.add_argument("-d", dest="db", required=True)
     parser.add_argument("--size", required=True)
-    parser.add_argument("--partners", type=int, required=True)
-    parser.add_argument("--orders", type=int, required=True)
-    parser.add_argument("--naive-sample", type=int, default=200)
+    for flag, keywords in options:
+        parser.add_argument(flag, **keywords)
     args = parser.parse_args()
     config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.db)
+    return args, odoo.modules.registry.Registry(args.db)
+
+
+def main():
+    args, registry = open_bench(
+        ("--partners", {"type": int, "required": True}),
+        ("--orders", {"type": int, "required": True}),
+        ("--naive-sample", {"type": int, "default": 200}),
+    )
     from odoo.addons.partner_segmentation.engine import run as engine_run
 
     today = datetime.date.today()

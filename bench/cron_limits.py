@@ -10,7 +10,6 @@ with a 10 s limit Odoo's own idle sleep of 60 s would otherwise get every
 idle worker killed, job or no job.  Appends its table to bench/results-<size>.md.
 """
 
-import argparse
 import os
 import re
 import signal
@@ -22,10 +21,9 @@ from pathlib import Path
 
 import odoo
 from odoo import SUPERUSER_ID, api
-from odoo.tools import config
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench import WRITTEN_TABLES, reset, write_results
+from bench import WRITTEN_TABLES, open_bench, reset, write_results
 
 
 def free_port():
@@ -53,15 +51,10 @@ def prepare(registry, commit):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("-c", dest="conf", required=True)
-    parser.add_argument("-d", dest="db", required=True)
-    parser.add_argument("--size", required=True)
-    parser.add_argument("--limit", type=int, default=10)
-    parser.add_argument("--timeout", type=int, default=3600)
-    args = parser.parse_args()
-    config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.db)
+    args, registry = open_bench(
+        ("--limit", {"type": int, "default": 10}),
+        ("--timeout", {"type": int, "default": 3600}),
+    )
     from odoo.addons.partner_segmentation.engine import run as engine_run
 
     def vacuum(cr):

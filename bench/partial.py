@@ -9,33 +9,23 @@ one first, committed, when there is none.  Appends its table to
 bench/results-<size>.md.
 """
 
-import argparse
 import random
 import sys
 import time
 from pathlib import Path
 
-import odoo
 from odoo import SUPERUSER_ID, api
-from odoo.tools import config
 
 sys.path.insert(0, str(Path(__file__).parent))
 import realtime
 
-from bench import vacuum, write_results
+from bench import open_bench, vacuum, write_results
 
 TARGETS = {"large": "≤ 0.5 s at 1M", "default": "≤ 0.2 s at 100k"}
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("-c", dest="conf", required=True)
-    parser.add_argument("-d", dest="db", required=True)
-    parser.add_argument("--size", required=True)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.db)
+    args, registry = open_bench(("--repeat", {"type": int, "default": 3}))
     from odoo.addons.partner_segmentation.engine import run as engine_run
 
     with registry.cursor() as cr:

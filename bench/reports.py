@@ -7,20 +7,17 @@ Run by bench/run.sh after cron_limits.py (which leaves the base classified);
 everything is rolled back.  Appends its table to bench/results-<size>.md.
 """
 
-import argparse
 import datetime
 import sys
 import time
 from pathlib import Path
 
-import odoo
 from odoo import SUPERUSER_ID, Command, api
-from odoo.tools import config
 
 sys.path.insert(0, str(Path(__file__).parent))
 from floor import time_floor
 
-from bench import write_results
+from bench import open_bench, write_results
 
 
 def timed(function, repeat=3):
@@ -35,13 +32,7 @@ def timed(function, repeat=3):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("-c", dest="conf", required=True)
-    parser.add_argument("-d", dest="db", required=True)
-    parser.add_argument("--size", required=True)
-    args = parser.parse_args()
-    config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.db)
+    args, registry = open_bench()
     from odoo.addons.partner_segmentation.engine import run as engine_run
 
     rows = []
