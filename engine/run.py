@@ -2,12 +2,13 @@
 """A run: its steps in their order, the lock, progress.
 
 A run is a ``partner.segment.run`` record worked through in steps
-(:mod:`.run_steps`): one per scheme (classify, and write when the scheme's
-partners fit in one step), write steps for a scheme whose result is large (a
-range of partner ids each), chatter steps (pages of partners), a step for
-segment actions and the features' ``_after_recompute``, then one step for each
-of the features' ``_after_run_steps`` (the reports' refresh, in parts); the
-last step records the run's facts.
+(:mod:`.run_steps`): one per scheme (classify, the features'
+``_after_classify``, and write when the scheme's partners fit in one step),
+write steps for a scheme whose result is large (a range of partner ids
+each), chatter steps (pages of partners), a step for segment actions and
+the features' ``_after_recompute``, then one step for each of the features'
+``_after_run_steps`` (the reports' refresh, in parts); the last step
+records the run's facts.
 
 * :func:`run` works through every step at once in the caller's transaction:
   partial runs (chosen partners, queued partners), small selections, tests.

@@ -176,6 +176,7 @@ def _classify(env, run_rec, line, inline):
         env.cr.execute(MQ.ANALYZE_VALUES)
     partners = classify.classify(env, scheme, scope)
     line.partner_count = partners
+    scheme._after_classify(run_rec)
     size = step_partners(env)
     if inline or scope is not None or partners <= size:
         if apply.apply_result(env, scheme, scope, today, run_rec.id):

@@ -363,6 +363,16 @@ class PartnerSegmentScheme(models.Model):
         segments (dynamic mailing lists, …) extend it."""
         return True
 
+    def _after_classify(self, run):
+        """Called in ``run``'s step that classifies this scheme (one scheme),
+        right after the classification and before anything is written, while
+        the engine's work tables hold what it computed: ``psseg_result``
+        (partner_id, segment_id) and ``psseg_value`` (metric_id, partner_id,
+        value; in a full run, for every partner).  Features that keep
+        something of the ranking as it was computed (reports, …) extend it;
+        they must not fail the scheme."""
+        return True
+
     def _after_run_steps(self, run):
         """Work at the end of ``run`` too long to share a step: names of
         methods of this model, each called in a step of its own (committed

@@ -53,10 +53,10 @@ class PartnerSegmentReportPareto(models.Model):
     partner_count = fields.Integer(string="Partners", readonly=True, aggregator="max")
 
     @api.model
-    def _refresh(self, schemes, metric_select, day):
-        """Rewrite the curve of each Pareto scheme from its assignments'
-        computed segments and ``metric_select(scheme)`` (SELECT partner_id,
-        value), one statement per scheme."""
+    def _refresh(self, schemes, ranked_select, day):
+        """Rewrite the curve of each Pareto scheme from ``ranked_select(scheme)``
+        (SELECT partner_id, segment_id, value of its partners), one statement
+        per scheme."""
         cr = self.env.cr
         for scheme in schemes.filtered(lambda s: s.method == "pareto" and s.metric_id):
             cr.execute(
@@ -65,16 +65,12 @@ class PartnerSegmentReportPareto(models.Model):
             cr.execute(
                 SQL(
                     """
-                    WITH v AS (%(values)s),
-                    ranked AS (
-                        SELECT COALESCE(a.computed_segment_id, a.segment_id) AS segment_id,
-                               GREATEST(COALESCE(v.value, 0), 0) AS value,
+                    WITH ranked AS (
+                        SELECT r.segment_id, GREATEST(COALESCE(r.value, 0), 0) AS value,
                                ROW_NUMBER() OVER w AS rn, COUNT(*) OVER () AS n
-                          FROM partner_segment_assignment a
-                          LEFT JOIN v ON v.partner_id = a.partner_id
-                         WHERE a.scheme_id = %(scheme)s
-                           AND COALESCE(a.computed_segment_id, a.segment_id) IS NOT NULL
-                        WINDOW w AS (ORDER BY GREATEST(COALESCE(v.value, 0), 0) DESC, a.partner_id)
+                          FROM (%(ranked)s) r
+                         WHERE r.segment_id IS NOT NULL
+                        WINDOW w AS (ORDER BY GREATEST(COALESCE(r.value, 0), 0) DESC, r.partner_id)
                     ),
                     cum AS (
                         SELECT *, SUM(value) OVER (ORDER BY rn) AS cum_value,
@@ -112,7 +108,7 @@ class PartnerSegmentReportPareto(models.Model):
                       JOIN partner_segment s ON s.id = pt.segment_id
                      WHERE pt.last_of_segment
                     """,
-                    values=metric_select(scheme),
+                    ranked=ranked_select(scheme),
                     scheme=scheme.id,
                     day=day,
                     uid=self.env.uid,

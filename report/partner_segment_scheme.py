@@ -3,6 +3,7 @@ import datetime
 import logging
 
 from odoo import api, models
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from . import common
@@ -14,11 +15,11 @@ class PartnerSegmentScheme(models.Model):
     _inherit = "partner.segment.scheme"
 
     # the reports' refresh after a full run, in steps of their own (each
-    # scans the invoices, the assignments or the order lines once)
+    # scans the invoices, the assignments or the order lines once); the
+    # Pareto curves are drawn as each scheme is classified
     REPORT_STEPS = (
         "_report_step_revenue",
         "_report_step_sizes",
-        "_report_step_pareto",
         "_report_step_products",
     )
 
@@ -47,13 +48,18 @@ class PartnerSegmentScheme(models.Model):
             lambda env, schemes, day: env["partner.segment.report.size"]._insert_day(day, schemes),
         )
 
-    def _report_step_pareto(self, run):
-        self._report_step(
-            run,
-            lambda env, schemes, day: env["partner.segment.report.pareto"]._refresh(
-                schemes, lambda scheme: scheme._report_metric_select(day), day
-            ),
-        )
+    def _after_classify(self, run):
+        """A full run's Pareto curve from the ranking just computed: the
+        engine's result and metric values, with no second scan of the metric."""
+        res = super()._after_classify(run)
+        if not run.partial and self.method == "pareto" and self.metric_id:
+            self._report_step(
+                run,
+                lambda env, schemes, day: env["partner.segment.report.pareto"]._refresh(
+                    schemes, lambda scheme: scheme._report_ranked_select(), day
+                ),
+            )
+        return res
 
     def _report_step_products(self, run):
         self._report_step(
@@ -99,17 +105,41 @@ class PartnerSegmentScheme(models.Model):
         schemes = self.with_env(env)
         env["partner.segment.report.size"]._insert_day(day, schemes)
         env["partner.segment.report.pareto"]._refresh(
-            schemes, lambda scheme: scheme._report_metric_select(day), day
+            schemes, lambda scheme: scheme._report_assigned_select(day), day
         )
         env["partner.segment.report.product"]._refresh(day)
 
-    def _report_metric_select(self, day):
-        """SELECT partner_id, value of this scheme's ranking metric for everyone."""
+    def _report_assigned_select(self, day):
+        """SELECT partner_id, segment_id, value: this scheme's partners in the
+        segment its last run computed, with their ranking metric's value now."""
         from ..engine import metrics
 
         metric = self.metric_id.sudo()
-        # the engine's read-only SELECT of a metric (no work table involved)
-        return metrics._select_metric(metric.env, metric, None, day)  # pylint: disable=protected-access
+        return SQL(
+            """
+            SELECT a.partner_id, COALESCE(a.computed_segment_id, a.segment_id) AS segment_id,
+                   v.value
+              FROM partner_segment_assignment a
+              LEFT JOIN (%s) v ON v.partner_id = a.partner_id
+             WHERE a.scheme_id = %s
+            """,
+            # the engine's read-only SELECT of a metric (no work table involved)
+            metrics._select_metric(metric.env, metric, None, day),  # pylint: disable=protected-access
+            self.id,
+        )
+
+    def _report_ranked_select(self):
+        """SELECT partner_id, segment_id, value: this scheme's partners as the
+        classification step of a full run just ranked them (the engine's work
+        tables, see ``_after_classify``)."""
+        return SQL(
+            """
+            SELECT r.partner_id, r.segment_id, v.value
+              FROM psseg_result r
+              LEFT JOIN psseg_value v ON v.metric_id = %s AND v.partner_id = r.partner_id
+            """,
+            self.metric_id.id,
+        )
 
     @api.model
     def _report_install(self):

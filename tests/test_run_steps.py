@@ -86,10 +86,10 @@ class TestRunSteps(SizeAndParetoCase):
         self.assertEqual(run.status, "done")
         # rules: classify (3 partners > 2 per step) + 2 write steps; pareto
         # (4 partners): classify + 2 write steps; notes; segment actions;
-        # the four report steps
-        self.assertEqual(done, 12)
-        self.assertEqual((run.step_done, run.step_count, run.progress), (12, 12, 100.0))
-        self.assertEqual(self.progress[-1], {"done": 12, "remaining": 0})
+        # the three report steps
+        self.assertEqual(done, 11)
+        self.assertEqual((run.step_done, run.step_count, run.progress), (11, 11, 100.0))
+        self.assertEqual(self.progress[-1], {"done": 11, "remaining": 0})
         self.assert_classified()
         rules_line = run.line_ids.filtered(lambda line: line.scheme_id == self.rules)
         self.assertEqual(
@@ -231,12 +231,9 @@ class TestRunSteps(SizeAndParetoCase):
             while run.status in ("queued", "running") and len(stages) < 20:
                 self.process(limit=4)  # a budget of one step per call
                 stages.append((run.stage, run.after_cursor))
-        # two schemes, the notes, segment actions, then the four report steps
-        self.assertEqual(
-            stages[3:],
-            [("after", 0), ("after", 1), ("after", 2), ("after", 3), ("ended", 4)],
-        )
-        self.assertEqual((run.status, run.step_done, run.step_count), ("done", 8, 8))
+        # two schemes, the notes, segment actions, then the three report steps
+        self.assertEqual(stages[3:], [("after", 0), ("after", 1), ("after", 2), ("ended", 3)])
+        self.assertEqual((run.status, run.step_done, run.step_count), ("done", 7, 7))
         sizes = self.env["partner.segment.report.size"].search(
             [("scheme_id", "=", self.rules.id), ("date", "=", run.date_ref)]
         )
@@ -253,7 +250,7 @@ class TestRunSteps(SizeAndParetoCase):
         run = self.queue()
         Scheme = type(self.Scheme)
         with (
-            patch.object(Scheme, "_report_step_pareto", side_effect=RuntimeError("disk full")),
+            patch.object(Scheme, "_report_step_sizes", side_effect=RuntimeError("disk full")),
             patch.object(Scheme, "_report_step_products", autospec=True) as products,
             mute_logger(ENGINE_LOG),
         ):
@@ -262,18 +259,54 @@ class TestRunSteps(SizeAndParetoCase):
         self.assertEqual((run.status, run.stage, run.step_attempts), ("partial", "ended", 0))
         self.assertIn("After the run: a step failed 3 times", run.error)
         self.assertEqual(products.call_count, 1, "the steps after the skipped one still run")
-        self.assertEqual(run.after_cursor, 4)
+        self.assertEqual(run.after_cursor, 3)
         self.assert_classified()
-        self.assertTrue(
+        self.assertFalse(
             self.env["partner.segment.report.size"].search_count(
                 [("scheme_id", "=", self.rules.id), ("date", "=", run.date_ref)]
             )
         )
-        self.assertFalse(
+        # the Pareto curve is drawn as its scheme is classified
+        self.assertTrue(
             self.env["partner.segment.report.pareto"].search_count(
                 [("scheme_id", "=", self.pareto.id)]
             )
         )
+
+    def test_pareto_curve_is_the_ranking_of_the_classification(self):
+        """A full run draws the curve from the ranking it just computed (its
+        result and metric values, no second scan), the same curve as the
+        reports' refresh draws from the assignments; a failing curve never
+        fails its scheme, and a run of chosen partners leaves it alone."""
+        Pareto = self.env["partner.segment.report.pareto"]
+
+        def curve():
+            rows = Pareto.search([("scheme_id", "=", self.pareto.id)])
+            return sorted(
+                (r.kind, r.segment_id.code, r.customer_percent, round(r.metric_share, 2))
+                for r in rows
+            )
+
+        run = engine_run.run(self.env, self.rules | self.pareto)
+        drawn = curve()
+        # Big alone (1 partner of 4) holds 5,000 of the 6,600 revenue; then C
+        self.assertEqual(
+            [row for row in drawn if row[0] == "boundary"],
+            [("boundary", "A", 25, round(100 * 5000 / 6600, 2)), ("boundary", "C", 100, 100.0)],
+        )
+        Pareto.search([]).unlink()
+        self.pareto._report_refresh()
+        self.assertEqual(curve(), drawn)
+        Pareto.search([]).unlink()
+        engine_run.run(self.env, self.rules | self.pareto, partners=self.big)
+        self.assertFalse(curve())
+        with (
+            patch.object(type(Pareto), "_refresh", side_effect=RuntimeError("no curve")),
+            mute_logger("odoo.addons.partner_segmentation.report.partner_segment_scheme"),
+        ):
+            run = engine_run.run(self.env, self.rules | self.pareto)
+        self.assertEqual(run.status, "done")
+        self.assertEqual(self.pareto.last_run_status, "done")
 
     # -- the lock ------------------------------------------------------------------
     def test_lock_held_elsewhere_means_no_step(self):
