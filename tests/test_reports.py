@@ -147,6 +147,9 @@ class TestReports(SegmentationCase):
         )
         self.recompute(self.schemes)  # the same day again: rewritten, not doubled
         self.assertEqual(self.sizes(self.rules)[self.large], (2, 10000.0))
+        # the planner setting the sizes' statement changes is put back
+        self.env.cr.execute("SHOW enable_sort")
+        self.assertEqual(self.env.cr.fetchone()[0], "on")
         # rows are per partner dimension: two customer types in Small
         rows = self.env["partner.segment.report.size"].search(
             [("scheme_id", "=", self.rules.id), ("date", "=", TODAY)]
