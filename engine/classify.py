@@ -158,11 +158,9 @@ def _filter_select(env, domain):
         query.order = None
         return query.select()
 
-    # distinct: a partner the ORM's joins would find twice joins once
-    return SQL(
-        "SELECT DISTINCT b.id FROM (%s) b",
-        SQL(" UNION ALL ").join(select(branch) for branch in or_branches(domain)),
-    )
+    # a UNION, as for the universe: a partner the ORM's joins or two
+    # conjunctions would find twice joins once
+    return SQL(" UNION ").join(select(branch) for branch in or_branches(domain))
 
 
 def _classify_pareto(env, scheme, scope_ids):
