@@ -23,7 +23,8 @@ import odoo
 from odoo import SUPERUSER_ID, api
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench import WRITTEN_TABLES, open_bench, reset, write_results
+from bench import open_bench, reset, write_results
+from bench import vacuum as vacuum_tables
 
 
 def free_port():
@@ -59,10 +60,7 @@ def main():
 
     def vacuum(cr):
         cr.commit()
-        subprocess.run(
-            ["psql", "-d", args.db, "-qc", f"VACUUM ANALYZE {', '.join(WRITTEN_TABLES)}"],
-            check=True,
-        )
+        vacuum_tables(args.db)
 
     # the same first run in one process, for comparison (rolled back)
     prepare(registry, vacuum)
