@@ -124,18 +124,36 @@ def value_sql(metric, table, column=None):
     return value
 
 
-def _select_aggregates(env, metrics, partner_ids, today):
+def _select_aggregates(env, metrics, partner_ids, today, per_metric_domain=False):
     """SELECT partner_id, m_<id>…: the aggregates of ``metrics`` (which share
     their source) per commercial partner, in one scan of the source records,
-    built on the ORM's query for the source domain."""
+    built on the ORM's query for the source domain.
+
+    With ``per_metric_domain``, ``metrics`` share their table, partner field
+    and company only: the scan reads the chosen partners' records once and
+    each aggregate counts the records of its own domain.  Returns None when
+    a domain needs joins of its own (it is then scanned alone)."""
     first = metrics[0]
     model = env[first.model_id.model]
     if first.company_id:  # company-dependent fields read in the metric's company
         model = model.with_company(first.company_id)
-    domain = domains.eval_domain(env, first.source_domain)
+    company = []
     if first.company_id and "company_id" in model._fields:
-        domain = expression.AND([domain, [("company_id", "=", first.company_id.id)]])
-    query = model._search(domain)
+        company = [("company_id", "=", first.company_id.id)]
+    domain = [] if per_metric_domain else domains.eval_domain(env, first.source_domain)
+    query = model._search(expression.AND([domain, company]))
+    conditions = {}
+    if per_metric_domain:
+        for metric in metrics:
+            source = metric.source_domain or ""
+            if source not in conditions:
+                own = model._search(domains.eval_domain(env, metric.source_domain))
+                if own._joins or own.table != query.table:
+                    return None
+                if own.is_empty():
+                    conditions[source] = SQL("FALSE")
+                else:
+                    conditions[source] = own.where_clause if own._where_clauses else None
     partner_column = SQL.identifier(query.table, first.partner_field_id.name)
     members = None
     if partner_ids is not None:
@@ -152,6 +170,9 @@ def _select_aggregates(env, metrics, partner_ids, today):
         value = value_sql(metric, query.table, column)
         date = column(metric.date_field_id)
         window = Q.window_condition(date, window_bounds(metric, today))
+        own = conditions.get(metric.source_domain or "")
+        if own:  # this metric's records: its domain (and its window)
+            window = SQL("(%s) AND (%s)", own, window) if window else own
         end = column(metric.end_date_field_id)
         columns.append((f"m_{metric.id}", metric.aggregate, value, date, window, end))
     return Q.select_grouped(query, partner_column, columns, today, members)
@@ -194,13 +215,42 @@ def _select_metric(env, metric, partner_ids, today):
     )
 
 
-def _compute_aggregates(env, metrics, partner_ids, today):
-    """Fill ``psseg_value`` for aggregate ``metrics``: one scan per source."""
-    groups = defaultdict(lambda: env["partner.segment.metric"])
+def table_key(metric):
+    """Aggregate metrics with the same key read the same records of a chosen
+    partner (same table, partner field and company), whatever their domain."""
+    return (metric.model_id.model, metric.partner_field_id.id, metric.company_id.id)
+
+
+def _scans(env, metrics, partner_ids, today):
+    """[(metrics, SELECT)]: one scan per source; for chosen partners, one
+    scan per table.  A full run reads each source through its own domain
+    (indexes, fewer rows); chosen partners' records are read through the
+    partner index, and every source of the same table would visit the same
+    pages again."""
+    sources = defaultdict(lambda: env["partner.segment.metric"])
     for metric in metrics:
-        groups[source_key(metric)] |= metric
-    for group in groups.values():
-        select = _select_aggregates(env, group, partner_ids, today)
+        sources[source_key(metric)] |= metric
+    if partner_ids is None:
+        return [(group, _select_aggregates(env, group, None, today)) for group in sources.values()]
+    tables = defaultdict(list)
+    for group in sources.values():
+        tables[table_key(group[0])].append(group)
+    scans = []
+    for groups in tables.values():
+        merged = env["partner.segment.metric"].union(*groups)
+        select = None
+        if len(groups) > 1:
+            select = _select_aggregates(env, merged, partner_ids, today, per_metric_domain=True)
+        if select is None:
+            scans += [(g, _select_aggregates(env, g, partner_ids, today)) for g in groups]
+        else:
+            scans.append((merged, select))
+    return scans
+
+
+def _compute_aggregates(env, metrics, partner_ids, today):
+    """Fill ``psseg_value`` for aggregate ``metrics`` (see :func:`_scans`)."""
+    for group, select in _scans(env, metrics, partner_ids, today):
         env.cr.execute(Q.insert_values([(m.id, f"m_{m.id}") for m in group], select))
 
 

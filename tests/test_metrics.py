@@ -66,6 +66,64 @@ class TestMetricValues(SegmentationCase):
         sources = {engine_metrics.source_key(m) for m in aggregates}
         self.assertLess(len(sources), len(aggregates))
         self.assertEqual(insert.call_count, len(sources))
+        self.assert_stored_values_are_read_values(metrics)
+
+    def test_chosen_partners_read_each_table_once_with_the_same_values(self):
+        """For chosen partners, the sources of one table (invoices: revenue,
+        open amounts, payment delay) are read in one scan, each aggregate
+        over the records of its own domain; a domain that needs a join of
+        its own (an invoice line's entry) is scanned alone.  The values are
+        those each metric reads on its own."""
+        line_field = self.env["ir.model.fields"]._get
+        line = {
+            "model_id": self.env["ir.model"]._get_id("account.move.line"),
+            "partner_field_id": line_field("account.move.line", "partner_id").id,
+            "value_field_id": line_field("account.move.line", "quantity").id,
+            "aggregate": "sum",
+        }
+        self.Metric.create(
+            {
+                **line,
+                "name": "Posted units",
+                "code": "test_posted_units",
+                "source_domain": "[('move_id.state', '=', 'posted'), "
+                "('display_type', '=', 'product')]",
+            }
+        )
+        self.Metric.create(
+            {
+                **line,
+                "name": "Product lines",
+                "code": "test_product_lines",
+                "aggregate": "count",
+                "value_field_id": False,
+                "source_domain": "[('display_type', '=', 'product')]",
+            }
+        )
+        metrics = self.Metric.search([])
+        env = self.env(su=True)
+        self.env.flush_all()
+        self.env.cr.execute(run_sql.CREATE_WORK_TABLES)
+        today = common.today_of(env)
+        with patch.object(Q, "insert_values", wraps=Q.insert_values) as insert:
+            engine_metrics.compute_metrics(env, metrics, self.partners.ids, today, {})
+        aggregates = metrics.filtered(lambda m: m.kind == "aggregate")
+        sources = {engine_metrics.source_key(m) for m in aggregates}
+        tables = {engine_metrics.table_key(m) for m in aggregates}
+        invoices = aggregates.filtered(lambda m: m.model_id.model == "account.move")
+        self.assertGreater(len({engine_metrics.source_key(m) for m in invoices}), 1)
+        # one scan per table, and the two sources of invoice lines apart
+        self.assertEqual(insert.call_count, len(tables) + 1)
+        self.assertLess(insert.call_count, len(sources))
+        self.assert_stored_values_are_read_values(metrics)
+        self.env.cr.execute(
+            "SELECT value FROM psseg_value v JOIN partner_segment_metric m ON m.id = v.metric_id "
+            "WHERE m.code = 'test_product_lines' AND v.partner_id = %s",
+            [self.alpha.id],
+        )
+        self.assertEqual(self.env.cr.fetchall(), [(5,)])  # four invoices, a credit note
+
+    def assert_stored_values_are_read_values(self, metrics):
         self.env.cr.execute(
             "SELECT metric_id, partner_id, value FROM psseg_value WHERE partner_id = ANY(%s)",
             [self.partners.ids],
