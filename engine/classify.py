@@ -23,8 +23,10 @@ from . import common, composite, domains
 from .metrics import zero_default
 
 RANKING_METHODS = ("pareto", "quantile")
-# what psseg_universe holds, in the cursor's cache (reset whenever it may not)
+# which partner filter each universe table holds ({key: table}, least recently
+# used first), in the cursor's cache (reset whenever it may not hold)
 UNIVERSE_KEY = "partner_segmentation.universe"
+UNIVERSE_SLOTS = 3
 
 
 def _universe(env, scheme, partner_ids=None):
@@ -96,17 +98,26 @@ def _universe_query(env, domain):
 
 
 def _fill_universe(env, scheme, partner_ids=None):
-    """Put the scheme's commercial partners in ``psseg_universe`` and return
-    it: a table with statistics, so that the planner joins it to the metric
-    values by hash rather than partner by partner."""
+    """Put the scheme's commercial partners in a work table and return it:
+    a table with statistics, so that the planner joins it to the metric
+    values by hash rather than partner by partner.  The partners of the last
+    few partner filters stay in their tables (``UNIVERSE_SLOTS``): schemes
+    often share their partners, not always one after the other."""
     subquery = _universe(env, scheme, partner_ids)
     key = (subquery.code, repr(subquery.params))
-    if env.cr.cache.get(UNIVERSE_KEY) != key:  # schemes often share their partners
-        env.cr.execute(Q.fill_universe(subquery))
+    filled = env.cr.cache.get(UNIVERSE_KEY) or {}
+    table = filled.pop(key, None)
+    if table is None:
+        if len(filled) < UNIVERSE_SLOTS:
+            table = Q.universe_table(len(filled))
+        else:  # the least recently used filter gives its table
+            table = filled.pop(next(iter(filled)))
+        env.cr.execute(Q.fill_universe(table, subquery))
         if env.cr.rowcount > common.ANALYZE_THRESHOLD:
-            env.cr.execute(Q.ANALYZE_UNIVERSE)
-        env.cr.cache[UNIVERSE_KEY] = key
-    return Q.UNIVERSE
+            env.cr.execute(SQL("ANALYZE %s", table))
+    filled[key] = table  # the most recently used, last
+    env.cr.cache[UNIVERSE_KEY] = filled
+    return table
 
 
 def scheme_metrics(scheme):

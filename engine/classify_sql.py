@@ -1,21 +1,34 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """The SQL of the classification stage.
 
-Work tables: ``psseg_universe(id)``, the commercial partners a scheme
-classifies; ``psseg_result(partner_id, segment_id)``, what a scheme says,
-per partner (read from ``psseg_value``, see :mod:`.metrics_sql`).
+Work tables: ``psseg_universe(id)`` (and ``psseg_universe_1``…), the
+commercial partners a scheme classifies; ``psseg_result(partner_id,
+segment_id)``, what a scheme says, per partner (read from ``psseg_value``,
+see :mod:`.metrics_sql`).
 """
 
 from odoo.tools import SQL
 
 TRUNCATE_RESULT = SQL("TRUNCATE psseg_result, psseg_diff")
 COUNT_RESULT = SQL("SELECT COUNT(*) FROM psseg_result")
-UNIVERSE = SQL("psseg_universe")
-ANALYZE_UNIVERSE = SQL("ANALYZE psseg_universe")
 
 
-def fill_universe(subquery):
-    return SQL("TRUNCATE psseg_universe; INSERT INTO psseg_universe (id) %s", subquery)
+def universe_table(slot):
+    """The work table of a universe: ``psseg_universe`` (created with the
+    other work tables), then ``psseg_universe_1``, ``psseg_universe_2``…"""
+    return SQL.identifier(f"psseg_universe_{slot}" if slot else "psseg_universe")
+
+
+def fill_universe(table, subquery):
+    return SQL(
+        """
+        CREATE TEMP TABLE IF NOT EXISTS %(table)s (id integer NOT NULL) ON COMMIT DROP;
+        TRUNCATE %(table)s;
+        INSERT INTO %(table)s (id) %(subquery)s
+        """,
+        table=table,
+        subquery=subquery,
+    )
 
 
 def values_join(metric_aliases, universe_alias="u"):

@@ -62,13 +62,14 @@ def explain(env, scheme, partner):
         )
         result["values"] = dict(env.cr.fetchall())
         return result
-    classify._fill_universe(env, scheme)  # pylint: disable=protected-access
+    universe = classify._fill_universe(env, scheme)  # pylint: disable=protected-access
     metric = scheme.metric_id
     if scheme.method == "pareto":
-        env.cr.execute(Q.pareto_position(metric.id, partner.id))
+        env.cr.execute(Q.pareto_position(universe, metric.id, partner.id))
     else:
         env.cr.execute(
             Q.quantile_position(
+                universe,
                 metric.id,
                 metrics.zero_default(metric),
                 scheme.quantile_count,

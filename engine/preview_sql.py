@@ -26,9 +26,10 @@ def movers(scheme_id):
     )
 
 
-def pareto_position(metric_id, partner_id):
+def pareto_position(universe, metric_id, partner_id):
     """(value, rank, partners, share before, share with it) of a partner in
-    the ranking of psseg_universe by a metric, as the Pareto classifier ranks."""
+    the ranking of the ``universe`` table by a metric, as the Pareto
+    classifier ranks."""
     return SQL(
         """
         SELECT r.v, r.rn, r.n,
@@ -41,17 +42,18 @@ def pareto_position(metric_id, partner_id):
                        SUM(s.v) OVER () AS total
                   FROM (SELECT u.id AS partner_id,
                                GREATEST(COALESCE(v.value, 0), 0) AS v
-                          FROM psseg_universe u
+                          FROM %s u
                           LEFT JOIN psseg_value v ON v.partner_id = u.id AND v.metric_id = %s) s
                 WINDOW w AS (ORDER BY s.v DESC, s.partner_id)) r
          WHERE r.partner_id = %s
         """,
+        universe,
         metric_id,
         partner_id,
     )
 
 
-def quantile_position(metric_id, zero_default, buckets, descending, partner_id):
+def quantile_position(universe, metric_id, zero_default, buckets, descending, partner_id):
     """(value, bucket, partners ranked) of a partner, as the quantile classifier ranks."""
     value = SQL("COALESCE(v.value, 0)") if zero_default else SQL("v.value")
     return SQL(
@@ -61,7 +63,7 @@ def quantile_position(metric_id, zero_default, buckets, descending, partner_id):
                        NTILE(%s) OVER (ORDER BY s.v %s, s.partner_id) AS bucket,
                        COUNT(*) OVER () AS n
                   FROM (SELECT u.id AS partner_id, %s AS v
-                          FROM psseg_universe u
+                          FROM %s u
                           LEFT JOIN psseg_value v ON v.partner_id = u.id AND v.metric_id = %s) s
                  WHERE s.v IS NOT NULL) q
          WHERE q.partner_id = %s
@@ -69,6 +71,7 @@ def quantile_position(metric_id, zero_default, buckets, descending, partner_id):
         buckets,
         SQL("DESC") if descending else SQL("ASC"),
         value,
+        universe,
         metric_id,
         partner_id,
     )

@@ -18,7 +18,7 @@ class TestRunUniverse(SizeAndParetoCase):
     def recompute_counting_fills(self, schemes):
         fills = []
         real = classify.Q.fill_universe
-        with patch.object(classify.Q, "fill_universe", lambda q: fills.append(q) or real(q)):
+        with patch.object(classify.Q, "fill_universe", lambda t, q: fills.append(q) or real(t, q)):
             run = self.recompute(schemes)
         return run, len(fills)
 
@@ -59,6 +59,30 @@ class TestRunUniverse(SizeAndParetoCase):
         self.make_invoice(newcomer, 50)
         self.recompute(same)
         self.assertEqual(self.codes([newcomer], self.rules), ["Small"])
+
+    def test_a_filter_met_again_keeps_its_partners_until_evicted(self):
+        """The partners of the last few filters stay in their tables: a
+        filter met again after another is not filled again, unless more
+        filters than there are tables came in between."""
+        other = f"['&', ('id', '!=', 0), {self.domain[1:-1]}]"
+        schemes = [self.buyers(f"test_slot_{i}", i) for i in range(4)]
+        schemes[1].partner_domain = other  # X, Y, X, X
+        every = self.rules.browse([s.id for s in schemes])
+        self.recompute(every)
+        _run, fills = self.recompute_counting_fills(every)
+        self.assertEqual(fills, 2, "X, Y, then X from its table")
+        # X, Y, Z, X: with two tables, Z takes X's, and X is filled again
+        schemes[2].partner_domain = f"['&', ('id', '!=', -1), {self.domain[1:-1]}]"
+        self.recompute(every)
+        _run, fills = self.recompute_counting_fills(every)
+        self.assertEqual(fills, 3, "X, Y, Z, then X from its table")
+        with patch.object(classify, "UNIVERSE_SLOTS", 2):
+            _run, fills = self.recompute_counting_fills(every)
+        self.assertEqual(fills, 4, "X gave its table to Z: X again")
+        for scheme in schemes:
+            self.assertEqual(
+                self.codes([self.big, self.small, self.none], scheme), ["Buyer", "Buyer", None]
+            )
 
     # -- filters with ORs: a UNION of their conjunctions -----------------------------
     def test_or_branches_are_the_disjunctive_normal_form(self):
