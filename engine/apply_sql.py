@@ -44,16 +44,41 @@ def release_expired_locks(scheme_ids, today, scope_ids):
     )
 
 
-def insert_diff(scheme_id, scope_ids):
+def fill_current(scheme_ids, partner_ids):
+    """``psseg_current``: the assignments of these partners in these schemes
+    (one lookup per partner in the (partner, scheme) index, for every scheme
+    at once), for the diffs of a run of chosen partners."""
+    return SQL(
+        """
+        CREATE TEMP TABLE IF NOT EXISTS psseg_current (
+            id integer, partner_id integer, scheme_id integer, locked boolean,
+            segment_id integer, computed_segment_id integer) ON COMMIT DROP;
+        TRUNCATE psseg_current;
+        INSERT INTO psseg_current
+        SELECT id, partner_id, scheme_id, locked, segment_id, computed_segment_id
+          FROM partner_segment_assignment
+         WHERE partner_id = ANY(%s) AND scheme_id = ANY(%s);
+        """,
+        list(partner_ids),
+        list(scheme_ids),
+    )
+
+
+def insert_diff(scheme_id, scope_ids, current=False):
     """Compare the scheme's assignments with its result in one pass and keep
     the rows that need a write: new partners, partners no longer classified,
-    and assignments whose computed or (unlocked) actual segment differs."""
+    and assignments whose computed or (unlocked) actual segment differs.
+    With ``current``, the assignments of ``scope_ids`` are those read into
+    ``psseg_current`` (see :func:`fill_current`)."""
     assignments = SQL(
         "SELECT id, partner_id, locked, segment_id, computed_segment_id "
-        "FROM partner_segment_assignment WHERE scheme_id = %s",
+        "FROM %s WHERE scheme_id = %s",
+        SQL("psseg_current" if current else "partner_segment_assignment"),
         scheme_id,
     )
-    if isinstance(scope_ids, IdRange):  # a write step of a large scheme
+    if current:
+        pass  # exactly the run's chosen partners
+    elif isinstance(scope_ids, IdRange):  # a write step of a large scheme
         assignments = SQL("%s %s", assignments, _scope("partner_id", scope_ids))
     elif scope_ids is not None:
         # chosen partners: one lookup each in the (partner, scheme) index (as

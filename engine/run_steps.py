@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""The steps of a run, one transaction each (see :mod:`.run`).
+"""The steps of a run, one transaction each (see :mod:`.run`): here the
+schemes' steps; the steps after them are in :mod:`.run_end`.
 
 Where a run stands is stored on its record, so that any worker can take it
 up: ``stage`` (schemes, chatter, finish, after, ended), per scheme a
@@ -14,7 +15,7 @@ import time
 
 from odoo import fields
 
-from . import apply, classify, composite, metrics, notify
+from . import apply, classify, composite, metrics, run_end
 from . import metrics_sql as MQ
 from . import run_sql as Q
 from .common import today_of
@@ -24,8 +25,6 @@ _logger = logging.getLogger(__name__)
 # a scheme classifying more partners than this is written in several steps
 # (system parameter partner_segmentation.step_partners)
 STEP_PARTNERS = 50_000
-# chatter pages (of notify.CHATTER_BATCH partners) per step
-CHATTER_PAGES = 5
 # metric values computed in an inline run, in the cursor's cache
 COMPUTED_KEY = "partner_segmentation.computed"
 # a run's chosen partners, in the cursor's cache
@@ -74,17 +73,21 @@ def step(env, run_rec, inline):
         # a step of its own transaction (new work tables) or a new run: what
         # the cursor's cache says of the work tables may be stale
         _forget_universe(cr)
+    if not inline or not run_rec.step_done:
+        apply.forget_current(env)
+    if inline and not run_rec.step_done:
+        _start_inline(env, run_rec)
     cr.execute(Q.raise_work_mem())
     work_mem = cr.fetchone()[0]
     what = _step_name(run_rec)
     if run_rec.stage == "schemes":
         _scheme_step(env, run_rec, inline)
     elif run_rec.stage == "chatter":
-        _chatter_step(env, run_rec, inline)
+        run_end.chatter_step(env, run_rec, inline)
     elif run_rec.stage == "finish":
-        _finish_step(env, run_rec, inline)
+        run_end.finish_step(env, run_rec, inline)
     elif run_rec.stage == "after":
-        _after_step(env, run_rec, inline)
+        run_end.after_step(env, run_rec, inline)
     cr.execute(Q.restore_work_mem(work_mem))
     run_rec.write(
         {
@@ -116,9 +119,9 @@ def _step_name(run_rec):
 
 
 def _forget_universe(cr):
-    """The next scheme fills ``psseg_universe`` again.  Inline, schemes with
-    the same partner filter share it until the run writes something (a
-    partner filter may test segments)."""
+    """The next scheme fills its universe again.  Inline, schemes with the
+    same partner filter share it until the run writes something (a partner
+    filter may test segments)."""
     cr.cache[classify.UNIVERSE_KEY] = None
     cr.cache[metrics.MEMBERS_KEY] = None
 
@@ -139,7 +142,7 @@ def _scheme_step(env, run_rec, inline):
     line = _current_line(run_rec)
     if not line:
         run_rec.stage = "chatter"
-        return _chatter_step(env, run_rec, inline)
+        return run_end.chatter_step(env, run_rec, inline)
     t0 = time.perf_counter()
     try:
         with env.cr.savepoint():
@@ -163,7 +166,9 @@ def _classify(env, run_rec, line, inline):
         if not scope:  # no tested segment changed: nothing to recompute
             _line_done(env, line)
             return
-    if apply.release_expired_locks(env, scheme.ids, today, scope):
+    if (line.dependent or not inline) and apply.release_expired_locks(
+        env, scheme.ids, today, scope
+    ):
         _forget_universe(env.cr)
     computed = _computed(env, run_rec, scope, today) if inline else {}
     new_computed = dict(computed)
@@ -188,6 +193,22 @@ def _classify(env, run_rec, line, inline):
         run_rec.step_count += math.ceil(partners / size)
     computed.clear()
     computed.update(new_computed)
+
+
+def _start_inline(env, run_rec):
+    """An inline run releases the expired overrides of all its schemes at
+    once, before the first one is classified (one statement, not one per
+    scheme), and for chosen partners reads their assignments in all of them
+    at once.  A scheme added because it tests another (``dependent``) does
+    both for itself, for the partners it recomputes, when its turn comes;
+    so does each scheme of a run worked through by the cron."""
+    schemes = run_rec.line_ids.filtered(lambda line: not line.dependent).scheme_id
+    if not schemes:
+        return
+    scope = _scope(env, run_rec)
+    apply.release_expired_locks(env, schemes.ids, run_rec.date_ref, scope)
+    if scope is not None:
+        apply.read_current(env, schemes, scope)
 
 
 def _scope(env, run_rec):
@@ -279,84 +300,6 @@ def _record_scheme(line):
     )
 
 
-def _chatter_step(env, run_rec, inline):
-    """Notes for a few pages of partners (all pages when inline)."""
-    schemes = run_rec.line_ids.filtered(lambda line: line.state == "done").scheme_id
-    schemes = schemes.filtered("post_chatter")
-    env.invalidate_all()
-    pages = None if inline else CHATTER_PAGES
-    after = notify.post_chatter(env, schemes, run_rec.id, run_rec.chatter_cursor, pages)
-    if after is None:
-        run_rec.stage = "finish"
-        if inline:
-            _finish_step(env, run_rec, inline)
-    else:
-        run_rec.write({"chatter_cursor": after, "step_count": run_rec.step_count + 1})
-
-
-def _finish_step(env, run_rec, inline):
-    lines = run_rec.line_ids
-    done = lines.filtered(lambda line: line.state == "done")
-    notify.run_segment_actions(env, done.scheme_id, run_rec)
-    schemes = run_rec.scheme_ids.filtered("active")
-    schemes._after_recompute(run_rec)
-    after = schemes._after_run_steps(run_rec)
-    if after:
-        run_rec.write(
-            {"stage": "after", "after_cursor": 0, "step_count": run_rec.step_count + len(after)}
-        )
-    else:
-        _close(env, run_rec, inline)
-
-
-def _after_step(env, run_rec, inline):
-    """One of the schemes' after-run steps; the last one ends the run."""
-    schemes = run_rec.scheme_ids.filtered("active")
-    after = schemes._after_run_steps(run_rec)
-    if run_rec.after_cursor < len(after):
-        getattr(schemes, after[run_rec.after_cursor])(run_rec)
-    run_rec.after_cursor += 1
-    if run_rec.after_cursor >= len(after):
-        _close(env, run_rec, inline)
-
-
-def _close(env, run_rec, inline, error=None):
-    lines = run_rec.line_ids
-    failed = lines.filtered(lambda line: line.state == "failed")
-    errors = [f"{line.scheme_id.name}: {line.error}" for line in failed]
-    errors += [e for e in (run_rec.error, error) if e]  # a skipped step, a fatal one
-    status = "done"
-    if errors:
-        status = "failed" if (lines and len(failed) == len(lines)) or error else "partial"
-    end = fields.Datetime.now()
-    run_rec.write(
-        {
-            "stage": "ended",
-            "status": status,
-            "step_count": run_rec.step_done + 1,  # this step is the last
-            "date_end": end,
-            "duration": run_rec.work_seconds
-            if inline
-            else (end - (run_rec.date_begin or run_rec.date_start)).total_seconds(),
-            "partner_count": max(lines.mapped("partner_count"), default=0),
-            "change_count": sum(lines.mapped("change_count")),
-            "error": "\n".join(errors) or False,
-        }
-    )
-    env.flush_all()
-    env.invalidate_all()
-    if not inline:
-        run_rec._notify_requester()
-    _logger.info(
-        "Segmentation run %s: %s partners, %s changes, %.2fs, %s",
-        run_rec.id,
-        run_rec.partner_count,
-        run_rec.change_count,
-        run_rec.duration,
-        status,
-    )
-
-
 def give_up(env, run_rec, attempts):
     """The current step failed ``attempts`` times: skip it, go on."""
     message = env._("a step failed %s times in a row and was skipped", attempts)
@@ -375,7 +318,7 @@ def give_up(env, run_rec, attempts):
         if run_rec.after_cursor >= len(
             run_rec.scheme_ids.filtered("active")._after_run_steps(run_rec)
         ):
-            _close(env, run_rec, inline=False)
+            run_end.close(env, run_rec, inline=False)
     else:  # the last step: end the run as failed, touching nothing else
         run_rec.write(
             {

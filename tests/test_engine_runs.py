@@ -192,6 +192,33 @@ class TestRuns(SizeAndParetoCase):
         self.assertEqual(self.history(self.small, self.rules)[0].cause, "recompute")
         self.assertEqual(self.small.segment_ids, self.small_seg)
 
+    def test_chosen_partners_expired_override_and_one_read_of_assignments(self):
+        """A run of chosen partners releases the expired overrides of all its
+        schemes, then reads the partners' assignments in all of them at once:
+        each scheme's diff sees the released lock and its own rows."""
+        both = self.rules | self.pareto
+        self.recompute(both)
+        assignment = self.Assignment.set_manual(
+            self.small, self.large, "Until the fair", lock_until=TODAY + datetime.timedelta(days=3)
+        )
+        self.mid.category_id = False  # leaves both schemes
+        later = str(TODAY + datetime.timedelta(days=4))
+        apply_sql = engine_run.run_steps.apply.Q
+        with (
+            patch.object(apply_sql, "fill_current", wraps=apply_sql.fill_current) as fill,
+            patch.object(apply_sql, "insert_diff", wraps=apply_sql.insert_diff) as diff,
+        ):
+            run = self.recompute(both, self.small | self.mid, segmentation_today=later)
+        self.assertEqual(fill.call_count, 1)
+        self.assertEqual([c.args[2] for c in diff.call_args_list], [True, True])
+        self.assertFalse(assignment.locked)
+        self.assertEqual(assignment.segment_id, self.small_seg, "the engine takes over")
+        for scheme in both:
+            self.assertFalse(self.mid.segment_ids & scheme.segment_ids, scheme.code)
+        # Rules: Mid leaves, Small moves from its override; Pareto: Mid leaves
+        self.assertEqual(run.line_ids.mapped("left"), [2, 1])
+        self.assertEqual(self.codes([self.big], self.rules), ["Large"], "not chosen: as it was")
+
     def test_manual_override_of_unclassified_and_unlock(self):
         assignment = self.Assignment.set_manual(self.none, self.small_seg, "Met at the fair")
         self.recompute(self.rules)

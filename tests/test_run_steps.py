@@ -192,7 +192,7 @@ class TestRunSteps(SizeAndParetoCase):
     def test_last_step_that_keeps_failing_ends_the_run_failed(self):
         run = self.queue()
         with (
-            patch.object(run_steps, "_finish_step", side_effect=RuntimeError("hook broken")),
+            patch.object(run_steps.run_end, "finish_step", side_effect=RuntimeError("hook broken")),
             mute_logger(ENGINE_LOG),
         ):
             self.process()
