@@ -77,7 +77,24 @@ def apply_result(env, scheme, scope_ids, today, run_id):
             cr.execute(Q.ANALYZE_CHANGES)
         for statement in Q.sync_rel_for_changes(scheme.id):
             cr.execute(statement)
+        _analyze_grown_tables(cr, changes)
     return changes
+
+
+def _analyze_grown_tables(cr, changes):
+    """PostgreSQL plans with the statistics of a table's last ANALYZE.  A
+    first classification grows the assignments and partner segments from
+    nothing: to the planner they stay empty until autovacuum analyzes them,
+    after a commit and up to a minute later, and never within an inline
+    run's one transaction.  The next scheme's statements, planned as nested
+    loops over "no row", then read the whole table once per row (a first
+    run at 100k: one removal statement ran for minutes).  So a table that
+    a scheme's writes have at least doubled, by its statistics, is analyzed
+    at once (a few per first run; none when few rows change)."""
+    cr.execute(Q.WRITTEN_STATISTICS)
+    for table, rows in cr.fetchall():
+        if changes > common.ANALYZE_THRESHOLD and changes >= rows:
+            cr.execute(Q.analyze(table))
 
 
 def sync_partner_segments(env, partner_ids):

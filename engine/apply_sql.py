@@ -209,6 +209,19 @@ def apply_added(scheme_id, today, run_id, uid, now, metric_id=None):
 
 ANALYZE_DIFF = SQL("ANALYZE psseg_diff")
 ANALYZE_CHANGES = SQL("ANALYZE psseg_change")
+# the tables a scheme's writes grow, with the rows their statistics count
+# (reltuples: -1 before their first ANALYZE)
+WRITTEN_TABLES = ("partner_segment_assignment", "res_partner_segment_rel")
+WRITTEN_STATISTICS = SQL(
+    "SELECT t.name, GREATEST(c.reltuples, 0) FROM unnest(%s::text[]) AS t(name) "
+    "JOIN pg_class c ON c.oid = to_regclass(t.name)",
+    list(WRITTEN_TABLES),
+)
+
+
+def analyze(table):
+    assert table in WRITTEN_TABLES
+    return SQL("ANALYZE %s", SQL.identifier(table))
 
 
 def count_changes(scheme_id):

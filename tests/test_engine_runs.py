@@ -11,7 +11,7 @@ from odoo.addons.partner_segmentation.engine import run as engine_run
 from odoo.addons.partner_segmentation.engine import run_sql as Q
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .common import TODAY, SegmentationCase, SizeAndParetoCase
 
@@ -218,6 +218,37 @@ class TestRuns(SizeAndParetoCase):
         # Rules: Mid leaves, Small moves from its override; Pareto: Mid leaves
         self.assertEqual(run.line_ids.mapped("left"), [2, 1])
         self.assertEqual(self.codes([self.big], self.rules), ["Large"], "not chosen: as it was")
+
+    def test_tables_grown_by_a_scheme_are_analyzed_for_the_next(self):
+        """A table that a scheme's writes have at least doubled, by its
+        statistics, is analyzed at once, so that the next scheme is not
+        planned against an empty table; none is when few rows change."""
+        apply_sql = engine_run.run_steps.apply.Q
+        stale = SQL(
+            "SELECT 'partner_segment_assignment', 2::real "
+            "UNION ALL SELECT 'res_partner_segment_rel', 1e9::real"
+        )
+        common_mod = engine_run.run_steps.apply.common
+        with (
+            patch.object(common_mod, "ANALYZE_THRESHOLD", 0),
+            patch.object(apply_sql, "WRITTEN_STATISTICS", stale),
+            patch.object(apply_sql, "analyze", wraps=apply_sql.analyze) as analyze,
+        ):
+            run = self.recompute(self.rules)
+        self.assertEqual(run.change_count, 3)
+        self.assertEqual(
+            [c.args for c in analyze.call_args_list], [("partner_segment_assignment",)]
+        )
+        self.env.cr.execute(
+            "SELECT reltuples = (SELECT COUNT(*) FROM partner_segment_assignment) FROM pg_class "
+            "WHERE oid = 'partner_segment_assignment'::regclass"
+        )
+        self.assertTrue(self.env.cr.fetchone()[0], "the statistics count this run's rows")
+        # a month of small changes (here: below the threshold) analyzes nothing
+        self.make_invoice(self.small, 5000)
+        with patch.object(apply_sql, "analyze", wraps=apply_sql.analyze) as analyze:
+            run = self.recompute(self.rules)
+        self.assertEqual((run.change_count, analyze.call_count), (1, 0))
 
     def test_manual_override_of_unclassified_and_unlock(self):
         assignment = self.Assignment.set_manual(self.none, self.small_seg, "Met at the fair")
