@@ -211,7 +211,11 @@ ANALYZE_DIFF = SQL("ANALYZE psseg_diff")
 ANALYZE_CHANGES = SQL("ANALYZE psseg_change")
 # the tables a scheme's writes grow, with the rows their statistics count
 # (reltuples: -1 before their first ANALYZE)
-WRITTEN_TABLES = ("partner_segment_assignment", "res_partner_segment_rel")
+WRITTEN_TABLES = (
+    "partner_segment_assignment",
+    "partner_segment_history",
+    "res_partner_segment_rel",
+)
 WRITTEN_STATISTICS = SQL(
     "SELECT t.name, GREATEST(c.reltuples, 0) FROM unnest(%s::text[]) AS t(name) "
     "JOIN pg_class c ON c.oid = to_regclass(t.name)",

@@ -226,6 +226,7 @@ class TestRuns(SizeAndParetoCase):
         apply_sql = engine_run.run_steps.apply.Q
         stale = SQL(
             "SELECT 'partner_segment_assignment', 2::real "
+            "UNION ALL SELECT 'partner_segment_history', 3::real "
             "UNION ALL SELECT 'res_partner_segment_rel', 1e9::real"
         )
         common_mod = engine_run.run_steps.apply.common
@@ -237,7 +238,8 @@ class TestRuns(SizeAndParetoCase):
             run = self.recompute(self.rules)
         self.assertEqual(run.change_count, 3)
         self.assertEqual(
-            [c.args for c in analyze.call_args_list], [("partner_segment_assignment",)]
+            [c.args for c in analyze.call_args_list],
+            [("partner_segment_assignment",), ("partner_segment_history",)],
         )
         self.env.cr.execute(
             "SELECT reltuples = (SELECT COUNT(*) FROM partner_segment_assignment) FROM pg_class "
