@@ -84,13 +84,14 @@ def apply_result(env, scheme, scope_ids, today, run_id):
 def _analyze_grown_tables(cr, changes):
     """PostgreSQL plans with the statistics of a table's last ANALYZE.  A
     first classification grows the assignments, their history and the
-    partners' segments from nothing: to the planner they stay empty until autovacuum analyzes them,
-    after a commit and up to a minute later, and never within an inline
-    run's one transaction.  The next scheme's statements, planned as nested
-    loops over "no row", then read the whole table once per row (a first
-    run at 100k: one removal statement ran for minutes).  So a table that
-    a scheme's writes have at least doubled, by its statistics, is analyzed
-    at once (a few per first run; none when few rows change)."""
+    partners' segments from nothing: to the planner they stay empty until
+    autovacuum analyzes them, after a commit and up to a minute later, and
+    never within an inline run's one transaction.  The next scheme's
+    statements, planned as nested loops over "no row", then read the whole
+    table once per row (a first run at 100k: one removal statement ran for
+    minutes).  So a table that a scheme's writes have at least doubled, by
+    its statistics, is analyzed at once (a few per first run; none when few
+    rows change)."""
     cr.execute(Q.WRITTEN_STATISTICS)
     for table, rows in cr.fetchall():
         if changes > common.ANALYZE_THRESHOLD and changes >= rows:
