@@ -70,7 +70,7 @@ class TestMailingBySegment(SegmentationCase):
         # Gold or Silver (one scheme: OR) and North (another scheme: AND)
         self.assertEqual(self.wizard(self.gold | self.silver | self.north).recipient_count, 3)
         self.assertIn(
-            "in 2 segment(s) of 2 scheme(s)", self.wizard(self.gold | self.north).selection_summary
+            "Segments: 2, schemes: 2.", self.wizard(self.gold | self.north).selection_summary
         )
         self.assertEqual(
             self.wizard(self.gold | self.north, include_contacts=False).recipient_count, 1

@@ -69,10 +69,10 @@ class PartnerSegmentMailingWizard(models.TransientModel):
             )
             wizard.recipient_count = groups[0][0] if groups else 0
             schemes = wizard.segment_ids.scheme_id
+            # "N recipients." comes before it in the form
             wizard.selection_summary = self.env._(
-                "%(count)s distinct addresses in %(segments)s segment(s) of %(schemes)s "
-                "scheme(s); blacklisted addresses left out.",
-                count=wizard.recipient_count,
+                "Segments: %(segments)s, schemes: %(schemes)s. Each address counts once; "
+                "blacklisted addresses are left out.",
                 segments=len(wizard.segment_ids),
                 schemes=len(schemes),
             )
