@@ -126,6 +126,10 @@ tours.add("partner_segmentation_salesperson_sees_segments", {
             run: "click",
         },
         {
+            content: "The current segments show each segment in its colour (New: 7), as the badges do",
+            trigger: ".o_field_widget[name=segment_badge_ids] .o_data_row:contains('Lifecycle') td[name=segment_id] .o_tag.o_tag_color_7:contains('New')",
+        },
+        {
             content: "The history lists the changes",
             trigger: ".o_field_widget[name=segment_history_ids] .o_data_row:contains('Lifecycle')",
         },
