@@ -76,11 +76,9 @@ def insert_diff(scheme_id, scope_ids, current=False):
         SQL("psseg_current" if current else "partner_segment_assignment"),
         scheme_id,
     )
-    if current:
-        pass  # exactly the run's chosen partners
-    elif isinstance(scope_ids, IdRange):  # a write step of a large scheme
+    if isinstance(scope_ids, IdRange):  # a write step of a large scheme
         assignments = SQL("%s %s", assignments, _scope("partner_id", scope_ids))
-    elif scope_ids is not None:
+    elif scope_ids is not None and not current:  # (current: the chosen partners' rows only)
         # chosen partners: one lookup each in the (partner, scheme) index (as
         # a join, the planner would rather read all the scheme's assignments)
         assignments = SQL(

@@ -73,7 +73,6 @@ def step(env, run_rec, inline):
         # a step of its own transaction (new work tables) or a new run: what
         # the cursor's cache says of the work tables may be stale
         _forget_universe(cr)
-    if not inline or not run_rec.step_done:
         apply.forget_current(env)
     if inline and not run_rec.step_done:
         _start_inline(env, run_rec)

@@ -28,7 +28,7 @@ export const segmentBadgeField = {
     extractProps(fieldInfo, dynamicInfo) {
         return {
             ...badgeField.extractProps(fieldInfo, dynamicInfo),
-            colorField: fieldInfo.options.color_field || "color",
+            colorField: fieldInfo.options.color_field,
         };
     },
 };
