@@ -2,15 +2,18 @@
 """Demo data: about sixty companies with three years of sales, so that every
 shipped segment has members after install.
 
-Deterministic (fixed seed) and relative to the day of install.  Orders and
-invoices are made through the ORM in batches; their dates are then set in the
-past.
+Deterministic (fixed seed) and relative to the day of install, Odoo's own
+demo documents included (moved to that day first: demo/align.py).  Orders
+and invoices are made through the ORM in batches; their dates are then set in
+the past.
 """
 
 import datetime
 import random
 
 from odoo import Command, fields
+
+from . import align
 
 # (profile, how many): each profile says how a company buys
 PROFILES = [
@@ -32,6 +35,7 @@ PROFILES = [
     ("promising", 1),  # one order, three weeks ago
     ("attention", 1),  # eleven orders two months apart, the last a month ago
     ("lost_once", 1),  # one order, long ago
+    ("about_to_sleep", 3),  # two orders, the last one to two months ago
 ]
 
 NAMES = [
@@ -119,6 +123,9 @@ def _order_days(profile, rng):
         return [(d, rng.uniform(800, 1500)) for d in range(35, 660, 60)]
     if profile == "lost_once":
         return [(600, rng.uniform(500, 1000))]
+    if profile == "about_to_sleep":
+        last = rng.randint(31, 45)
+        return [(last + 240, rng.uniform(300, 700)), (last, rng.uniform(300, 700))]
     if profile == "negative":
         return [(d, rng.uniform(700, 1200)) for d in (60, 200, 500)]
     return []
@@ -127,6 +134,7 @@ def _order_days(profile, rng):
 def generate(env):
     rng = random.Random(20261122)
     today = fields.Date.context_today(env.user)
+    align.align(env, today)
     Partner = env["res.partner"].with_context(tracking_disable=True)
     channels = env["partner.sales.channel"].search([])
     products = env["product.product"].create(

@@ -1,5 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
+
+from ..demo import align
+from ..engine import run as engine_run
 
 
 @tagged("post_install", "-at_install")
@@ -56,3 +60,30 @@ class TestInstall(TransactionCase):
         )
         self.assertEqual(campaign.user_id, self.env.ref("base.user_admin"))
         self.assertTrue(campaign.user_id.email)
+
+    def test_demo_does_not_depend_on_the_template_age(self):
+        """Odoo's demo documents are dated relative to the day their template
+        database was built; the demo moves them to its own install day, so a
+        template 40 days older gives the same segments."""
+        module = self.env["ir.module.module"].search([("name", "=", "partner_segmentation")])
+        if not module.demo:
+            self.skipTest("installed without demo data")
+        schemes = self.env["partner.segment.scheme"].search([])
+        today = fields.Date.context_today(self.env.user)
+
+        def segments_after_a_run():
+            self.assertTrue(engine_run.run(self.env, schemes))
+            self.env.cr.execute(
+                "SELECT partner_id, scheme_id, segment_id FROM partner_segment_assignment"
+            )
+            return set(self.env.cr.fetchall())
+
+        self.assertEqual(align.template_age(self.env, today), 0, "aligned on install")
+        fresh = segments_after_a_run()
+        # a template built 40 days earlier: Odoo's demo documents 40 days older
+        align.shift_odoo_demo_documents(self.env, -40)
+        self.assertEqual(align.template_age(self.env, today), 40)
+        self.assertNotEqual(segments_after_a_run(), fresh, "the age would change segments")
+        self.assertEqual(align.align(self.env, today), 40)
+        self.assertEqual(align.template_age(self.env, today), 0)
+        self.assertEqual(segments_after_a_run(), fresh)
