@@ -113,10 +113,11 @@ def run_segment_actions(env, schemes, run_rec):
     nothing another user triggers may start them: the scheduled run, or a run
     a Settings administrator started, runs them at once (with those that
     earlier runs left); any other run (a salesperson's *Recompute segments*,
-    a segmentation manager's button) marks itself ``actions_pending`` and
+    a segmentation manager's button, a queue run caused by somebody's
+    order or invoice) marks itself ``actions_pending`` and
     leaves them to the next scheduled run, which finds the moves in the
     history of the pending runs."""
-    if run_rec.trigger == "cron" or run_rec.user_id.has_group("base.group_system"):
+    if _may_run_actions(run_rec):
         run_pending_actions(env)
         _run_actions(
             env,
@@ -125,6 +126,16 @@ def run_segment_actions(env, schemes, run_rec):
         )
     elif _moved_with_actions(env, schemes.segment_ids, run_rec.id):
         run_rec.actions_pending = True
+
+
+def _may_run_actions(run_rec):
+    """The scheduled run, or a run a Settings administrator started himself.
+    A queue run is caused by whoever wrote the order, invoice or lead that
+    queued its partners (the queue's cron only carries it out): it leaves its
+    actions to the scheduled run, as their own *Recompute* would."""
+    if run_rec.trigger == "cron":
+        return True
+    return run_rec.trigger != "queue" and run_rec.user_id.has_group("base.group_system")
 
 
 def run_pending_actions(env):

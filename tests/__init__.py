@@ -21,6 +21,7 @@ from . import test_report_fixes
 from . import test_tours_reports
 from . import test_report_preview
 from . import test_rights
+from . import test_rights_queue
 from . import test_rights_runs
 from . import test_rights_companies
 from . import test_credit_volume

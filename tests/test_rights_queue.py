@@ -1,0 +1,71 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""A salesperson's confirmed order queues its customer; the queue's run is
+his doing, not the scheduler's: it leaves segment actions to the scheduled
+run, as his own *Recompute segments* would."""
+
+from odoo.tests import HttpCase, tagged
+
+from ..engine import run as engine_run
+from .test_rights import RightsCase
+
+
+@tagged("post_install", "-at_install")
+class TestQueueRunDefersActions(RightsCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Scheme.search([("id", "!=", cls.scheme.id)]).active = False
+        cls.action = cls.env["ir.actions.server"].create(
+            {
+                "name": "Segmentation test: mark entered partners",
+                "model_id": cls.env["ir.model"]._get_id("res.partner"),
+                "state": "code",
+                "code": "env['ir.config_parameter'].set_param('psseg.test.queue_entered', "
+                "','.join(str(i) for i in sorted(records.ids)))",
+            }
+        )
+        cls.big.on_enter_action_id = cls.action
+        cls.queue_cron = cls.env.ref("partner_segmentation.ir_cron_segment_queue")
+
+    def entered(self):
+        return self.env["ir.config_parameter"].get_param("psseg.test.queue_entered") or ""
+
+    def call(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
+    def test_order_confirmed_over_rpc_queues_a_run_without_actions(self):
+        self.env.cr.execute("DELETE FROM partner_segment_queue")
+        self.authenticate(self.salesperson.login, self.salesperson.login)
+        order_id = self.call(
+            "sale.order",
+            "create",
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {"product_id": self.product.id, "product_uom_qty": 3, "price_unit": 50},
+                        )
+                    ],
+                }
+            ],
+        )
+        self.call("sale.order", "action_confirm", [[order_id]])
+        self.env.cr.execute("SELECT partner_id FROM partner_segment_queue")
+        self.assertEqual([row[0] for row in self.env.cr.fetchall()], [self.customer.id])
+        # the queue's cron carries the run out, as its own user (the superuser)
+        self.assertEqual(self.queue_cron.user_id, self.env.ref("base.user_root"))
+        self.env["partner.segment.queue"].with_user(self.queue_cron.user_id)._cron_process()
+        run = self.env["partner.segment.run"].search([("trigger", "=", "queue")], limit=1)
+        self.assertEqual(self.segment_of(self.customer, self.scheme), self.big, "classified")
+        self.assertEqual(self.entered(), "", "no action ran with the queue's run")
+        self.assertTrue(run.actions_pending)
+        # the scheduled run runs them, once
+        engine_run.run(self.env, self.Scheme.search([("active", "=", True)]), trigger="cron")
+        self.assertEqual(self.entered(), str(self.customer.id))
+        self.assertFalse(run.actions_pending)
