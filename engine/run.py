@@ -71,8 +71,14 @@ def run(env, schemes, partners=None, trigger="manual"):
 
 
 def queue(env, schemes, partners=None, trigger="manual"):
-    """Record a run for the cron and trigger it; returns the run."""
-    run_rec = run_steps.create(env(su=True), schemes, partners, trigger, env.uid, "queued")
+    """Record a run for the cron and trigger it; returns the run.  A user's
+    request while a run of theirs of the same kind waits is added to that
+    run: clicks pile up into one pending run, not one run each."""
+    su = env(su=True)  # see run_steps.create
+    pending = _pending(su, env.uid, trigger)
+    if pending:
+        return run_steps.merge(su, pending, schemes, partners)
+    run_rec = run_steps.create(su, schemes, partners, trigger, env.uid, "queued")
     # sudo: triggering the engine's cron is the point of the button
     env.ref(PROCESS_CRON).sudo()._trigger()
     return run_rec
@@ -86,6 +92,15 @@ def run_or_queue(env, schemes, partners=None, trigger="manual"):
         if result is not None:
             return result
     return queue(env, schemes, partners, trigger)
+
+
+def _pending(env, uid, trigger):
+    """The user's queued run of this kind that no step has started, locked
+    (a step that starts it meanwhile makes the request create a new run)."""
+    env.flush_all()
+    env.cr.execute(Q.LOCK_PENDING_RUN, [uid, trigger])
+    row = env.cr.fetchone()
+    return env["partner.segment.run"].browse(row[0]) if row else None
 
 
 def try_lock(env):

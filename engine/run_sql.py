@@ -11,6 +11,15 @@ ADVISORY_LOCK_KEY = 7261_0018  # "partner_segmentation" run lock
 
 TRY_RUN_LOCK = SQL("SELECT pg_try_advisory_xact_lock(%s)", ADVISORY_LOCK_KEY)
 
+# a user's queued run of a kind that no step has touched, locked for a merge
+LOCK_PENDING_RUN = """
+    SELECT id FROM partner_segment_run
+     WHERE status = 'queued' AND COALESCE(step_done, 0) = 0 AND COALESCE(step_attempts, 0) = 0
+       AND user_id = %s AND trigger = %s
+     ORDER BY id DESC LIMIT 1
+       FOR UPDATE SKIP LOCKED
+"""
+
 CREATE_WORK_TABLES = SQL(
     """
     CREATE TEMP TABLE IF NOT EXISTS psseg_value (

@@ -35,32 +35,54 @@ def create(env, schemes, partners, trigger, uid, status):
     """A run of ``schemes`` (``partners`` only, if given).  Whoever triggers
     it, a run sees all the data (a salesperson's record rules must not change
     anybody's segments): ``env`` is superuser; who asked is recorded."""
-    # a scheme runs after the schemes it tests; the schemes that test these
-    # are added, for the partners whose tested segment changes in the run
-    schemes, added = composite.plan(schemes.with_env(env).filtered("active"))
     scope = None if partners is None else sorted(set(partners.commercial_partner_id.ids))
     Run = env["partner.segment.run"].with_context(
         mail_create_nolog=True, mail_create_nosubscribe=True
     )
     return Run.create(
-        {
-            "date_start": fields.Datetime.now(),
-            "date_ref": today_of(env),
-            "trigger": trigger,
-            "user_id": uid,
-            "scheme_ids": [(6, 0, schemes.ids)],
-            # a dict, never empty: an empty selection stays an empty selection
-            "partner_scope": None if scope is None else {"partners": scope},
-            "partial": scope is not None,
-            "status": status,
-            "stage": "schemes",
-            "step_count": len(schemes) + 2,
-            "line_ids": [
-                (0, 0, {"scheme_id": scheme.id, "sequence": i, "dependent": scheme in added})
-                for i, scheme in enumerate(schemes)
-            ],
-        }
+        dict(
+            _plan(env, schemes, scope),
+            date_start=fields.Datetime.now(),
+            date_ref=today_of(env),
+            trigger=trigger,
+            user_id=uid,
+            status=status,
+        )
     )
+
+
+def merge(env, run_rec, schemes, partners):
+    """Add a request to a queued run that has not started: its schemes, and
+    its partners (everyone when either asks for everyone)."""
+    asked = run_rec.line_ids.filtered(lambda line: not line.dependent).scheme_id
+    if partners is None or not run_rec.partner_scope:
+        scope = None
+    else:
+        scope = sorted(
+            set(run_rec.partner_scope["partners"]) | set(partners.commercial_partner_id.ids)
+        )
+    values = _plan(env, asked | schemes.with_env(env), scope)
+    values["line_ids"] = [(5, 0, 0), *values["line_ids"]]
+    run_rec.write(values)
+    return run_rec
+
+
+def _plan(env, schemes, scope):
+    # a scheme runs after the schemes it tests; the schemes that test these
+    # are added, for the partners whose tested segment changes in the run
+    schemes, added = composite.plan(schemes.with_env(env).filtered("active"))
+    return {
+        "scheme_ids": [(6, 0, schemes.ids)],
+        # a dict, never empty: an empty selection stays an empty selection
+        "partner_scope": None if scope is None else {"partners": scope},
+        "partial": scope is not None,
+        "stage": "schemes",
+        "step_count": len(schemes) + 2,
+        "line_ids": [
+            (0, 0, {"scheme_id": scheme.id, "sequence": i, "dependent": scheme in added})
+            for i, scheme in enumerate(schemes)
+        ],
+    }
 
 
 def step(env, run_rec, inline):

@@ -3,6 +3,7 @@
 his doing, not the scheduler's: it leaves segment actions to the scheduled
 run, as his own *Recompute segments* would."""
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests import HttpCase, tagged
 
 from ..engine import run as engine_run
@@ -69,3 +70,63 @@ class TestQueueRunDefersActions(RightsCase, HttpCase):
         engine_run.run(self.env, self.Scheme.search([("active", "=", True)]), trigger="cron")
         self.assertEqual(self.entered(), str(self.customer.id))
         self.assertFalse(run.actions_pending)
+
+
+@tagged("post_install", "-at_install")
+class TestClicksMergeIntoOnePendingRun(RightsCase, HttpCase):
+    """While a run waits, a salesperson's repeated *Recompute segments* add
+    to one pending run of theirs instead of queuing one run each."""
+
+    def test_thirty_clicks_over_rpc_make_one_pending_run(self):
+        Run = self.env["partner.segment.run"]
+        waiting = engine_run.queue(self.env(user=self.manager), self.scheme, trigger="manual")
+        before = Run.search_count([])
+        self.authenticate(self.salesperson.login, self.salesperson.login)
+        for partner in [self.customer, self.prospect] * 15:
+            self.make_jsonrpc_request(
+                "/web/dataset/call_kw/res.partner/action_segment_recompute",
+                {
+                    "model": "res.partner",
+                    "method": "action_segment_recompute",
+                    "args": [partner.ids],
+                    "kwargs": {},
+                },
+            )
+        self.assertEqual(Run.search_count([]), before + 1, "one run for the 30 clicks")
+        clicked = Run.search([("trigger", "=", "partner")], order="id desc", limit=1)
+        self.assertEqual(clicked.status, "queued")
+        self.assertEqual(clicked.user_id, self.salesperson)
+        self.assertEqual(
+            clicked.partner_scope, {"partners": sorted((self.customer | self.prospect).ids)}
+        )
+        self.assertTrue(clicked.partial)
+        self.assertEqual(clicked.step_count, len(clicked.line_ids) + 2)
+        self.assertEqual(
+            sorted(clicked.line_ids.mapped("sequence")), list(range(len(clicked.line_ids)))
+        )
+        # the manager's full run is another user's: left as it was
+        self.assertEqual((waiting.status, waiting.partner_scope), ("queued", False))
+        # both run, the merged one classifies both partners
+        for _call in range(10):  # the cron's calls, each step committed
+            with self.registry.cursor() as cr:
+                if not engine_run.process(api.Environment(cr, SUPERUSER_ID, {})):
+                    break
+        self.env.invalidate_all()
+        self.assertEqual(clicked.status, "done")
+        self.assertEqual(self.segment_of(self.customer, self.scheme), self.big)
+        self.assertEqual(self.segment_of(self.prospect, self.scheme), self.rest)
+
+    def test_a_started_run_takes_no_more_requests(self):
+        first = engine_run.queue(
+            self.env(user=self.salesperson), self.scheme, self.customer, trigger="partner"
+        )
+        first.step_done = 1
+        second = engine_run.queue(
+            self.env(user=self.salesperson), self.scheme, self.prospect, trigger="partner"
+        )
+        self.assertNotEqual(first, second)
+        self.assertEqual(first.partner_scope, {"partners": self.customer.ids})
+        # a request for everyone makes the pending run a run for everyone
+        third = engine_run.queue(self.env(user=self.salesperson), self.scheme, trigger="partner")
+        self.assertEqual(third, second)
+        self.assertEqual((second.partner_scope, second.partial), (False, False))
