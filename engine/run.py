@@ -21,9 +21,11 @@ Two runs never overlap: every step (and every inline run) holds a
 transaction-level advisory lock, released by PostgreSQL at commit or when a
 killed worker's connection goes, so no lock is ever stale; and a run's steps
 only start while no older run is unfinished.  A step killed mid-way loses
-its transaction only: the next call does it again.  A step that failed
-``MAX_ATTEMPTS`` times in a row is given up (its scheme is recorded as
-failed) and the run goes on.
+its transaction only: the next call does it again, as soon as a cron
+worker is back (progress is reported before each step, see
+:func:`_report_before_step`).  A step that raised ``MAX_ATTEMPTS`` times in
+a row, or was started ``MAX_STARTS`` times (its worker killed each time), is
+given up (its scheme is recorded as failed) and the run goes on.
 """
 
 import logging
@@ -39,7 +41,10 @@ from . import run_steps
 
 _logger = logging.getLogger(__name__)
 
+# a step that raised this many times in a row is given up
 MAX_ATTEMPTS = 3
+# a step whose worker was killed (or that failed) this many times in a row too
+MAX_STARTS = 10
 # a button runs inline for at most this many partners, else queues the run
 INLINE_PARTNERS = 2000
 DEFAULT_TIME_LIMIT = 120
@@ -150,12 +155,17 @@ def process(env):
         if not try_lock(env):  # an inline run holds the engine: come back soon
             env.ref(PROCESS_CRON)._trigger(fields.Datetime.now() + timedelta(minutes=1))
             break
-        if run_rec.step_attempts >= MAX_ATTEMPTS:
+        if run_rec.step_failures >= MAX_ATTEMPTS:
             run_steps.give_up(env, run_rec, MAX_ATTEMPTS)
+            cr.commit()
+            continue
+        if run_rec.step_attempts >= MAX_STARTS:
+            run_steps.give_up(env, run_rec, MAX_STARTS, killed=True)
             cr.commit()
             continue
         # counted before the step, so that a worker killed in it counts too
         run_rec.step_attempts += 1
+        _report_before_step(env, done)
         cr.commit()
         if _do_step(env, run_rec):
             done += 1
@@ -168,6 +178,17 @@ def process(env):
     return done
 
 
+def _report_before_step(env, done):
+    """Report progress before a step, committed with its attempt.  Odoo
+    counts a call that was killed before it reported any progress as timed
+    out, and after three in a row fails the job until its next interval (an
+    hour for *run steps*), leaving the run stalled.  A call killed in a step
+    of a run reports the work begun (the step it started), so Odoo takes the
+    job again as soon as a cron worker is back, and the run goes on; the
+    run's own counts bound the retries (``MAX_STARTS``)."""
+    env["ir.cron"]._notify_progress(done=done + 1, remaining=_remaining_steps(env))
+
+
 def _do_step(env, run_rec):
     cr = env.cr
     try:
@@ -175,12 +196,14 @@ def _do_step(env, run_rec):
             return False
         cr.execute(Q.CREATE_WORK_TABLES)
         run_steps.step(env, run_rec, inline=False)
-        run_rec.step_attempts = 0
+        run_rec.write({"step_attempts": 0, "step_failures": 0})
         cr.commit()
         return True
     except Exception:
         cr.rollback()
         _logger.exception("Segmentation run %s: step failed", run_rec.id)
+        run_rec.step_failures += 1
+        cr.commit()
         return False
 
 

@@ -321,9 +321,14 @@ def _record_scheme(line):
     )
 
 
-def give_up(env, run_rec, attempts):
-    """The current step failed ``attempts`` times: skip it, go on."""
-    message = env._("a step failed %s times in a row and was skipped", attempts)
+def give_up(env, run_rec, attempts, killed=False):
+    """The current step failed (or its worker was killed) ``attempts`` times:
+    skip it, go on."""
+    message = (
+        env._("a step was interrupted %s times in a row and was skipped", attempts)
+        if killed
+        else env._("a step failed %s times in a row and was skipped", attempts)
+    )
     line = _current_line(run_rec)
     if run_rec.stage == "schemes" and line:
         fail_line(env, line, message)
@@ -349,4 +354,4 @@ def give_up(env, run_rec, attempts):
                 "error": "\n".join(filter(None, [run_rec.error, env._("Last step: %s", message)])),
             }
         )
-    run_rec.step_attempts = 0
+    run_rec.write({"step_attempts": 0, "step_failures": 0})

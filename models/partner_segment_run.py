@@ -73,7 +73,11 @@ class PartnerSegmentRun(models.Model):
     step_done = fields.Integer(string="Steps Done", readonly=True)
     step_count = fields.Integer(string="Steps", readonly=True)
     step_attempts = fields.Integer(
-        readonly=True, help="Attempts of the current step (it is skipped after three)."
+        readonly=True,
+        help="Starts of the current step (it is skipped after ten: its worker killed each time).",
+    )
+    step_failures = fields.Integer(
+        readonly=True, help="Errors of the current step in a row (it is skipped after three)."
     )
     chatter_cursor = fields.Integer(readonly=True)
     # how many of the schemes' after-run steps are done (stage "after")

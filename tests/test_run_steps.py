@@ -1,79 +1,23 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Runs as cron work: committed steps, the time limit, progress, resuming
-after a killed worker, bounded retries, the lock, the buttons, the run's
-counts and the managers' alert.
-
-Commits are Odoo's test commits (``registry.enter_test_mode``: a commit
-releases a savepoint, a rollback or a killed worker returns to it), as in
-Odoo's own cron tests."""
+"""Runs as cron work: committed steps, the time limit, progress, bounded
+retries of failing steps, the lock, the buttons, the run's counts and the
+managers' alert (killed workers: test_run_kills.py)."""
 
 import datetime
 from unittest.mock import patch
 
 from odoo import api
-from odoo.addons.partner_segmentation.engine import apply, notify, run_steps
+from odoo.addons.partner_segmentation.engine import notify, run_steps
 from odoo.addons.partner_segmentation.engine import run as engine_run
 from odoo.addons.partner_segmentation.engine import run_sql as Q
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import SizeAndParetoCase
-
-ENGINE_LOG = "odoo.addons.partner_segmentation.engine.run"
-
-
-class Killed(BaseException):
-    """A worker killed mid-step: nothing of the step's transaction stays."""
+from .common_runs import ENGINE_LOG, RunStepsCase
 
 
 @tagged("post_install", "-at_install")
-class TestRunSteps(SizeAndParetoCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.partners = [cls.big, cls.mid, cls.small, cls.none]
-        cls.cron = cls.env.ref(engine_run.PROCESS_CRON)
-
-    def setUp(self):
-        super().setUp()
-        self.registry.enter_test_mode(self.cr)
-        self.addCleanup(self.registry.leave_test_mode)
-        self.progress = []
-        notify_progress = patch.object(
-            type(self.env["ir.cron"]),
-            "_notify_progress",
-            lambda cron, **kw: self.progress.append(kw),
-        )
-        notify_progress.start()
-        self.addCleanup(notify_progress.stop)
-
-    def process(self, limit=1000):
-        """One cron call (a fresh job cursor) with ``limit`` seconds."""
-        try:
-            with (
-                patch.object(engine_run, "time_limit", lambda: limit),
-                self.registry.cursor() as cr,
-            ):
-                env = api.Environment(cr, self.env.uid, dict(self.env.context))
-                return engine_run.process(env)
-        finally:
-            self.env.invalidate_all()
-
-    def queue(self, schemes=None, partners=None):
-        schemes = schemes or (self.rules | self.pareto)
-        return engine_run.queue(self.env, schemes, partners=partners, trigger="manual")
-
-    def triggers(self):
-        return self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
-
-    def assert_classified(self):
-        self.assertEqual(self.codes(self.partners, self.rules), ["Large", "Large", "Small", None])
-        self.assertEqual(self.codes(self.partners, self.pareto), ["A", "C", "C", "C"])
-        for scheme, count in ((self.rules, 3), (self.pareto, 4)):
-            history = self.History.search([("scheme_id", "=", scheme.id)])
-            self.assertEqual(len(history), count, "one history row per partner, never two")
-            self.assertEqual(len(history.partner_id), count)
-
+class TestRunSteps(RunStepsCase):
     # -- steps, progress, time limit -------------------------------------------
     @patch.object(run_steps, "STEP_PARTNERS", 2)
     def test_queued_run_in_committed_steps(self):
@@ -146,36 +90,6 @@ class TestRunSteps(SizeAndParetoCase):
         self.assert_classified()
 
     # -- faults ------------------------------------------------------------------
-    @patch.object(run_steps, "STEP_PARTNERS", 2)
-    def test_killed_worker_loses_only_its_step(self):
-        run = self.queue()
-        clock = iter(range(1000))
-        with patch.object(engine_run, "_clock", lambda: next(clock)):
-            self.process(limit=6)  # two steps: rules classified, first range written
-        self.assertEqual(run.step_done, 2)
-        written = self.Assignment.search_count([("scheme_id", "=", self.rules.id)])
-        self.assertEqual(written, 2)
-        calls = []
-
-        def killed(*args, **kwargs):
-            calls.append(args)
-            raise Killed
-
-        # (not assertRaises: Odoo's rolls back what its block did)
-        with patch.object(apply, "apply_result", killed):
-            try:
-                self.process()
-            except Killed:
-                calls.append("killed")
-        self.assertEqual(len(calls), 2, "killed in its step")
-        self.assertEqual((run.step_done, run.step_attempts), (2, 1), "the attempt is counted")
-        self.assertEqual(self.Assignment.search_count([("scheme_id", "=", self.rules.id)]), 2)
-        # the server starts again: the run finishes as if nothing happened
-        self.process()
-        self.assertEqual((run.status, run.step_attempts), ("done", 0))
-        self.assert_classified()
-        self.assertEqual(run.change_count, 7)
-
     def test_step_that_keeps_failing_is_given_up(self):
         self.rules.post_chatter = True
         run = self.queue()
