@@ -39,7 +39,9 @@ fi
 # BENCH_PARTS: which measurements, in this order (default the first three):
 # engine (bench.py), limits (a real server under --limit-time-real-cron),
 # reports, partial (chosen partners and the near-real-time path only, on the
-# classification the limits part leaves: the engine part measures them too).
+# classification the limits part leaves: the engine part measures them too),
+# killed (the first classification through a real server whose cron worker
+# is SIGKILLed in its steps KILLS=4 times, against the same run uninterrupted).
 for part in ${BENCH_PARTS:-engine limits reports}; do
     case "$part" in
         engine) "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" \
@@ -48,6 +50,8 @@ for part in ${BENCH_PARTS:-engine limits reports}; do
             --limit "${CRON_LIMIT:-10}" ;;
         reports) "$VENV/bin/python" "$ROOT/bench/reports.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
         partial) "$VENV/bin/python" "$ROOT/bench/partial.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
-        *) die "BENCH_PARTS: engine, limits, reports or partial, not '$part'" ;;
+        killed) "$VENV/bin/python" "$ROOT/bench/killed.py" -c "$CONF" -d "$DB" --size "$SIZE" \
+            --kills "${KILLS:-4}" ;;
+        *) die "BENCH_PARTS: engine, limits, reports, partial or killed, not '$part'" ;;
     esac
 done
