@@ -152,3 +152,30 @@ class TestRunLinesAndQueueRpc(RpcCase):
             self.partner_a | self.partner_b,
         )
         self.assertEqual(row_a.partner_id, self.partner_a)
+
+
+@tagged("post_install", "-at_install")
+class TestRunDeletionRpc(RpcCase):
+    """Segmentation managers may delete old runs, never one that has not
+    ended nor one whose segment actions still wait."""
+
+    def test_unfinished_run_not_deleted(self):
+        run = engine_run.queue(self.env, self.scheme)
+        for status in ("queued", "running"):
+            run.sudo().status = status
+            with self.subTest(status), self.rpc_refused("has not ended cannot be deleted"):
+                self.rpc(self.manager_a, "partner.segment.run", "unlink", run.ids)
+            self.assertTrue(run.exists())
+            self.assertEqual(len(run.line_ids), 1, "its lines are kept too")
+
+    def test_run_with_pending_actions_not_deleted(self):
+        run = engine_run.run(self.env, self.scheme)
+        run.sudo().actions_pending = True
+        with self.rpc_refused("segment actions are still pending cannot be deleted"):
+            self.rpc(self.manager_a, "partner.segment.run", "unlink", run.ids)
+        self.assertTrue(run.exists())
+        self.assertTrue(run.actions_pending)
+        # once the scheduled run ran them, the manager may delete it
+        run.sudo().actions_pending = False
+        self.assertTrue(self.rpc(self.manager_a, "partner.segment.run", "unlink", run.ids))
+        self.assertFalse(run.exists())
