@@ -179,3 +179,73 @@ class TestRunDeletionRpc(RpcCase):
         run.sudo().actions_pending = False
         self.assertTrue(self.rpc(self.manager_a, "partner.segment.run", "unlink", run.ids))
         self.assertFalse(run.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPartnerFieldsRpc(RpcCase):
+    """A portal user learns nothing of the addon's fields on their own
+    partner, win-back included."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal = new_test_user(
+            cls.env, "seg_rpc_portal", groups="base.group_portal", password=PASSWORD
+        )
+        cls.portal_partner = cls.portal.partner_id
+        cls.campaign = cls.env["partner.segment.winback.campaign"].create(
+            {
+                "name": "RPC win-back",
+                "line_ids": [Command.create({"partner_id": cls.portal_partner.id})],
+            }
+        )
+
+    def addon_partner_fields(self):
+        fields = [
+            field
+            for field in self.env["res.partner"]._fields.values()
+            if "partner_segmentation" in (field._modules or ())
+        ]
+        self.assertIn("winback_open", [field.name for field in fields])
+        return fields
+
+    def test_every_addon_partner_field_has_groups(self):
+        portal = self.env(user=self.portal)
+        public = self.env(user=self.env.ref("base.public_user"))
+        employee = self.env(user=self.employee_a)
+        for field in self.addon_partner_fields():
+            with self.subTest(field.name):
+                self.assertTrue(field.groups, "the field has groups")
+                self.assertFalse(field.is_accessible(portal))
+                self.assertFalse(field.is_accessible(public))
+                self.assertTrue(field.is_accessible(employee), "staff still read it")
+
+    def test_portal_user_reads_no_winback_open(self):
+        self.assertTrue(self.portal_partner.winback_open, "what must not be shown is there")
+        partner_id = self.portal_partner.id
+        self.assertTrue(
+            self.rpc(self.portal, "res.partner", "read", [partner_id], ["name"]), "own partner"
+        )
+        with self.rpc_refused("winback_open"):
+            self.rpc(self.portal, "res.partner", "read", [partner_id], ["winback_open"])
+        # not even named among the fields the portal user may read
+        fields = self.rpc(self.portal, "res.partner", "fields_get", [], attributes=["type"])
+        self.assertIn("name", fields)
+        self.assertFalse({field.name for field in self.addon_partner_fields()} & set(fields))
+
+    def test_portal_user_searches_no_winback_open(self):
+        for domain in (
+            [("winback_open", "=", True)],
+            [("id", "=", self.portal_partner.id), ("winback_open", "!=", False)],
+        ):
+            with self.subTest(domain), self.rpc_refused("by their segmentation \\(winback_open\\)"):
+                self.rpc(self.portal, "res.partner", "search", domain)
+        with self.rpc_refused("winback_open"):
+            self.rpc(
+                self.portal,
+                "res.partner",
+                "read_group",
+                [],
+                ["id:count"],
+                ["winback_open"],
+            )
