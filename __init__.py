@@ -1,7 +1,16 @@
+from odoo.tools import SQL
+
 from . import engine
 from . import models
 from . import wizards
 from . import report
+
+# what the addon's own relations and functions are named after (tables and
+# views of its models, and those it keeps outside the ORM: the run's results
+# ``partner_segment_run_result``, the reports' revenue snapshot
+# ``partner_segment_report_revenue``; ``psseg_*`` are the engine's temporary
+# work tables); scripts/test.sh checks that none is left after an uninstall
+RELATION_PATTERN = "^(partner_segment|partner_sales_channel|psseg_)"
 
 
 def uninstall_hook(env):
@@ -26,3 +35,49 @@ def uninstall_hook(env):
             """,
             [todo.id],
         )
+    drop_own_relations(env)
+
+
+def drop_own_relations(env):
+    """Drop the tables, views and functions the addon created outside the
+    ORM.  Odoo drops the tables and views of the models (and their
+    many2many tables) itself, after this hook: those are left to it."""
+    cr = env.cr
+    owned = set()
+    for model in env.registry.values():
+        owned.add(model._table)
+        owned.update(
+            field.relation
+            for field in model._fields.values()
+            if field.type == "many2many" and field.store and field.relation
+        )
+    cr.execute(
+        """
+        SELECT c.relname, c.relkind
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm')
+           AND c.relname ~ %s
+        """,
+        [RELATION_PATTERN],
+    )
+    kinds = {"v": SQL("VIEW"), "m": SQL("MATERIALIZED VIEW")}
+    for name, kind in cr.fetchall():
+        if name not in owned:
+            cr.execute(
+                SQL(
+                    "DROP %s IF EXISTS %s CASCADE",
+                    kinds.get(kind, SQL("TABLE")),
+                    SQL.identifier(name),
+                )
+            )
+    cr.execute(
+        """
+        SELECT p.oid::regprocedure::text
+          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE n.nspname = current_schema() AND p.proname ~ %s
+        """,
+        [RELATION_PATTERN],
+    )
+    for (signature,) in cr.fetchall():
+        # a regprocedure's text is the function's quoted name and argument types
+        cr.execute(SQL("DROP FUNCTION IF EXISTS %s CASCADE", SQL(signature)))

@@ -12,9 +12,16 @@ list, so that an attempt to call anything else is refused with a message on
 save and never executed at run time (a domain stored before this check is
 refused by the engine the same way).  The domain is then turned into SQL by
 the ORM itself, so it never reaches SQL as text.
+
+A domain is evaluated on every run, so its size is bounded too: the text
+(:data:`MAX_TEXT`), each text value (:data:`MAX_STRING`), each list of
+values (:data:`MAX_LIST`); numbers must be finite, and only numbers and
+durations may be multiplied (``'x' * 200000000`` would build its 200 MB
+before any check of the value could see it).
 """
 
 import ast
+import math
 
 from dateutil.relativedelta import relativedelta
 
@@ -78,6 +85,15 @@ NODES = (
 )
 
 
+# the size of a domain: its text, a text value in it, a list of values
+MAX_TEXT = 100_000
+MAX_STRING = 1_000
+MAX_LIST = 10_000
+# what may be multiplied: numbers, the plain integer names, durations
+SCALAR_NAMES = frozenset({"uid", "company_id"})
+DURATIONS = frozenset({"relativedelta", "timedelta"})
+
+
 class DomainError(ValueError):
     """A domain that is not a plain-values domain."""
 
@@ -101,6 +117,14 @@ def check_text(env, text):
     """Raise DomainError unless ``text`` only uses literals and the plain
     names and date helpers of :data:`NAMES` (no other name, no attribute
     or method outside :data:`ATTRIBUTES`)."""
+    if len(text) > MAX_TEXT:
+        raise DomainError(
+            env._(
+                "it is %(length)s characters long; a domain may have at most %(max)s",
+                length=len(text),
+                max=MAX_TEXT,
+            )
+        )
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
@@ -135,7 +159,9 @@ def check_text(env, text):
                         allowed=", ".join(sorted(ATTRIBUTES)),
                     )
                 )
-        elif not isinstance(node, NODES):
+        elif isinstance(node, NODES):
+            _check_size(env, text, node)
+        else:
             raise DomainError(
                 env._(
                     "it contains '%(code)s'; a domain is a list of conditions made of "
@@ -144,6 +170,91 @@ def check_text(env, text):
                 )
             )
     return tree
+
+
+def _is_scalar(node):
+    """Whether ``node`` can only be a number or a duration (what may be
+    multiplied without building a text or a list of any size)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, int | float)
+    if isinstance(node, ast.Name):
+        return node.id in SCALAR_NAMES
+    if isinstance(node, ast.UnaryOp):
+        return _is_scalar(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _is_scalar(node.left) and _is_scalar(node.right)
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        return name in DURATIONS
+    return False
+
+
+def _check_size(env, text, node):
+    """Raise DomainError for a node that is too big or not finite."""
+    value = getattr(node, "value", None) if isinstance(node, ast.Constant) else None
+    if isinstance(value, str | bytes) and len(value) > MAX_STRING:
+        raise DomainError(
+            env._(
+                "it contains a text of %(length)s characters; a text in a domain may have "
+                "at most %(max)s",
+                length=len(value),
+                max=MAX_STRING,
+            )
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise DomainError(
+            env._("it contains '%(code)s', which is not a finite number", code=_code(text, node))
+        )
+    if isinstance(node, ast.List | ast.Tuple) and len(node.elts) > MAX_LIST:
+        raise DomainError(_list_message(env, len(node.elts)))
+    if (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Mult)
+        and not (_is_scalar(node.left) and _is_scalar(node.right))
+    ):
+        raise DomainError(
+            env._(
+                "it multiplies '%(code)s'; a domain may only multiply numbers and durations",
+                code=_code(text, node),
+            )
+        )
+
+
+def _code(text, node):
+    code = ast.get_source_segment(text.strip(), node) or type(node).__name__
+    return code if len(code) <= 60 else code[:60] + "…"
+
+
+def _list_message(env, length):
+    return env._(
+        "it contains a list of %(length)s values; a list in a domain may have at most %(max)s",
+        length=length,
+        max=MAX_LIST,
+    )
+
+
+def _check_values(env, value):
+    """Raise DomainError for an evaluated value that is too big or not
+    finite (``company_ids + company_ids…``, ``1e308 + 1e308``)."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list | tuple):
+            if len(value) > MAX_LIST:
+                raise DomainError(_list_message(env, len(value)))
+            stack.extend(value)
+        elif isinstance(value, str | bytes) and len(value) > MAX_STRING:
+            raise DomainError(
+                env._(
+                    "it makes a text of %(length)s characters; a text in a domain may have "
+                    "at most %(max)s",
+                    length=len(value),
+                    max=MAX_STRING,
+                )
+            )
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise DomainError(env._("it makes a number that is not finite (%s)", value))
 
 
 def eval_domain(env, text):
@@ -155,6 +266,7 @@ def eval_domain(env, text):
     domain = safe_eval(text.strip(), eval_context(env))
     if not isinstance(domain, list | tuple):
         raise DomainError(env._("a domain must be a list, e.g. [('is_company', '=', True)]"))
+    _check_values(env, domain)
     return list(domain)
 
 

@@ -6,7 +6,7 @@ A formula is a Python-like expression over metric codes and numbers::
     (revenue_12m - revenue_prev_12m) / revenue_prev_12m * 100
     max(revenue_12m, 0) + abs(margin_12m)
 
-Allowed: numbers, metric codes, ``+ - * /``, unary ``-``/``+``, parentheses and
+Allowed: finite numbers, metric codes, ``+ - * /``, unary ``-``/``+``, parentheses and
 the functions ``min``, ``max`` and ``abs``.  Anything else is refused with a
 message naming what is wrong.  Division by zero yields no value (NULL), never
 an error.  Nothing of the text reaches SQL: numbers become parameters and codes
@@ -14,6 +14,7 @@ are mapped to column names chosen by the caller.
 """
 
 import ast
+import math
 
 from odoo.tools import SQL
 
@@ -99,6 +100,15 @@ def _parse(formula, env):
                 raise FormulaError(
                     env._("Only numbers are allowed as constants, not %(value)r.", value=node.value)
                 )
+            if not _finite(node.value):
+                number = ast.get_source_segment(formula.strip(), node) or ast.unparse(node)
+                raise FormulaError(
+                    env._(
+                        "The number %(number)s is not finite or too large: a formula's numbers "
+                        "must be finite (at most about 1e308).",
+                        number=number if len(number) <= 30 else number[:30] + "…",
+                    )
+                )
         elif isinstance(node, ast.Call):
             if (
                 not isinstance(node.func, ast.Name)
@@ -129,6 +139,15 @@ def _parse(formula, env):
                     env._("'%(name)s' is a function: call it as %(name)s(…).", name=node.id)
                 )
     return tree, codes
+
+
+def _finite(number):
+    """Whether ``number`` is a finite float (``1e999`` is Infinity, and so is
+    an integer of 400 digits once the value is a float in a JSON reply)."""
+    try:
+        return math.isfinite(float(number))
+    except OverflowError:
+        return False
 
 
 def formula_codes(formula, env):

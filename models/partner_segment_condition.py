@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -83,11 +85,35 @@ class PartnerSegmentCondition(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_ref_scheme_exists(vals_list)
+        self._check_finite_values(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_ref_scheme_exists([vals])
+        self._check_finite_values([vals])
         return super().write(vals)
+
+    def _check_finite_values(self, vals_list):
+        """Infinity and NaN are refused with a message (before the ORM rounds
+        them, which fails without one, or they reach the engine's SQL)."""
+        for vals in vals_list:
+            for fname in ("value", "value_to"):
+                value = vals.get(fname)
+                if not isinstance(value, int | float | str) or isinstance(value, bool):
+                    continue
+                try:
+                    finite = math.isfinite(float(value))
+                except ValueError:
+                    continue  # not a number: the ORM says so
+                except OverflowError:
+                    finite = False
+                if not finite:
+                    raise ValidationError(
+                        self.env._(
+                            "A condition's value must be a finite number, not %(value)s.",
+                            value=str(value)[:30],
+                        )
+                    )
 
     def _check_ref_scheme_exists(self, vals_list):
         """A tested scheme that does not exist is refused with a message

@@ -33,7 +33,10 @@ NOTIFY_KEY = "partner_segmentation.queue_notify"
 
 
 class PartnerSegmentQueue(models.Model):
+    # rows are written by the SQL below only (read-only ACL, and the ORM's
+    # create / write / unlink refuse anyone but the engine)
     _name = "partner.segment.queue"
+    _inherit = ["partner.segment.engine.record"]
     _description = "Segmentation Queue"
     _order = "id"
     _log_access = False
@@ -54,6 +57,9 @@ class PartnerSegmentQueue(models.Model):
                 ON partner_segment_queue (xact, partner_id);
             """
         )
+
+    def _engine_write_message(self):
+        return self.env._("The segmentation queue is kept by the engine only.")
 
     # ------------------------------------------------------------------
     # Queueing (in the writer's transaction: one statement, nothing else)

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..engine import run as engine_run
 
@@ -111,6 +112,28 @@ class PartnerSegmentRun(models.Model):
                 ON partner_segment_run_result (run_id, scheme_id, partner_id);
             """
         )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_unfinished(self):
+        """A run still queued or running would stop half-way, and the segment
+        actions a run left pending would never run: neither is deleted."""
+        unfinished = self.filtered(lambda run: run.status in ("queued", "running"))
+        if unfinished:
+            raise UserError(
+                self.env._(
+                    "A run that has not ended cannot be deleted (%(runs)s): wait until it ends.",
+                    runs=", ".join(unfinished.mapped("display_name")),
+                )
+            )
+        pending = self.filtered("actions_pending")
+        if pending:
+            raise UserError(
+                self.env._(
+                    "A run whose segment actions are still pending cannot be deleted "
+                    "(%(runs)s): the next scheduled run runs them.",
+                    runs=", ".join(pending.mapped("display_name")),
+                )
+            )
 
     @api.depends("status", "step_done", "step_count")
     def _compute_progress(self):

@@ -3,9 +3,12 @@ from odoo import fields, models
 
 
 class PartnerSegmentRunLine(models.Model):
-    """One scheme in a run: where it stands and what it changed."""
+    """One scheme in a run: where it stands and what it changed.  Written by
+    the engine only (as superuser, see engine/run_steps.py); seen by whoever
+    sees its run."""
 
     _name = "partner.segment.run.line"
+    _inherit = ["partner.segment.engine.record"]
     _description = "Segmentation Run: Scheme"
     _order = "run_id, sequence, id"
     _rec_name = "scheme_id"
@@ -47,6 +50,9 @@ class PartnerSegmentRunLine(models.Model):
     change_count = fields.Integer(string="Changes", readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 3))
     error = fields.Text(readonly=True)
+
+    def _engine_write_message(self):
+        return self.env._("Segmentation runs are recorded by the engine only.")
 
     def action_view_history(self):
         """The history rows this run wrote for this scheme."""

@@ -128,6 +128,7 @@ class ResPartner(models.Model):
         store=True,
         help="In a running win-back campaign whose outcome still follows the data: "
         "confirming or cancelling one of its orders refreshes that outcome.",
+        groups=SEGMENTATION_READERS,
     )
 
     @api.depends("winback_line_ids.campaign_id.state", "winback_line_ids.outcome_manual")

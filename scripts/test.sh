@@ -72,4 +72,33 @@ if [ "$state" != uninstalled ] || [ "$errors" != 0 ]; then
     grep -E "(ERROR|CRITICAL) $DB " "$UNINSTALL_LOG" | head -n 10 >&2 || true
     rc=1
 fi
+# 3. Uninstalling leaves nothing of the addon in the database: no table, view,
+#    sequence, index or function named after it (its models' tables, its
+#    many2many tables, partner_segment_run_result, the reports' revenue
+#    snapshot, the psseg_* work tables...), no column of its fields.
+left="$(psql -d "$DB" -Atqc "
+    SELECT 'relation (' || c.relkind::text || ') ' || n.nspname || '.' || c.relname
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+       AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+       AND c.relname ~ '(partner_segment|partner_sales_channel|psseg_|winback)'
+    UNION ALL
+    SELECT 'function ' || p.oid::regprocedure::text
+      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+       AND p.proname ~ '(partner_segment|partner_sales_channel|psseg_|winback)'
+    UNION ALL
+    SELECT 'column ' || table_name || '.' || column_name
+      FROM information_schema.columns
+     WHERE table_schema = current_schema()
+       AND (column_name ~ '^(segment_|winback_)'
+            OR (table_name = 'res_partner' AND column_name IN
+                ('customer_type', 'governance_type', 'sales_channel_id', 'customer_status',
+                 'annual_potential')))
+     ORDER BY 1")"
+echo "uninstall: $(printf '%s' "$left" | grep -c . || true) relations, functions or columns of the addon left"
+if [ -n "$left" ]; then
+    printf '%s\n' "$left" | head -n 20 >&2
+    rc=1
+fi
 exit "$rc"

@@ -25,6 +25,8 @@ from . import test_rights
 from . import test_rights_queue
 from . import test_rights_runs
 from . import test_rights_companies
+from . import test_rights_rpc
+from . import test_rights_input
 from . import test_credit_volume
 from . import test_card_check
 from . import test_exit_survey

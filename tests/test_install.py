@@ -87,3 +87,56 @@ class TestInstall(TransactionCase):
         self.assertEqual(align.align(self.env, today), 40)
         self.assertEqual(align.template_age(self.env, today), 0)
         self.assertEqual(segments_after_a_run(), fresh)
+
+    def test_uninstall_drops_what_the_orm_does_not(self):
+        """The uninstall hook drops the tables, views and functions the addon
+        keeps outside the ORM (the run's results, the reports' revenue, any
+        other named after it) and leaves the models' tables to Odoo, which
+        drops them after the hook.  Run in a savepoint: DDL rolls back."""
+        from odoo.addons.partner_segmentation import drop_own_relations
+
+        from ..report.common import REVENUE_TABLE
+
+        cr = self.env.cr
+        cr.execute(
+            """
+            CREATE TABLE partner_segment_test_stray (id integer);
+            CREATE VIEW psseg_test_stray_view AS SELECT 1 AS one;
+            CREATE FUNCTION partner_segment_test_stray_fn(integer) RETURNS integer
+                LANGUAGE sql AS 'SELECT $1';
+            """
+        )
+
+        def relations():
+            cr.execute(
+                """
+                SELECT relname FROM pg_class
+                 WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'v')
+                   AND relname ~ '^(partner_segment|psseg_)'
+                UNION ALL
+                SELECT proname FROM pg_proc WHERE proname ~ '^partner_segment'
+                """
+            )
+            return {row[0] for row in cr.fetchall()}
+
+        before = relations()
+        outside = {
+            "partner_segment_test_stray",
+            "psseg_test_stray_view",
+            "partner_segment_test_stray_fn",
+            "partner_segment_run_result",
+            REVENUE_TABLE,
+        }
+        self.assertLessEqual(outside, before)
+        self.env.flush_all()
+        cr.execute("SAVEPOINT drop_own_relations")
+        try:
+            drop_own_relations(self.env)
+            after = relations()
+        finally:
+            cr.execute("ROLLBACK TO SAVEPOINT drop_own_relations")
+        self.assertEqual(relations(), before, "rolled back")
+        self.assertFalse(outside & after, "the addon's own relations are dropped")
+        self.assertEqual(after, before - outside, "the models' tables are left to Odoo")
+        self.assertIn("partner_segment_assignment", after)
+        self.assertIn("partner_segment_card_completeness", after, "a model's view")

@@ -5,7 +5,7 @@ from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SegmentationCase
 
@@ -321,3 +321,77 @@ class TestWinback(SegmentationCase):
         )
         with self.assertRaisesRegex(UserError, "Choose the e-mail template"):
             wizard.action_start()
+
+    def test_partner_merge_keeps_the_most_informative_line(self):
+        """Merging two customers of the same campaign keeps one line: a
+        declined outcome over none, the notes of both; a salesperson merges
+        (with Contact Creation, which merging needs; he may not delete
+        win-back lines himself)."""
+        salesperson = new_test_user(
+            self.env,
+            "wb_merge_sales",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+        )
+        dst = self.make_partner("Merge WB Keep", email="buyer@merge.example")
+        src = self.make_partner("Merge WB Gone", email="buyer@merge.example")
+        reason = self.env["partner.segment.churn.reason"].create({"name": "Merge: price"})
+        Campaign = self.env["partner.segment.winback.campaign"]
+        both = Campaign.create(
+            {
+                "name": "Merge both",
+                "line_ids": [
+                    Command.create({"partner_id": dst.id, "churn_note": "Called twice"}),
+                    Command.create(
+                        {
+                            "partner_id": src.id,
+                            "outcome": "declined",
+                            "churn_reason_id": reason.id,
+                            "churn_note": "Found a cheaper supplier",
+                        }
+                    ),
+                ],
+            }
+        )
+        dst_only = Campaign.create(
+            {"name": "Merge dst", "line_ids": [Command.create({"partner_id": dst.id})]}
+        )
+        dst_only.line_ids.outcome = "declined"
+        src_only = Campaign.create(
+            {"name": "Merge src", "line_ids": [Command.create({"partner_id": src.id})]}
+        )
+        self.assertFalse(dst.winback_do_not_pursue, "one decline of its own")
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(salesperson)
+            .create({"partner_ids": [Command.set((dst | src).ids)], "dst_partner_id": dst.id})
+        )
+        wizard.action_merge()
+        self.assertFalse(src.exists())
+        line = both.line_ids
+        self.assertEqual(len(line), 1, "one line per campaign and partner")
+        self.assertEqual(line.partner_id, dst)
+        self.assertEqual((line.outcome, line.outcome_manual), ("declined", True))
+        self.assertEqual(line.churn_reason_id, reason)
+        self.assertEqual(line.churn_note, "Found a cheaper supplier\n\nCalled twice")
+        self.assertEqual(src_only.line_ids.partner_id, dst, "a line of its own moves")
+        self.assertEqual(dst.winback_line_ids, (both | dst_only | src_only).line_ids)
+        # the source's decline counts: declined in two campaigns
+        self.assertTrue(dst.winback_do_not_pursue)
+        self.assertEqual(dst.winback_do_not_pursue_reason, "Declined in 2 win-back campaigns")
+
+    def test_partner_merge_outcome_beats_none(self):
+        dst = self.make_partner("Merge WB Silent")
+        src = self.make_partner("Merge WB Back")
+        campaign = self.env["partner.segment.winback.campaign"].create(
+            {
+                "name": "Merge outcome",
+                "line_ids": [
+                    Command.create({"partner_id": dst.id}),
+                    Command.create({"partner_id": src.id, "outcome": "won_back"}),
+                ],
+            }
+        )
+        kept = campaign.line_ids.filtered(lambda line: line.partner_id == src)
+        self.env["base.partner.merge.automatic.wizard"].create({})._merge((dst | src).ids, dst)
+        self.assertEqual(campaign.line_ids, kept)
+        self.assertEqual((kept.partner_id, kept.outcome), (dst, "won_back"))
