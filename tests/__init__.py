@@ -24,6 +24,7 @@ from . import test_report_preview
 from . import test_rights
 from . import test_rights_queue
 from . import test_rights_runs
+from . import test_rights_survey
 from . import test_rights_companies
 from . import test_rights_rpc
 from . import test_rights_input

@@ -17,6 +17,8 @@ class PartnerSegmentWinbackCampaign(models.Model):
     exit_survey_id = fields.Many2one(
         "survey.survey",
         string="Survey",
+        domain=[("segment_exit_survey", "=", True)],
+        help="A survey marked as a win-back exit survey (Surveys, the survey's options).",
         default=lambda self: self.env.ref(
             "partner_segmentation.survey_winback_exit", raise_if_not_found=False
         ),
@@ -50,6 +52,16 @@ class PartnerSegmentWinbackCampaign(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Campaign '%(name)s' has an exit survey step: choose its survey.",
+                        name=campaign.name,
+                    )
+                )
+            # sudo: salespeople run campaigns without rights on surveys; only
+            # the survey's mark is read, to refuse any other survey
+            if not campaign.exit_survey_id.sudo().segment_exit_survey:
+                raise ValidationError(
+                    self.env._(
+                        "Campaign '%(name)s': only a survey marked as a win-back exit "
+                        "survey can be sent to its customers.",
                         name=campaign.name,
                     )
                 )
