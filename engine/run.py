@@ -47,6 +47,8 @@ MAX_ATTEMPTS = 3
 MAX_STARTS = 10
 # a button runs inline for at most this many partners, else queues the run
 INLINE_PARTNERS = 2000
+# how long a cron call waits for a run of chosen partners to release the lock
+LOCK_WAIT = 20
 DEFAULT_TIME_LIMIT = 120
 PROCESS_CRON = "partner_segmentation.ir_cron_segment_run_steps"
 # when the first callback of this cron job started, per job cursor (Odoo
@@ -62,9 +64,13 @@ def run(env, schemes, partners=None, trigger="manual"):
     transaction.
 
     Returns the ``partner.segment.run`` record, or ``None`` when another run
-    holds the lock or is unfinished.
+    holds the lock (a step is under way), or, for everyone, when another run
+    is unfinished.  A run of chosen partners (the near-real-time queue, a
+    partner's button) goes between the steps of an unfinished run rather
+    than wait for its end: what it finds replaces what that run keeps for
+    its write steps (:func:`.run_sql.sync_kept_results`).
     """
-    if not try_lock(env) or _unfinished(env):
+    if not try_lock(env) or (partners is None and _unfinished(env)):
         _logger.info("Segmentation run skipped: another run is in progress")
         return None
     uid, env = env.uid, env(su=True)  # see run_steps.create
@@ -113,6 +119,17 @@ def try_lock(env):
     return env.cr.fetchone()[0]
 
 
+def _wait_lock(env):
+    """The engine's lock, waiting a little (``LOCK_WAIT``) for a run of
+    chosen partners (seconds long, between two steps) to end."""
+    deadline = time.monotonic() + LOCK_WAIT
+    while not try_lock(env):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def _unfinished(env):
     return (
         env["partner.segment.run"]
@@ -152,7 +169,7 @@ def process(env):
         )
         if not run_rec:
             break
-        if not try_lock(env):  # an inline run holds the engine: come back soon
+        if not _wait_lock(env):  # an inline run holds the engine: come back soon
             env.ref(PROCESS_CRON)._trigger(fields.Datetime.now() + timedelta(minutes=1))
             break
         if run_rec.step_failures >= MAX_ATTEMPTS:

@@ -97,6 +97,36 @@ def keep_result(run_id, scheme_id, metric_id=None):
     )
 
 
+def sync_kept_results(scheme_id, partner_ids, metric_id=None):
+    """A run of chosen partners, between the steps of an unfinished run that
+    keeps this scheme's result for its write steps: what it found for these
+    partners (psseg_result) replaces what the unfinished run keeps for them,
+    so that its later write steps write the newer classification, not the
+    older one over it."""
+    return SQL(
+        """
+        WITH kept AS (
+            SELECT l.run_id FROM partner_segment_run_line l
+              JOIN partner_segment_run r ON r.id = l.run_id
+             WHERE l.scheme_id = %(scheme)s AND l.state = 'writing'
+               AND r.status IN ('queued', 'running')
+        ), gone AS (
+            DELETE FROM partner_segment_run_result k USING kept
+             WHERE k.run_id = kept.run_id AND k.scheme_id = %(scheme)s
+               AND k.partner_id = ANY(%(ids)s)
+        )
+        INSERT INTO partner_segment_run_result (run_id, scheme_id, partner_id, segment_id, value)
+        SELECT kept.run_id, %(scheme)s, r.partner_id, r.segment_id, v.value
+          FROM kept CROSS JOIN psseg_result r
+          LEFT JOIN psseg_value v ON v.metric_id = %(metric)s AND v.partner_id = r.partner_id
+         WHERE r.partner_id = ANY(%(ids)s)
+        """,
+        scheme=scheme_id,
+        ids=list(partner_ids),
+        metric=metric_id,
+    )
+
+
 def next_boundary(run_id, scheme_id, after, size):
     """The last partner id of the next range of ``size`` kept rows, and the
     one after it (when there is none, the range runs to the end)."""

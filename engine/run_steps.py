@@ -205,6 +205,8 @@ def _classify(env, run_rec, line, inline):
     scheme._after_classify(run_rec)
     size = step_partners(env)
     if inline or scope is not None or partners <= size:
+        if scope is not None:  # before apply_result, which may empty psseg_result
+            env.cr.execute(Q.sync_kept_results(scheme.id, scope, apply.ranking_metric(scheme)))
         if apply.apply_result(env, scheme, scope, today, run_rec.id):
             _forget_universe(env.cr)
         _line_done(env, line)

@@ -15,6 +15,7 @@ from . import test_tours
 from . import test_i18n
 from . import test_partner_ui
 from . import test_run_kills
+from . import test_run_realtime
 from . import test_run_steps
 from . import test_run_universe
 from . import test_reports

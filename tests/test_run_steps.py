@@ -233,11 +233,13 @@ class TestRunSteps(RunStepsCase):
                 self.registry.enter_test_mode(self.cr)
                 try:
                     triggers = self.triggers()
-                    self.assertEqual(self.process(), 0)
+                    with patch.object(engine_run, "LOCK_WAIT", 0.3):
+                        self.assertEqual(self.process(), 0)
                     self.assertEqual(run.status, "queued")
                     self.assertTrue(self.triggers() - triggers, "comes back in a minute")
-                    # and no inline run either while a run is unfinished
+                    # and no inline run either while the lock is held
                     self.assertIsNone(engine_run.run(self.env, self.rules))
+                    self.assertIsNone(engine_run.run(self.env, self.rules, partners=self.big))
                 finally:
                     self.registry.leave_test_mode()
                 other_cr.rollback()
