@@ -49,7 +49,10 @@ class PartnerSegmentScheme(models.Model):
         help="The metric partners are ranked by (Pareto and quantile schemes).",
     )
     quantile_count = fields.Integer(
-        string="Buckets", default=5, help="Number of equal-count buckets (quantiles)."
+        string="Buckets",
+        default=5,
+        help="Number of buckets (quantiles), as equal in count as ties allow: equal values "
+        "share a bucket, the one where the first of them ranks.",
     )
     quantile_order = fields.Selection(
         [("desc", "Highest values first"), ("asc", "Lowest values first")],

@@ -275,4 +275,12 @@ class TestRankingTies(SegmentationCase):
         self.assertEqual({got[pid].pareto_cutoff for pid in hundreds}, {cutoff}, "all up")
         first_edge = scheme.ranking_boundaries["edges"][0]
         self.assertEqual(Decimal(first_edge[1]), 100, "the segment ends with the 100s")
+        # the Pareto report's boundary row: the share before the whole group is
+        # under the cut-off, the share with it past it
+        boundary = self.env["partner.segment.report.pareto"].search(
+            [("scheme_id", "=", scheme.id), ("kind", "=", "boundary")], order="customer_share"
+        )[0]
+        self.assertAlmostEqual(boundary.metric_share_before, float(before_group * 100 / total), 2)
+        self.assertLess(boundary.metric_share_before, cutoff)
+        self.assertGreater(boundary.metric_share, cutoff)
         self.check_reruns(scheme, got)
