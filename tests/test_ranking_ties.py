@@ -150,6 +150,29 @@ class TestRankingTies(SegmentationCase):
         self.assertEqual(ranks, sorted(ranks), "segments follow the value")
         return got
 
+    def check_sizes(self, values, buckets, descending, bucket_of):
+        """As equal as ties allow: without its last tie group a bucket holds
+        fewer partners than the largest NTILE share, and a bucket is empty
+        only after one whose last group ran past its share (or when there are
+        fewer partners than buckets)."""
+        rows = len(values)
+        share = -(-rows // buckets)  # the largest NTILE bucket
+        groups = {}  # bucket: {value: partners}
+        for pid, value in values.items():
+            group = groups.setdefault(bucket_of[pid], {})
+            group[value] = group.get(value, 0) + 1
+        for bucket in range(1, buckets + 1):
+            if bucket not in groups:
+                if bucket > rows:  # fewer partners than buckets
+                    continue
+                before = max(b for b in groups if b < bucket)
+                last = (min if descending else max)(groups[before])
+                self.assertGreater(groups[before][last], 1, "skipped by a tie group")
+                continue
+            last = (min if descending else max)(groups[bucket])
+            size = sum(groups[bucket].values())
+            self.assertLess(size - groups[bucket][last], share, f"bucket {bucket}")
+
     def check_reruns(self, scheme, got):
         """A second full run writes nothing; partial runs (tie groups at the
         boundaries, the refunds, the inactive) agree with the full run."""
@@ -176,6 +199,7 @@ class TestRankingTies(SegmentationCase):
         expected = self.expected_buckets(values, 5, True)
         got = self.check_properties(scheme, values, lambda s: s.quantile_from)
         self.assertEqual({pid: s.quantile_from for pid, s in got.items()}, expected)
+        self.check_sizes(values, 5, True, expected)
         once = [pid for pid, v in values.items() if v == 1]
         self.assertGreater(len(once), len(values) / 2, "the fixture: most buy once")
         self.assertEqual(len({got[pid] for pid in once}), 1, "one score for a single purchase")
@@ -195,10 +219,9 @@ class TestRankingTies(SegmentationCase):
         self.recompute(scheme)
         values = {pid: v for pid, v in self.count_of.items() if v}
         got = self.check_properties(scheme, values, lambda s: s.quantile_from)
-        self.assertEqual(
-            {pid: s.quantile_from for pid, s in got.items()},
-            self.expected_buckets(values, 4, True),
-        )
+        buckets = {pid: s.quantile_from for pid, s in got.items()}
+        self.assertEqual(buckets, self.expected_buckets(values, 4, True))
+        self.check_sizes(values, 4, True, buckets)
         inactive = self.customers.filtered(lambda p: not self.count_of[p.id])
         self.assertEqual(len(inactive), OLD_BUYERS + PROSPECTS + 1, "and the refund only")
         # 42 ranked (buckets of 11, 11, 10, 10): ranks 1, 2, 5 in 1, 15 in 2
@@ -230,6 +253,7 @@ class TestRankingTies(SegmentationCase):
                         scheme, values, lambda s: s.quantile_from, descending
                     )
                     expected = self.expected_buckets(values, 4, descending)
+                    self.check_sizes(values, 4, descending, expected)
                     for pid, segment in got.items():
                         self.assertTrue(
                             segment.quantile_from <= expected[pid] <= segment.quantile_to
