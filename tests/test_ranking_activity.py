@@ -3,6 +3,9 @@
 value (or with zero), what the shipped schemes do with them, and how Why?
 and the preview state the tie rule."""
 
+import importlib.util
+import pathlib
+
 from odoo.addons.partner_segmentation.engine import classify
 from odoo.addons.partner_segmentation.engine import preview as engine_preview
 from odoo.tests import Form, new_test_user, tagged
@@ -175,3 +178,20 @@ class TestRankingActivity(SegmentationCase):
         abc.partner_domain = self.domain
         self.recompute(abc)
         self.assertEqual(self.codes(self.everyone, abc), ["A", "A", "A", None, None])
+
+    def test_migration_leaves_out_the_inactive_in_existing_databases(self):
+        """A database installed before the option keeps its noupdate schemes:
+        the migration sets the two on 12-month metrics, and only those."""
+        path = pathlib.Path(__file__).parent.parent / "migrations/18.0.1.1.0/post-migrate.py"
+        spec = importlib.util.spec_from_file_location("psseg_migration_1_1", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        schemes = self.Scheme.search([("method", "!=", "rules")])
+        schemes.no_activity = "rank"  # as the new column's default fills it
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(
+            sorted(schemes.filtered(lambda s: s.no_activity == "exclude").mapped("code")),
+            ["value_abc", "volume_units"],
+        )
