@@ -195,3 +195,24 @@ class TestRankingActivity(SegmentationCase):
             sorted(schemes.filtered(lambda s: s.no_activity == "exclude").mapped("code")),
             ["value_abc", "volume_units"],
         )
+
+    def test_fewer_partners_than_buckets_and_one_value_for_all(self):
+        scheme = self.make_scheme(
+            "test_activity_q5",
+            "quantile",
+            [{"name": f"Q{i}", "quantile_from": i, "quantile_to": i} for i in range(1, 6)],
+            metric=self.revenue,
+            quantile_count=5,
+            no_activity="exclude",
+        )
+        # three ranked in five buckets: Big rank 1 (bucket 1), the 300s rank 2
+        self.recompute(scheme)
+        self.assertEqual(self.codes(self.everyone, scheme), ["Q1", "Q2", "Q2", None, None])
+        self.assertEqual(scheme.ranking_boundaries["edges"], [[1, "1000.00"], [2, "300.00"]])
+        run = self.recompute(scheme, partners=self.everyone)
+        self.assertEqual(run.change_count, 0, "placed where the full run put them")
+        # one value for everyone ranked: one bucket, the others empty
+        self.make_invoice(self.big, 700, refund=True)
+        self.recompute(scheme)
+        self.assertEqual(self.codes(self.everyone, scheme), ["Q1", "Q1", "Q1", None, None])
+        self.assertEqual(self.recompute(scheme).change_count, 0)
