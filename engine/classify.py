@@ -1,16 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Classification: a scheme's partners (its universe) into ``psseg_result``
 with one statement per scheme: rules (first matching segment), Pareto
-(cumulative share), quantiles (equal-count buckets).  Rankings break ties by
-partner id.  SQL text: :mod:`.classify_sql`.
+(cumulative share), quantiles (equal-count buckets).  In a ranking, equal
+values always share a segment: a tie group goes where its first member
+would go (quantiles: the bucket NTILE gives its first rank; Pareto: the
+share of the partners ranked before the whole group).  SQL text:
+:mod:`.classify_sql`.
 
 A full run of a ranking scheme stores its boundaries on the scheme: the
-value and partner id of the last partner of each Pareto segment or quantile
-bucket.  A partial run (chosen or queued partners) computes the metrics of
-its partners only and places them against those boundaries, instead of
-ranking everyone again; without boundaries that still fit the scheme (no
-full run yet, or its metric, segments or partners changed since), it ranks
-everyone as a full run does.
+last value of each Pareto segment or quantile bucket.  A partial run
+(chosen or queued partners) computes the metrics of its partners only and
+places them against those boundaries, instead of ranking everyone again;
+without boundaries that still fit the scheme (no full run yet, or its
+metric, segments or partners changed since), it ranks everyone as a full
+run does.
 """
 
 from decimal import Decimal
@@ -174,42 +177,54 @@ def _filter_select(env, domain):
     return SQL(" UNION ").join(select(branch) for branch in or_branches(domain))
 
 
+def excludes_zero(scheme):
+    """The ranking leaves out the partners without activity: no value of
+    its metric, or a value of zero."""
+    return scheme.no_activity == "exclude"
+
+
 def _classify_pareto(env, scheme, scope_ids):
     segments = scheme.segment_ids.filtered("active")
     cutoffs = sorted((seg.pareto_cutoff, seg.id) for seg in segments)
     if not cutoffs:
         return
-    metric_id = scheme.metric_id.id
+    metric_id, exclude = scheme.metric_id.id, excludes_zero(scheme)
     edges = stored_boundaries(scheme) if scope_ids is not None else None
     if edges is not None:
         cutoff_of = {seg: cutoff for cutoff, seg in cutoffs}
         ranked = sorted(
             (
-                (Decimal(value), pid, seg)
-                for seg, value, pid in edges
+                (Decimal(value), seg)
+                for seg, value in edges
                 if cutoff_of.get(seg, 100) < 100  # the 100 % segment takes the rest
             ),
-            key=lambda edge: (-edge[0], edge[1]),
+            key=lambda edge: -edge[0],
         )
         rest = next((seg for cutoff, seg in cutoffs if cutoff >= 100), None)
         universe = _fill_universe(env, scheme, scope_ids)
+        value = Q.pareto_value(exclude)
         env.cr.execute(
             Q.insert_placed_result(
                 universe,
                 metric_id,
-                Q.PARETO_VALUE,
-                [(str(value), pid, seg) for value, pid, seg in ranked],
+                value,
+                [(str(edge_value), seg) for edge_value, seg in ranked],
                 True,
                 rest,
-                guard=SQL("%s > 0", Q.PARETO_VALUE),
+                guard=SQL("%s > 0", value),
             )
         )
         return
     env.cr.execute(
-        Q.insert_pareto_result(_fill_universe(env, scheme), metric_id, cutoffs, scope_ids)
+        Q.insert_pareto_result(_fill_universe(env, scheme), metric_id, cutoffs, scope_ids, exclude)
     )
     if scope_ids is None:
         _store_boundaries(scheme, env.cr.fetchall())
+
+
+def quantile_value(scheme):
+    """The SQL value a quantile scheme ranks (over ``v.v0``; NULL: not ranked)."""
+    return Q.value_expr("v0", zero_default(scheme.metric_id), excludes_zero(scheme))
 
 
 def _classify_quantile(env, scheme, scope_ids):
@@ -218,7 +233,6 @@ def _classify_quantile(env, scheme, scope_ids):
     if not buckets_map:
         return
     metric_id, descending = scheme.metric_id.id, scheme.quantile_order != "asc"
-    value_zero = zero_default(scheme.metric_id)
     edges = stored_boundaries(scheme) if scope_ids is not None else None
     if edges is not None:
 
@@ -227,13 +241,13 @@ def _classify_quantile(env, scheme, scope_ids):
 
         edges = sorted(edges)  # by bucket: the ranking order
         # after every boundary: the bucket after the last one (the last when all are full)
-        last = min(max((bucket for bucket, _v, _p in edges), default=0) + 1, scheme.quantile_count)
+        last = min(max((bucket for bucket, _v in edges), default=0) + 1, scheme.quantile_count)
         env.cr.execute(
             Q.insert_placed_result(
                 _fill_universe(env, scheme, scope_ids),
                 metric_id,
-                Q.value_expr("v0", value_zero),
-                [(value, pid, segment_of(bucket)) for bucket, value, pid in edges],
+                quantile_value(scheme),
+                [(value, segment_of(bucket)) for bucket, value in edges],
                 descending,
                 segment_of(last),
             )
@@ -243,7 +257,7 @@ def _classify_quantile(env, scheme, scope_ids):
         Q.insert_quantile_result(
             _fill_universe(env, scheme),
             metric_id,
-            value_zero,
+            quantile_value(scheme),
             scheme.quantile_count,
             descending,
             buckets_map,
@@ -257,13 +271,21 @@ def _classify_quantile(env, scheme, scope_ids):
 # -- boundaries of the last full run ---------------------------------------------
 
 
+# boundaries are values only, ties sharing their segment (before: value and
+# partner id): stored boundaries of another format never fit, the next
+# partial run ranks everyone and the next full run stores them again
+BOUNDARY_FORMAT = "ties-2"
+
+
 def _boundary_key(scheme):
     """What the stored boundaries depend on: when any of it changes, they no
     longer say where a partner ranks (JSON-shaped, to compare with the stored)."""
     metrics = scheme.metric_id | scheme.metric_id.dependency_ids
     segments = scheme.segment_ids.filtered("active").sorted("id")
     return [
+        BOUNDARY_FORMAT,
         scheme.method,
+        scheme.no_activity or "",
         scheme.partner_domain or "",
         scheme.company_id.id,
         scheme.quantile_count,
@@ -274,9 +296,9 @@ def _boundary_key(scheme):
 
 
 def stored_boundaries(scheme):
-    """[(segment or bucket, value as text, partner id)] stored by the last
-    full run of this ranking scheme, or None when there is none that still
-    fits the scheme."""
+    """[(segment or bucket, value as text)] stored by the last full run of
+    this ranking scheme, or None when there is none that still fits the
+    scheme."""
     data = scheme.ranking_boundaries
     if not data or data.get("key") != _boundary_key(scheme):
         return None
@@ -284,7 +306,7 @@ def stored_boundaries(scheme):
 
 
 def _store_boundaries(scheme, rows):
-    data = {"key": _boundary_key(scheme), "edges": [[key, value, pid] for key, value, pid in rows]}
+    data = {"key": _boundary_key(scheme), "edges": [[key, value] for key, value in rows]}
     if scheme.ranking_boundaries != data:  # the daily case: where they were
         scheme.with_context(tracking_disable=True).ranking_boundaries = data
 

@@ -58,10 +58,13 @@ def values_join(metric_aliases, universe_alias="u"):
     )
 
 
-def value_expr(alias, zero_default):
-    """The value of the metric brought as ``alias`` by :func:`values_join`."""
+def value_expr(alias, zero_default, exclude_zero=False):
+    """The value of the metric brought as ``alias`` by :func:`values_join`;
+    with ``exclude_zero``, NULL for a value of zero (a ranking that leaves
+    out the partners without activity)."""
     column = SQL.identifier("v", alias)
-    return SQL("COALESCE(%s, 0)", column) if zero_default else column
+    value = SQL("COALESCE(%s, 0)", column) if zero_default else column
+    return SQL("NULLIF(%s, 0)", value) if exclude_zero else value
 
 
 CONDITION_OPERATORS = {
@@ -114,7 +117,7 @@ def insert_rules_result(universe, joins, cases, scope_ids):
 def _ranked_insert(ranked, scope_ids, edges):
     """INSERT the segments of ``ranked`` (partner_id, v, segment_id, edge_key,
     is_edge) into psseg_result.  With ``edges`` (a full run), the statement
-    also returns the boundary rows: (edge key, value as text, partner id)."""
+    also returns the boundary rows: (edge key, value as text)."""
     if not edges:
         return SQL(
             """
@@ -130,7 +133,7 @@ def _ranked_insert(ranked, scope_ids, edges):
         WITH ranked AS (%s), inserted AS (
             INSERT INTO psseg_result (partner_id, segment_id)
             SELECT partner_id, segment_id FROM ranked WHERE segment_id IS NOT NULL)
-        SELECT edge_key, v::text, partner_id FROM ranked WHERE is_edge ORDER BY edge_key
+        SELECT edge_key, v::text FROM ranked WHERE is_edge ORDER BY edge_key
         """,
         ranked,
     )
@@ -148,48 +151,114 @@ def _pareto_case(value, before, cutoffs):
     )
 
 
-def insert_pareto_result(universe, metric_id, cutoffs, scope_ids):
-    """Rank by value (highest first, ties by partner id); a partner belongs
-    to the first segment whose cut-off is above the cumulative share of the
-    partners ranked before it.  The 100 % segment takes everyone else,
-    including partners with no or a non-positive value.  For everyone (no
-    ``scope_ids``), the statement also returns the last partner of each
-    segment (its boundary): (segment, value, partner id).
+def pareto_values(universe, metric_id, exclude_zero):
+    """SELECT partner_id, v: the Pareto value of the universe's partners (no
+    value and negative values count as 0); with ``exclude_zero``, the
+    partners whose value is none or zero are left out."""
+    return SQL(
+        """
+        SELECT u.id AS partner_id, GREATEST(COALESCE(v.v0, 0), 0) AS v
+          FROM %(universe)s AS u(id) %(join)s %(where)s
+        """,
+        universe=universe,
+        join=values_join([(metric_id, "v0")]),
+        where=SQL("WHERE COALESCE(v.v0, 0) <> 0") if exclude_zero else SQL(),
+    )
+
+
+# One sort, one pass of window functions over it (all share the window w):
+# RANK() is the rank of a partner's tie group (the partners strictly before
+# it + 1), COUNT(*) and SUM() with w's default frame run up to the last
+# partner of the group (peers included), ROW_NUMBER() = COUNT(*) on exactly
+# one row of each group (its last), LEAD() from that row reads the next group.
+PARETO_RANKING = """
+    SELECT s.partner_id, s.v,
+           SUM(s.v) OVER w - s.v * (COUNT(*) OVER w - RANK() OVER w + 1) AS before,
+           SUM(s.v) OVER w AS upto,
+           SUM(s.v) OVER () AS total,
+           ROW_NUMBER() OVER w = COUNT(*) OVER w AS last_of_group,
+           LEAD(s.v) OVER w AS next_v
+      FROM (%(values)s) s
+    WINDOW w AS (ORDER BY s.v DESC)
+"""
+
+
+def insert_pareto_result(universe, metric_id, cutoffs, scope_ids, exclude_zero=False):
+    """Rank by value, highest first; a partner belongs to the first segment
+    whose cut-off is above the cumulative share of the partners ranked
+    before its tie group (partners with an equal value share their segment:
+    the group goes where its first member goes).  The 100 % segment takes
+    everyone else, including partners with no or a non-positive value
+    (unless ``exclude_zero`` leaves those with none or zero out).  For
+    everyone (no ``scope_ids``), the statement also returns the last value
+    of each segment (its boundary): (segment, value).
 
     :param cutoffs: list of (cutoff percent, segment id), ascending
     """
     this = _pareto_case(SQL("r.v"), SQL("r.before"), cutoffs)
-    following = _pareto_case(SQL("r.next_v"), SQL("(r.before + r.v)"), cutoffs)
+    following = _pareto_case(SQL("r.next_v"), SQL("r.upto"), cutoffs)
     ranked = SQL(
         """
         SELECT r.partner_id, r.v, %(this)s AS segment_id, %(this)s AS edge_key,
-               (%(this)s IS NOT NULL
+               (r.last_of_group AND %(this)s IS NOT NULL
                 AND (r.next_v IS NULL OR %(following)s IS DISTINCT FROM %(this)s)) AS is_edge
-          FROM (SELECT s.partner_id, s.v,
-                       COALESCE(SUM(s.v) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-                                0) AS before,
-                       SUM(s.v) OVER () AS total,
-                       LEAD(s.v) OVER w AS next_v
-                  FROM (SELECT u.id AS partner_id, GREATEST(COALESCE(v.v0, 0), 0) AS v
-                          FROM %(universe)s AS u(id) %(join)s) s
-                WINDOW w AS (ORDER BY s.v DESC, s.partner_id)) r
+          FROM (%(ranking)s) r
         """,
         this=this,
         following=following,
-        universe=universe,
-        join=values_join([(metric_id, "v0")]),
+        ranking=SQL(PARETO_RANKING, values=pareto_values(universe, metric_id, exclude_zero)),
     )
     return _ranked_insert(ranked, scope_ids, scope_ids is None)
 
 
-def insert_quantile_result(
-    universe, metric_id, zero_default, buckets, descending, buckets_map, scope_ids
-):
-    """NTILE over the partners that have a value (ties by partner id).  For
-    everyone (no ``scope_ids``), the statement also returns the last partner
-    of each bucket (its boundary): (bucket, value, partner id).  NTILE gives
-    the first (count mod n) buckets one partner more than the others: the
-    last of a bucket is found from its row number without a second sort.
+def ntile_of(rank):
+    """The bucket NTILE gives the row ``rank`` (an SQL expression over ``t``,
+    at most ``t.n``) of ``t.n`` = ``t.q`` * buckets + ``t.r`` rows: the first
+    ``t.r`` buckets hold one row more than the others."""
+    return SQL(
+        """CASE WHEN %(rank)s <= t.r * (t.q + 1) THEN (%(rank)s - 1) / (t.q + 1) + 1
+                ELSE t.r + (%(rank)s - 1 - t.r * (t.q + 1)) / t.q + 1 END""",
+        rank=rank,
+    )
+
+
+def quantile_values(universe, metric_id, value):
+    return SQL(
+        "SELECT u.id AS partner_id, %s AS v FROM %s AS u(id) %s",
+        value,
+        universe,
+        values_join([(metric_id, "v0")]),
+    )
+
+
+def quantile_ranking(universe, metric_id, value, buckets, descending):
+    """SELECT partner_id, v, rk (the rank of its tie group), upto (the
+    partners ranked up to the end of its group), last_of_group, n, q, r
+    (n = q * buckets + r partners with a value): one sort, one window pass."""
+    return SQL(
+        """
+        SELECT s.partner_id, s.v, RANK() OVER w AS rk, COUNT(*) OVER w AS upto,
+               ROW_NUMBER() OVER w = COUNT(*) OVER w AS last_of_group,
+               COUNT(*) OVER () AS n,
+               COUNT(*) OVER () / %(buckets)s AS q, mod(COUNT(*) OVER (), %(buckets)s) AS r
+          FROM (%(values)s) s
+         WHERE s.v IS NOT NULL
+        WINDOW w AS (ORDER BY s.v %(direction)s)
+        """,
+        buckets=buckets,
+        values=quantile_values(universe, metric_id, value),
+        direction=SQL("DESC") if descending else SQL("ASC"),
+    )
+
+
+def insert_quantile_result(universe, metric_id, value, buckets, descending, buckets_map, scope_ids):
+    """Equal-count buckets over the partners that have a value (``value``,
+    over ``v.v0``; NULL: not ranked), equal values in the same bucket: a tie
+    group goes to the bucket NTILE gives its first row (its rank: the
+    partners ranked strictly before it + 1), the next group starts after it;
+    when one value fills more than a bucket, the buckets it passes over stay
+    empty.  For everyone (no ``scope_ids``), the statement also returns the
+    last value of each bucket (its boundary): (bucket, value).
 
     :param buckets_map: list of (from bucket, to bucket, segment id)
     """
@@ -200,22 +269,15 @@ def insert_quantile_result(
         """
         SELECT t.partner_id, t.v, CASE %(cases)s ELSE NULL END AS segment_id,
                t.bucket AS edge_key,
-               CASE WHEN t.rn <= t.r * (t.q + 1) THEN mod(t.rn, t.q + 1) = 0
-                    ELSE mod(t.rn - t.r * (t.q + 1), t.q) = 0 END AS is_edge
-          FROM (SELECT s.partner_id, s.v, NTILE(%(n)s) OVER w AS bucket,
-                       ROW_NUMBER() OVER w AS rn,
-                       COUNT(*) OVER () / %(n)s AS q, mod(COUNT(*) OVER (), %(n)s) AS r
-                  FROM (SELECT u.id AS partner_id, %(value)s AS v
-                          FROM %(universe)s AS u(id) %(join)s) s
-                 WHERE s.v IS NOT NULL
-                WINDOW w AS (ORDER BY s.v %(direction)s, s.partner_id)) t
+               t.last_of_group
+               AND CASE WHEN t.upto = t.n THEN TRUE ELSE %(next_bucket)s <> t.bucket END AS is_edge
+          FROM (SELECT t.*, %(bucket)s AS bucket
+                  FROM (%(ranking)s) t) t
         """,
         cases=cases,
-        n=buckets,
-        direction=SQL("DESC") if descending else SQL("ASC"),
-        value=value_expr("v0", zero_default),
-        universe=universe,
-        join=values_join([(metric_id, "v0")]),
+        bucket=ntile_of(SQL("t.rk")),
+        next_bucket=ntile_of(SQL("(t.upto + 1)")),
+        ranking=quantile_ranking(universe, metric_id, value, buckets, descending),
     )
     return _ranked_insert(ranked, scope_ids, scope_ids is None)
 
@@ -223,22 +285,17 @@ def insert_quantile_result(
 # -- partial runs: partners placed against the last full run's boundaries ------
 
 
-PARETO_VALUE = SQL("GREATEST(COALESCE(v.v0, 0), 0)")
+def pareto_value(exclude_zero):
+    """The Pareto value of ``v.v0`` for a placement (NULL: left out)."""
+    if exclude_zero:
+        return SQL("CASE WHEN COALESCE(v.v0, 0) <> 0 THEN GREATEST(v.v0, 0) END")
+    return SQL("GREATEST(COALESCE(v.v0, 0), 0)")
 
 
-def _at_or_before(value, edge_value, edge_partner, descending):
-    """The partner (u.id, ``value``) ranks at or before the boundary partner:
-    a better value, or the same value and a lower or equal partner id."""
-    better = SQL(">") if descending else SQL("<")
-    return SQL(
-        "(%s %s %s::numeric OR (%s = %s::numeric AND u.id <= %s))",
-        value,
-        better,
-        edge_value,
-        value,
-        edge_value,
-        edge_partner,
-    )
+def _at_or_before(value, edge_value, descending):
+    """The value ranks at or before the boundary value: better or equal
+    (equal values share their segment, so the boundary's value is in it)."""
+    return SQL("%s %s %s::numeric", value, SQL(">=") if descending else SQL("<="), edge_value)
 
 
 def insert_placed_result(universe, metric_id, value, edges, descending, default, guard=None):
@@ -247,17 +304,16 @@ def insert_placed_result(universe, metric_id, value, edges, descending, default,
 
     :param value: the ranking value of a partner (over ``v.v0``); a partner
         without one gets no segment
-    :param edges: list of (value as text, partner id, segment id or None),
-        in ranking order
+    :param edges: list of (value as text, segment id or None), in ranking order
     :param guard: what every boundary also asks (Pareto: a positive value)
     """
     cases = [
         SQL(
             "WHEN %s THEN %s::integer",
-            SQL(" AND ").join([*filter(None, [guard]), _at_or_before(value, v, p, descending)]),
+            SQL(" AND ").join([*filter(None, [guard]), _at_or_before(value, v, descending)]),
             seg,
         )
-        for v, p, seg in edges
+        for v, seg in edges
     ]
     return SQL(
         """

@@ -65,13 +65,14 @@ def explain(env, scheme, partner):
     universe = classify._fill_universe(env, scheme)  # pylint: disable=protected-access
     metric = scheme.metric_id
     if scheme.method == "pareto":
-        env.cr.execute(Q.pareto_position(universe, metric.id, partner.id))
+        exclude = classify.excludes_zero(scheme)
+        env.cr.execute(Q.pareto_position(universe, metric.id, exclude, partner.id))
     else:
         env.cr.execute(
             Q.quantile_position(
                 universe,
                 metric.id,
-                metrics.zero_default(metric),
+                classify.quantile_value(scheme),
                 scheme.quantile_count,
                 scheme.quantile_order != "asc",
                 partner.id,

@@ -3,6 +3,8 @@
 
 from odoo.tools import SQL
 
+from . import classify_sql as CQ
+
 
 def result_counts():
     """(segment id, partners) of psseg_result."""
@@ -26,52 +28,42 @@ def movers(scheme_id):
     )
 
 
-def pareto_position(universe, metric_id, partner_id):
-    """(value, rank, partners, share before, share with it) of a partner in
-    the ranking of the ``universe`` table by a metric, as the Pareto
-    classifier ranks."""
+def pareto_position(universe, metric_id, exclude_zero, partner_id):
+    """(value, rank, partners, share before, share with its group, partners
+    tied) of a partner in the ranking of the ``universe`` table by a metric,
+    as the Pareto classifier ranks: the rank and the share before are those
+    of its tie group (the partners with its value)."""
     return SQL(
         """
-        SELECT r.v, r.rn, r.n,
+        SELECT r.v, r.rk, r.n,
                CASE WHEN r.total > 0 THEN 100.0 * r.before / r.total END,
-               CASE WHEN r.total > 0 THEN 100.0 * (r.before + r.v) / r.total END
-          FROM (SELECT s.partner_id, s.v,
-                       ROW_NUMBER() OVER w AS rn, COUNT(*) OVER () AS n,
-                       COALESCE(SUM(s.v) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING
-                                               AND 1 PRECEDING), 0) AS before,
+               CASE WHEN r.total > 0 THEN 100.0 * r.upto / r.total END,
+               r.tied
+          FROM (SELECT s.partner_id, s.v, RANK() OVER w AS rk, COUNT(*) OVER () AS n,
+                       COUNT(*) OVER w - RANK() OVER w + 1 AS tied,
+                       SUM(s.v) OVER w - s.v * (COUNT(*) OVER w - RANK() OVER w + 1) AS before,
+                       SUM(s.v) OVER w AS upto,
                        SUM(s.v) OVER () AS total
-                  FROM (SELECT u.id AS partner_id,
-                               GREATEST(COALESCE(v.value, 0), 0) AS v
-                          FROM %s u
-                          LEFT JOIN psseg_value v ON v.partner_id = u.id AND v.metric_id = %s) s
-                WINDOW w AS (ORDER BY s.v DESC, s.partner_id)) r
+                  FROM (%s) s
+                WINDOW w AS (ORDER BY s.v DESC)) r
          WHERE r.partner_id = %s
         """,
-        universe,
-        metric_id,
+        CQ.pareto_values(universe, metric_id, exclude_zero),
         partner_id,
     )
 
 
-def quantile_position(universe, metric_id, zero_default, buckets, descending, partner_id):
-    """(value, bucket, partners ranked) of a partner, as the quantile classifier ranks."""
-    value = SQL("COALESCE(v.value, 0)") if zero_default else SQL("v.value")
+def quantile_position(universe, metric_id, value, buckets, descending, partner_id):
+    """(value, bucket, partners ranked, rank, partners tied) of a partner, as
+    the quantile classifier ranks (``value``: over ``v.v0``, see
+    :func:`.classify.quantile_value`)."""
     return SQL(
         """
-        SELECT q.v, q.bucket, q.n
-          FROM (SELECT s.partner_id, s.v,
-                       NTILE(%s) OVER (ORDER BY s.v %s, s.partner_id) AS bucket,
-                       COUNT(*) OVER () AS n
-                  FROM (SELECT u.id AS partner_id, %s AS v
-                          FROM %s u
-                          LEFT JOIN psseg_value v ON v.partner_id = u.id AND v.metric_id = %s) s
-                 WHERE s.v IS NOT NULL) q
-         WHERE q.partner_id = %s
+        SELECT t.v, %s, t.n, t.rk, t.upto - t.rk + 1
+          FROM (%s) t
+         WHERE t.partner_id = %s
         """,
-        buckets,
-        SQL("DESC") if descending else SQL("ASC"),
-        value,
-        universe,
-        metric_id,
+        CQ.ntile_of(SQL("t.rk")),
+        CQ.quantile_ranking(universe, metric_id, value, buckets, descending),
         partner_id,
     )

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import domains
 from ..engine import run as engine_run
+from .scheme_checks import check_cut_point_coverage
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MAX_BUCKETS = 1000
@@ -48,13 +49,29 @@ class PartnerSegmentScheme(models.Model):
         help="The metric partners are ranked by (Pareto and quantile schemes).",
     )
     quantile_count = fields.Integer(
-        string="Buckets", default=5, help="Number of equal-count buckets (quantiles)."
+        string="Buckets",
+        default=5,
+        help="Number of buckets (quantiles), as equal in count as ties allow: equal values "
+        "share a bucket, the one where the first of them ranks.",
     )
     quantile_order = fields.Selection(
         [("desc", "Highest values first"), ("asc", "Lowest values first")],
         string="Bucket Order",
         default="desc",
         help="Bucket 1 holds the highest (or lowest) values.",
+    )
+    no_activity = fields.Selection(
+        [("rank", "Ranked with the others"), ("exclude", "Left out of the ranking")],
+        string="Partners without Activity",
+        required=True,
+        default="rank",
+        tracking=True,
+        help="Partners whose ranking metric has no value or a value of zero, e.g. no unit "
+        "bought in the metric's window. Ranked with the others: they rank with the value "
+        "zero (a Pareto scheme puts them in its last segment). Left out: they get no "
+        "segment of this scheme, so that no purchase in 12 months is never 'High volume'. "
+        "A partner with no value at all for a metric that neither counts nor sums (days "
+        "since the last order of one who never ordered) is never ranked.",
     )
     partner_domain = fields.Char(
         string="Partners",
@@ -165,39 +182,8 @@ class PartnerSegmentScheme(models.Model):
         return super(PartnerSegmentScheme, records).write(vals)
 
     def _check_cut_point_coverage(self):
-        """Cut points must leave no gap: every quantile bucket belongs to a
-        segment, and the last Pareto segment reaches 100 %.  Checked when the
-        scheme is saved with its segments (segments saved one by one may pass
-        through a gap)."""
         self.ensure_one()
-        segments = self.segment_ids.filtered("active")
-        if not segments:
-            return
-        if self.method == "quantile":
-            covered = set()
-            for segment in segments:
-                covered.update(range(segment.quantile_from, segment.quantile_to + 1))
-            missing = sorted(set(range(1, self.quantile_count + 1)) - covered)
-            if missing:
-                raise ValidationError(
-                    self.env._(
-                        "Scheme '%(name)s': bucket(s) %(buckets)s belong to no segment; "
-                        "the partners there would get none.",
-                        name=self.name,
-                        buckets=", ".join(map(str, missing)),
-                    )
-                )
-        elif self.method == "pareto":
-            top = max(segments.mapped("pareto_cutoff"))
-            if top < 100:
-                raise ValidationError(
-                    self.env._(
-                        "Scheme '%(name)s': the last Pareto segment stops at %(cutoff)s %%; "
-                        "one must reach 100 %% or the partners after it get no segment.",
-                        name=self.name,
-                        cutoff=top,
-                    )
-                )
+        check_cut_point_coverage(self)
 
     # ------------------------------------------------------------------
     # Dependencies between schemes (conditions on another scheme's segment)

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """What the segments of a ranking scheme must satisfy: Pareto cut-offs in
 (0, 100] that increase in the segments' order, quantile buckets within the
-scheme's count that do not overlap."""
+scheme's count that do not overlap, and no gap left in either."""
 
 import itertools
 
@@ -74,5 +74,40 @@ def check_quantile_buckets(scheme, segments):
                     bucket=after.quantile_from,
                     a=before.name,
                     b=after.name,
+                )
+            )
+
+
+def check_cut_point_coverage(scheme):
+    """Cut points must leave no gap: every quantile bucket belongs to a
+    segment, and the last Pareto segment reaches 100 %.  Checked when the
+    scheme is saved with its segments (segments saved one by one may pass
+    through a gap)."""
+    segments = scheme.segment_ids.filtered("active")
+    if not segments:
+        return
+    if scheme.method == "quantile":
+        covered = set()
+        for segment in segments:
+            covered.update(range(segment.quantile_from, segment.quantile_to + 1))
+        missing = sorted(set(range(1, scheme.quantile_count + 1)) - covered)
+        if missing:
+            raise ValidationError(
+                scheme.env._(
+                    "Scheme '%(name)s': bucket(s) %(buckets)s belong to no segment; "
+                    "the partners there would get none.",
+                    name=scheme.name,
+                    buckets=", ".join(map(str, missing)),
+                )
+            )
+    elif scheme.method == "pareto":
+        top = max(segments.mapped("pareto_cutoff"))
+        if top < 100:
+            raise ValidationError(
+                scheme.env._(
+                    "Scheme '%(name)s': the last Pareto segment stops at %(cutoff)s %%; "
+                    "one must reach 100 %% or the partners after it get no segment.",
+                    name=scheme.name,
+                    cutoff=top,
                 )
             )

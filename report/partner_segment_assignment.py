@@ -110,31 +110,37 @@ class PartnerSegmentAssignment(models.Model):
                 "value": strong(metric._format_value(position[0])),
                 "before": strong(f"{number(position[3], 1)} %"),
                 "with": f"{number(position[4], 1)} %",
+                "tied": number(position[5]),
             }
-            said["position"] = (
-                Markup(
-                    _(
-                        "Ranked %(rank)s of %(total)s by %(metric)s (%(value)s). The partners "
-                        "ranked before hold %(before)s of the total (%(with)s with this partner)."
-                    )
+            if position[5] > 1:
+                text = _(
+                    "Ranked %(rank)s of %(total)s by %(metric)s (%(value)s), with %(tied)s "
+                    "partners of this value. The partners ranked before them hold %(before)s "
+                    "of the total (%(with)s with them)."
                 )
-                % args
-            )
+            else:
+                text = _(
+                    "Ranked %(rank)s of %(total)s by %(metric)s (%(value)s). The partners "
+                    "ranked before hold %(before)s of the total (%(with)s with this partner)."
+                )
+            said["position"] = Markup(text) % args
             cutoffs = [
                 _("%(segment)s up to %(cutoff)s %%", segment=s.name, cutoff=number(s.pareto_cutoff))
                 for s in scheme.segment_ids.filtered("active").sorted("pareto_cutoff")
             ]
             said["rule"] = _(
                 "A partner belongs to the first segment whose cut-off is above the share of "
-                "the partners ranked before it: %(cutoffs)s.",
+                "the partners ranked before it: %(cutoffs)s. Partners with equal values share "
+                "a segment: they are placed by the share of the partners ranked before all of "
+                "them.",
                 cutoffs=", ".join(cutoffs),
             )
         elif position:
             metric = values["metric"]
             said["position"] = Markup(
                 _(
-                    "%(metric)s: %(value)s, in bucket %(bucket)s of %(count)s "
-                    "(%(partners)s partners with a value)."
+                    "%(metric)s: %(value)s, ranked %(rank)s of %(partners)s partners with a "
+                    "value (%(tied)s with this value), in bucket %(bucket)s of %(count)s."
                 )
             ) % {
                 "metric": metric.name,
@@ -142,7 +148,15 @@ class PartnerSegmentAssignment(models.Model):
                 "bucket": strong(position[1]),
                 "count": scheme.quantile_count,
                 "partners": number(position[2]),
+                "rank": number(position[3]),
+                "tied": number(position[4]),
             }
+            said["rule"] = _(
+                "Partners with equal values share a bucket: the bucket where the first of them "
+                "ranks (as if the buckets were cut by rank), the next bucket starting after "
+                "them. When one value fills more than a bucket, the buckets it passes over "
+                "stay empty."
+            )
         return said
 
     def _explain_rules(self, scheme, partner, metric_values):

@@ -9,7 +9,8 @@ class PartnerSegmentReportPareto(models.Model):
     share of partners, one point per percent of partners (``curve``), and
     one row per segment for the partner that ends it (``boundary``): by the
     documented rule the partner that crosses a cut-off stays in the upper
-    segment, so a segment's revenue share ends at or just above its cut-off."""
+    segment, and so do the partners tied with it (equal values share a
+    segment), so a segment's revenue share ends at or above its cut-off."""
 
     _name = "partner.segment.report.pareto"
     _description = "Pareto Curve"
@@ -47,7 +48,8 @@ class PartnerSegmentReportPareto(models.Model):
         aggregator="max",
         digits=(16, 2),
         help="Boundary rows: the cumulative share of the partners ranked before the one "
-        "that ends the segment; it is below the cut-off, so that partner stays in the segment.",
+        "that ends the segment and the partners of its value; it is below the cut-off, so "
+        "they all stay in the segment.",
     )
     cutoff = fields.Float(string="Cut-off (%)", readonly=True, aggregator="max")
     partner_count = fields.Integer(string="Partners", readonly=True, aggregator="max")
@@ -66,11 +68,17 @@ class PartnerSegmentReportPareto(models.Model):
                 SQL(
                     """
                     WITH ranked AS (
-                        SELECT r.segment_id, GREATEST(COALESCE(r.value, 0), 0) AS value,
-                               ROW_NUMBER() OVER w AS rn, COUNT(*) OVER () AS n
-                          FROM (%(ranked)s) r
-                         WHERE r.segment_id IS NOT NULL
-                        WINDOW w AS (ORDER BY GREATEST(COALESCE(r.value, 0), 0) DESC, r.partner_id)
+                        SELECT r.segment_id, r.value,
+                               ROW_NUMBER() OVER w AS rn, COUNT(*) OVER () AS n,
+                               SUM(r.value) OVER g
+                                   - r.value * (COUNT(*) OVER g - RANK() OVER g + 1)
+                                   AS group_before
+                          FROM (SELECT partner_id, segment_id,
+                                       GREATEST(COALESCE(value, 0), 0) AS value
+                                  FROM (%(ranked)s) r0
+                                 WHERE segment_id IS NOT NULL) r
+                        WINDOW w AS (ORDER BY r.value DESC, r.partner_id),
+                               g AS (ORDER BY r.value DESC)
                     ),
                     cum AS (
                         SELECT *, SUM(value) OVER (ORDER BY rn) AS cum_value,
@@ -83,7 +91,7 @@ class PartnerSegmentReportPareto(models.Model):
                                100.0 * rn / n AS customer_share,
                                CASE WHEN total > 0 THEN 100.0 * cum_value / total ELSE 0 END
                                    AS metric_share,
-                               CASE WHEN total > 0 THEN 100.0 * (cum_value - value) / total
+                               CASE WHEN total > 0 THEN 100.0 * group_before / total
                                     ELSE 0 END AS metric_share_before,
                                next_segment_id IS DISTINCT FROM segment_id AS last_of_segment
                           FROM cum

@@ -2,7 +2,9 @@ from . import test_install
 from . import test_engine_methods
 from . import test_engine_runs
 from . import test_segment_queue
+from . import test_ranking_activity
 from . import test_ranking_boundaries
+from . import test_ranking_ties
 from . import test_metrics
 from . import test_validation
 from . import test_ui_features

@@ -46,9 +46,9 @@ class TestPareto(SegmentationCase):
         self.assertEqual(segments["A"].partner_count, 2, "20 % of the customers…")
         self.assertEqual(self.scheme.partner_count, 11)
 
-    def test_partner_crossing_cutoff_stays_up_and_ties_by_id(self):
-        # a 2-customer tie at the top: both 50 %; the one ranked second (higher
-        # id) starts at 50 % < 80 %, so it crosses the cut-off and stays in A
+    def test_partner_crossing_cutoff_stays_up_and_ties_share(self):
+        # a 2-customer tie at the top, 500 each: the group has nothing before
+        # it, so both are A whatever their ids (by id, the second had 33.3 %)
         tie = self.make_partner("Pareto tie")
         self.make_invoice(tie, 500, days_ago=5)
         self.recompute(self.scheme)

@@ -13,7 +13,7 @@ class TestInstall(TransactionCase):
     def test_module_installed(self):
         module = self.env["ir.module.module"].search([("name", "=", "partner_segmentation")])
         self.assertEqual(module.state, "installed")
-        self.assertEqual(module.latest_version, "18.0.1.0.0")
+        self.assertEqual(module.latest_version, "18.0.1.1.0")
 
     def test_partner_segment_ids_searchable(self):
         field = self.env["res.partner"]._fields["segment_ids"]

@@ -395,6 +395,9 @@ class TestReports(SegmentationCase):
         self.assertIn("Segmentation summary", html)
         self.assertIn("Pareto cut-offs", html)
         self.assertIn("crosses a cut-off stays in the upper segment", html)
+        self.assertIn(
+            "placed by the share of the partners ranked before all of them", " ".join(html.split())
+        )
         for name in ("A", "B", "C"):
             self.assertIn(f"<td>{name}</td>", html)
         html = report._render_qweb_html(report.report_name, self.rules.ids)[0].decode()

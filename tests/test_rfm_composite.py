@@ -10,23 +10,24 @@ from .common import SegmentationCase
 from .refused import RefusedMixin
 
 # customer i (1…20): last order 10·i days ago, COUNTS[i] orders 30 days apart,
-# each of 100·i.  Hand-made quintiles (4 customers each, ties by partner id):
+# each of 100·i.  Hand-made quintiles (4 customers each, equal values sharing
+# the bucket of their first rank):
 #   R (fewest days first): 1-4 R5, 5-8 R4, 9-12 R3, 13-16 R2, 17-20 R1
 #   F (most orders first): five customers have 5 orders (2, 7, 12, 17, 19):
-#     19 comes last among them and falls to F4 with 4, 9, 14
-#   M (order amount = COUNTS[i] · 100 · i): 2 and 5 both have 1000, 2 stays
-#     in M2 and 5 falls to M1
+#     all five F5 (rank 1); 4, 9, 14 (4 orders, rank 6) F4 with three
+#   M (order amount = COUNTS[i] · 100 · i): 2 and 5 both have 1000 (rank 16,
+#     the last of bucket 4 from the top): both M2, M1 keeps three
 COUNTS = [3, 5, 1, 4, 2, 3, 5, 1, 4, 2, 3, 5, 2, 4, 1, 3, 5, 2, 5, 1]
 # fmt: off
 EXPECTED_R = [5, 5, 5, 5, 4, 4, 4, 4, 3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1]
-EXPECTED_F = [3, 5, 1, 4, 2, 3, 5, 1, 4, 2, 3, 5, 2, 4, 1, 3, 5, 2, 4, 1]
-EXPECTED_M = [1, 2, 1, 2, 1, 2, 4, 1, 4, 3, 3, 5, 3, 5, 2, 4, 5, 4, 5, 3]
+EXPECTED_F = [3, 5, 1, 4, 2, 3, 5, 1, 4, 2, 3, 5, 2, 4, 1, 3, 5, 2, 5, 1]
+EXPECTED_M = [1, 2, 1, 2, 2, 2, 4, 1, 4, 3, 3, 5, 3, 5, 2, 4, 5, 4, 5, 3]
 EXPECTED_GROUP = [
     "POTENTIAL_LOYALISTS", "CHAMPIONS", "NEW", "CHAMPIONS",
     "POTENTIAL_LOYALISTS", "POTENTIAL_LOYALISTS", "LOYAL", "PROMISING",
     "LOYAL", "ABOUT_TO_SLEEP", "NEED_ATTENTION", "LOYAL",
     "HIBERNATING", "AT_RISK", "HIBERNATING", "AT_RISK",
-    "CANT_LOSE", "HIBERNATING", "AT_RISK", "LOST",
+    "CANT_LOSE", "HIBERNATING", "CANT_LOSE", "LOST",
 ]
 # fmt: on
 

@@ -31,6 +31,14 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
         domain=[("kind", "=", "move")],
         string="Moves",
     )
+    scheme_method = fields.Selection(
+        lambda self: self.env["partner.segment.scheme"]._fields["method"].selection,
+        readonly=True,
+    )
+    scheme_no_activity = fields.Selection(
+        lambda self: self.env["partner.segment.scheme"]._fields["no_activity"].selection,
+        readonly=True,
+    )
     partner_count = fields.Integer(string="Partners Classified", readonly=True)
     move_count = fields.Integer(string="Partners Who Would Move", readonly=True)
 
@@ -89,10 +97,15 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
             names = {s.id: s.display_name for s in Segment.browse(ids).exists()}
             order = {s.id: i for i, s in enumerate(segments)}
             scheme_id, scheme_name = scheme.id, scheme.name
-        return self._create_from(scheme_id, scheme_name, counts, current, movers, names, order)
+            ranking = {"scheme_method": scheme.method, "scheme_no_activity": scheme.no_activity}
+        return self._create_from(
+            scheme_id, scheme_name, counts, current, movers, names, order, ranking
+        )
 
     @api.model
-    def _create_from(self, scheme_id, scheme_name, counts, current, movers, names, order):
+    def _create_from(
+        self, scheme_id, scheme_name, counts, current, movers, names, order, extra=None
+    ):
         existing = self.env["partner.segment"].browse(list(names)).exists()
         kept = set(existing.ids)
         scheme = self.env["partner.segment.scheme"].browse(scheme_id).exists()
@@ -132,6 +145,7 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
                 "move_count": len(movers),
                 "segment_line_ids": [(0, 0, values) for values in segment_lines],
                 "move_line_ids": [(0, 0, values) for values in move_lines],
+                **(extra or {}),
             }
         )
         for line in wizard.move_line_ids:

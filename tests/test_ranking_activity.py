@@ -1,0 +1,218 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""No activity is not a rank: the scheme option for partners without a
+value (or with zero), what the shipped schemes do with them, and how Why?
+and the preview state the tie rule."""
+
+import importlib.util
+import pathlib
+
+from odoo.addons.partner_segmentation.engine import classify
+from odoo.addons.partner_segmentation.engine import preview as engine_preview
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import SegmentationCase
+
+
+@tagged("post_install", "-at_install")
+class TestRankingActivity(SegmentationCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.revenue = cls.env.ref("partner_segmentation.metric_revenue_12m")
+        cls.big, cls.tie1, cls.tie2, cls.old, cls.prospect = (
+            cls.make_partner(name) for name in ("Big", "Tie 1", "Tie 2", "Old", "Prospect")
+        )
+        cls.make_invoice(cls.big, 1000)
+        cls.make_invoice(cls.tie1, 300)
+        cls.make_invoice(cls.tie2, 300)
+        cls.make_invoice(cls.old, 5000, days_ago=400)  # nothing in the last 12 months
+        # total 1,600: Big 0 % before; the two 300s 62.5 % before them, under
+        # 70 %: both A (by partner id the second had 81.25 % before it: C)
+        cls.pareto = cls.make_scheme(
+            "test_activity_abc",
+            "pareto",
+            [{"name": "A", "pareto_cutoff": 70}, {"name": "C", "pareto_cutoff": 100}],
+            metric=cls.revenue,
+        )
+        cls.quantile = cls.make_scheme(
+            "test_activity_q",
+            "quantile",
+            [
+                {"name": "TOP", "quantile_from": 1, "quantile_to": 1},
+                {"name": "LOW", "quantile_from": 2, "quantile_to": 2},
+            ],
+            metric=cls.revenue,
+            quantile_count=2,
+        )
+        cls.everyone = cls.big | cls.tie1 | cls.tie2 | cls.old | cls.prospect
+
+    def test_option_is_validated_and_on_the_form(self):
+        count = self.Scheme.search_count([])
+        with self.assertRaisesRegex(ValueError, "Wrong value"):
+            self.Scheme.create(
+                {
+                    "name": "Bad",
+                    "code": "test_bad_activity",
+                    "method": "quantile",
+                    "metric_id": self.revenue.id,
+                    "no_activity": "sometimes",
+                }
+            )
+        self.assertEqual(self.Scheme.search_count([]), count, "nothing saved")
+        with self.assertRaisesRegex(ValueError, "Wrong value"):
+            self.quantile.no_activity = "never"
+        self.assertEqual(self.quantile.no_activity, "rank", "the default, unchanged")
+        with Form(self.quantile) as form:
+            self.assertFalse(form._get_modifier("no_activity", "invisible"))
+            form.method = "rules"
+            self.assertTrue(form._get_modifier("no_activity", "invisible"), "rules rank nobody")
+            form.method = "quantile"
+            form.no_activity = "exclude"
+        self.assertEqual(self.quantile.no_activity, "exclude")
+
+    def test_quantiles_rank_or_leave_out_the_inactive(self):
+        # ranked: Big 1000, Tie 300 (×2), Old 0, Prospect 0: 2 buckets of 3 and 2;
+        # the 300s rank 2 (bucket 1), the 0s rank 4 (bucket 2)
+        self.recompute(self.quantile)
+        self.assertEqual(self.codes(self.everyone, self.quantile), ["TOP"] * 3 + ["LOW"] * 2)
+        # left out: Big, Tie, Tie in 2 buckets of 2 and 1: the 300s rank 2, in
+        # bucket 1 with Big; bucket 2 stays empty
+        self.quantile.no_activity = "exclude"
+        self.assertTrue(self.quantile.ranking_boundaries)
+        self.assertIsNone(classify.stored_boundaries(self.quantile), "they no longer fit")
+        run = self.recompute(self.quantile, partners=self.old)
+        self.assertEqual(self.codes(self.old, self.quantile), [None], "ranked again: left out")
+        self.assertEqual(run.change_count, 1)
+        self.recompute(self.quantile)
+        self.assertEqual(
+            self.codes(self.everyone, self.quantile), ["TOP", "TOP", "TOP", None, None]
+        )
+        # a partner placed against the boundaries: no activity, no segment
+        newcomer = self.make_partner("Newcomer")
+        self.recompute(self.quantile, partners=newcomer | self.tie2)
+        self.assertEqual(self.codes(newcomer | self.tie2, self.quantile), [None, "TOP"])
+
+    def test_pareto_leaves_out_the_inactive_and_keeps_ties_up(self):
+        self.recompute(self.pareto)
+        self.assertEqual(self.codes(self.everyone, self.pareto), ["A", "A", "A", "C", "C"])
+        self.pareto.no_activity = "exclude"
+        self.recompute(self.pareto)
+        self.assertEqual(self.codes(self.everyone, self.pareto), ["A", "A", "A", None, None])
+        refunds = self.make_partner("Refunds")
+        self.make_invoice(refunds, 50, refund=True)
+        self.recompute(self.pareto, partners=refunds)
+        self.assertEqual(self.codes(refunds, self.pareto), ["C"], "net refunds are activity")
+
+    def explanation(self, partner, scheme):
+        assignment = partner.segment_assignment_ids.filtered(lambda a: a.scheme_id == scheme)
+        return str(assignment.explanation_html)
+
+    def test_why_states_the_tie_rule(self):
+        self.recompute(self.pareto | self.quantile)
+        html = self.explanation(self.tie2, self.pareto)
+        self.assertRegex(html, r"Ranked <strong[^>]*>2</strong> of 5 by")
+        self.assertIn("with 2 partners of this value", html)
+        self.assertIn("62.5 %", html, "the share before the whole group")
+        self.assertIn("placed by the share of the partners ranked before all of them", html)
+        html = self.explanation(self.tie1, self.quantile)
+        self.assertIn("ranked 2 of 5 partners with a value (2 with this value)", html)
+        self.assertRegex(html, r"in bucket <strong[^>]*>1</strong> of 2")
+        self.assertIn("the buckets it passes over stay empty", html)
+        # left out: no position, the scheme says why
+        self.quantile.no_activity = "exclude"
+        env = self.env(su=True)
+        with engine_preview.sandbox(env):
+            said = engine_preview.explain(env, self.quantile.with_env(env), self.old.with_env(env))
+        self.assertEqual((said["segment"], said.get("position")), (None, None))
+        with engine_preview.sandbox(env):
+            said = engine_preview.explain(env, self.quantile.with_env(env), self.tie2.with_env(env))
+        self.assertEqual(said["position"][1:], (1, 3, 2, 2), "bucket 1 of 3 ranked, rank 2, tied")
+
+    def test_preview_shows_the_rule_and_who_leaves(self):
+        self.recompute(self.pareto)
+        manager = new_test_user(
+            self.env,
+            "activity_manager",
+            groups="partner_segmentation.group_segmentation_manager,sales_team.group_sale_manager",
+        )
+        Wizard = self.env["partner.segment.preview.wizard"].with_user(manager)
+        action = Wizard.preview_scheme(self.pareto.id, {"no_activity": "exclude"})
+        wizard = Wizard.browse(action["res_id"])
+        self.assertEqual((wizard.scheme_method, wizard.scheme_no_activity), ("pareto", "exclude"))
+        self.assertEqual(wizard.move_count, 2)
+        self.assertEqual(wizard.move_line_ids.partner_ids, self.old | self.prospect)
+        self.assertFalse(wizard.move_line_ids.to_segment_id, "to no segment")
+        self.assertEqual(self.pareto.no_activity, "rank", "nothing saved")
+        arch = " ".join(wizard.get_views([(False, "form")])["views"]["form"]["arch"].split())
+        self.assertIn("placed by the share of the partners ranked before all of them", arch)
+        self.assertIn("the buckets it passes over stay empty", arch)
+
+    def test_shipped_schemes_on_windowed_metrics_leave_the_inactive_out(self):
+        ref = self.env.ref
+        modes = {
+            code: ref(f"partner_segmentation.scheme_{code}").no_activity
+            for code in ("value_abc", "volume_units", "rfm_r", "rfm_f", "rfm_m")
+        }
+        self.assertEqual(
+            modes,
+            {
+                "value_abc": "exclude",
+                "volume_units": "exclude",
+                "rfm_r": "rank",
+                "rfm_f": "rank",
+                "rfm_m": "rank",
+            },
+        )
+        # zero units in 12 months is never a volume
+        volume = ref("partner_segmentation.scheme_volume_units")
+        buyers = (
+            f"['&', ('category_id', 'in', [{self.tag.id}]), ('sale_order_ids.state', '=', 'sale')]"
+        )
+        volume.partner_domain = buyers
+        recent, lapsed = self.make_partner("Recent buyer"), self.make_partner("Lapsed buyer")
+        self.make_order(recent, amount=10, days_ago=20)
+        self.make_order(lapsed, amount=10, days_ago=400)
+        self.recompute(volume)
+        self.assertEqual(self.codes(recent | lapsed, volume), ["Q1", None])
+        abc = ref("partner_segmentation.scheme_value_abc")
+        abc.partner_domain = self.domain
+        self.recompute(abc)
+        self.assertEqual(self.codes(self.everyone, abc), ["A", "A", "A", None, None])
+
+    def test_migration_leaves_out_the_inactive_in_existing_databases(self):
+        """A database installed before the option keeps its noupdate schemes:
+        the migration sets the two on 12-month metrics, and only those."""
+        path = pathlib.Path(__file__).parent.parent / "migrations/18.0.1.1.0/post-migrate.py"
+        spec = importlib.util.spec_from_file_location("psseg_migration_1_1", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        schemes = self.Scheme.search([("method", "!=", "rules")])
+        schemes.no_activity = "rank"  # as the new column's default fills it
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(
+            sorted(schemes.filtered(lambda s: s.no_activity == "exclude").mapped("code")),
+            ["value_abc", "volume_units"],
+        )
+
+    def test_fewer_partners_than_buckets_and_one_value_for_all(self):
+        scheme = self.make_scheme(
+            "test_activity_q5",
+            "quantile",
+            [{"name": f"Q{i}", "quantile_from": i, "quantile_to": i} for i in range(1, 6)],
+            metric=self.revenue,
+            quantile_count=5,
+            no_activity="exclude",
+        )
+        # three ranked in five buckets: Big rank 1 (bucket 1), the 300s rank 2
+        self.recompute(scheme)
+        self.assertEqual(self.codes(self.everyone, scheme), ["Q1", "Q2", "Q2", None, None])
+        self.assertEqual(scheme.ranking_boundaries["edges"], [[1, "1000.00"], [2, "300.00"]])
+        run = self.recompute(scheme, partners=self.everyone)
+        self.assertEqual(run.change_count, 0, "placed where the full run put them")
+        # one value for everyone ranked: one bucket, the others empty
+        self.make_invoice(self.big, 700, refund=True)
+        self.recompute(scheme)
+        self.assertEqual(self.codes(self.everyone, scheme), ["Q1", "Q1", "Q1", None, None])
+        self.assertEqual(self.recompute(scheme).change_count, 0)
