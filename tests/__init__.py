@@ -23,6 +23,7 @@ from . import test_report_preview
 from . import test_rights
 from . import test_rights_runs
 from . import test_rights_companies
+from . import test_rights_companies_reports
 from . import test_credit_volume
 from . import test_card_check
 from . import test_exit_survey
