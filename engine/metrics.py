@@ -50,6 +50,39 @@ def ordered_with_dependencies(metrics):
     return ordered
 
 
+def source_fields(metric):
+    """The fields of its source an aggregate metric reads (ir.model.fields)."""
+    return (
+        metric.partner_field_id
+        | metric.date_field_id
+        | metric.value_field_id
+        | metric.end_date_field_id
+    )
+
+
+def readable_by(metric, env, seen=None):
+    """Whether the user of ``env`` may read what ``metric`` measures: its
+    source model and every field it reads (Odoo's access rights and field
+    groups), or, for a formula, every metric it uses.  The engine computes
+    as superuser; a value is shown only to those who could read its sources."""
+    if env.su:
+        return True
+    metric = metric.sudo()  # what the metric reads, not whether it may be read
+    seen = set() if seen is None else seen
+    if metric.id in seen:
+        return True
+    seen.add(metric.id)
+    if metric.kind == "formula":
+        return all(readable_by(dep, env, seen) for dep in metric.dependency_ids)
+    if not metric.model_id or metric.model_id.model not in env:
+        return False
+    model = env[metric.model_id.model]
+    return model.has_access("read") and all(
+        field.name in model._fields and model._fields[field.name].is_accessible(env)
+        for field in source_fields(metric)
+    )
+
+
 def window_bounds(metric, today):
     """[(operator, value)] bounding the metric's date field (its window), or []."""
     if not metric.date_field_id or not (metric.window_days or metric.offset_days):
@@ -329,13 +362,16 @@ def metric_preview(metric, limit=8):
 
 def partner_metric_table(env, partner):
     """[{name, code, value, unit}] of every active metric the user may read
-    (record rules: the metrics of their companies, and shared ones) for one
+    (record rules: the metrics of their companies, and shared ones) and whose
+    source model and fields they may read (:func:`readable_by`), for one
     commercial partner; the values are computed as the engine computes them."""
     metrics = env["partner.segment.metric"].search([]).sudo()
     if not partner or not metrics:
         return []
     table = []
     for metric in metrics:
+        if not readable_by(metric, env):  # fields the viewer may not read: left out
+            continue
         try:
             with env.cr.savepoint(flush=False):
                 value = _read_values(metric, [partner.id]).get(partner.id)

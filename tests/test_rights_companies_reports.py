@@ -31,6 +31,15 @@ class CompaniesRpcCase(CompaniesCase, HttpCase):
             get_db_name(), user.id, user.login, model, method, list(args), kwargs
         )
 
+    def json_rpc(self, user, model, method, *args, **kwargs):
+        """The same over JSON-RPC, as the web client calls (for replies that
+        XML-RPC cannot carry, such as None in a JSON field)."""
+        self.authenticate(user.login, user.login)
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
     def assertRpcRefused(self, pattern, user, model, method, *args, **kwargs):
         with self.assertRaises(xmlrpc.client.Fault) as caught:
             self.rpc(user, model, method, *args, **kwargs)
