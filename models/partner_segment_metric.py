@@ -371,14 +371,15 @@ class PartnerSegmentMetric(models.Model):
     def values_for_partners(self, partners):
         """Return {partner_id: value} of this metric for ``partners``
         (commercial partners), computed now.  Only for users who may read
-        what the metric measures (its model and fields)."""
+        what the metric measures (its model and fields), from the records of
+        their allowed companies."""
         if not metrics.readable_by(self, self.env):
             raise AccessError(
                 self.env._(
                     "You may not read what metric '%(name)s' measures.", name=self.sudo().name
                 )
             )
-        return metrics.metric_values(self, partners)
+        return metrics.metric_values(self, partners, metrics.viewer_companies(self.env))
 
     @api.model
     def _install_optional_presets(self):
