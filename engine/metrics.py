@@ -50,6 +50,39 @@ def ordered_with_dependencies(metrics):
     return ordered
 
 
+def source_fields(metric):
+    """The fields of its source an aggregate metric reads (ir.model.fields)."""
+    return (
+        metric.partner_field_id
+        | metric.date_field_id
+        | metric.value_field_id
+        | metric.end_date_field_id
+    )
+
+
+def readable_by(metric, env, seen=None):
+    """Whether the user of ``env`` may read what ``metric`` measures: its
+    source model and every field it reads (Odoo's access rights and field
+    groups), or, for a formula, every metric it uses.  The engine computes
+    as superuser; a value is shown only to those who could read its sources."""
+    if env.su:
+        return True
+    metric = metric.sudo()  # what the metric reads, not whether it may be read
+    seen = set() if seen is None else seen
+    if metric.id in seen:
+        return True
+    seen.add(metric.id)
+    if metric.kind == "formula":
+        return all(readable_by(dep, env, seen) for dep in metric.dependency_ids)
+    if not metric.model_id or metric.model_id.model not in env:
+        return False
+    model = env[metric.model_id.model]
+    return model.has_access("read") and all(
+        field.name in model._fields and model._fields[field.name].is_accessible(env)
+        for field in source_fields(metric)
+    )
+
+
 def window_bounds(metric, today):
     """[(operator, value)] bounding the metric's date field (its window), or []."""
     if not metric.date_field_id or not (metric.window_days or metric.offset_days):
@@ -124,10 +157,26 @@ def value_sql(metric, table, column=None):
     return value
 
 
-def _select_aggregates(env, metrics, partner_ids, today, per_metric_domain=False):
+def scheme_companies(scheme):
+    """The companies whose records the metrics of ``scheme`` count when they
+    have no company of their own: the scheme's, or every company (None)."""
+    return scheme.company_id.ids or None
+
+
+def companies_key(metric, companies):
+    """What the values of ``metric`` computed for ``companies`` depend on: a
+    metric of its own company counts that company's records whatever asks."""
+    if metric.kind != "formula" and metric.company_id:
+        return "own"
+    return None if companies is None else tuple(sorted(companies))
+
+
+def _select_aggregates(env, metrics, partner_ids, today, per_metric_domain=False, companies=None):
     """SELECT partner_id, m_<id>…: the aggregates of ``metrics`` (which share
     their source) per commercial partner, in one scan of the source records,
-    built on the ORM's query for the source domain.
+    built on the ORM's query for the source domain.  Metrics without a
+    company count the records of ``companies`` (ids; None: every company)
+    and those without a company.
 
     With ``per_metric_domain``, ``metrics`` share their table, partner field
     and company only: the scan reads the chosen partners' records once and
@@ -140,6 +189,8 @@ def _select_aggregates(env, metrics, partner_ids, today, per_metric_domain=False
     company = []
     if first.company_id and "company_id" in model._fields:
         company = [("company_id", "=", first.company_id.id)]
+    elif companies is not None and "company_id" in model._fields:
+        company = ["|", ("company_id", "=", False), ("company_id", "in", list(companies))]
     domain = [] if per_metric_domain else domains.eval_domain(env, first.source_domain)
     query = model._search(expression.AND([domain, company]))
     conditions = {}
@@ -189,14 +240,15 @@ def _members(env, partner_ids):
     return cached[1]
 
 
-def _select_metric(env, metric, partner_ids, today):
+def _select_metric(env, metric, partner_ids, today, companies=None):
     """SELECT partner_id, value of any metric, formulas included (their
-    dependencies computed inline): for reads, which must not write."""
+    dependencies computed inline): for reads, which must not write.
+    ``companies``: see :func:`_select_aggregates`."""
     if metric.kind != "formula":
         return SQL(
             "SELECT a.partner_id, a.%s AS value FROM (%s) a",
             SQL.identifier(f"m_{metric.id}"),
-            _select_aggregates(env, metric, partner_ids, today),
+            _select_aggregates(env, metric, partner_ids, today, companies=companies),
         )
     deps = {dep.code: dep for dep in metric.dependency_ids}
     columns = {code: SQL.identifier(f"m_{dep.id}") for code, dep in deps.items()}
@@ -207,7 +259,7 @@ def _select_metric(env, metric, partner_ids, today):
                 f"m_{dep.id}",
                 dep.id,
                 zero_default(dep),
-                _select_metric(env, dep, partner_ids, today),
+                _select_metric(env, dep, partner_ids, today, companies),
             )
             for dep in deps.values()
         ],
@@ -221,7 +273,7 @@ def table_key(metric):
     return (metric.model_id.model, metric.partner_field_id.id, metric.company_id.id)
 
 
-def _scans(env, metrics, partner_ids, today):
+def _scans(env, metrics, partner_ids, today, companies=None):
     """[(metrics, SELECT)]: one scan per source; for chosen partners, one
     scan per table.  A full run reads each source through its own domain
     (indexes, fewer rows); chosen partners' records are read through the
@@ -231,7 +283,10 @@ def _scans(env, metrics, partner_ids, today):
     for metric in metrics:
         sources[source_key(metric)] |= metric
     if partner_ids is None:
-        return [(group, _select_aggregates(env, group, None, today)) for group in sources.values()]
+        return [
+            (group, _select_aggregates(env, group, None, today, companies=companies))
+            for group in sources.values()
+        ]
     tables = defaultdict(list)
     for group in sources.values():
         tables[table_key(group[0])].append(group)
@@ -240,17 +295,22 @@ def _scans(env, metrics, partner_ids, today):
         merged = env["partner.segment.metric"].union(*groups)
         select = None
         if len(groups) > 1:
-            select = _select_aggregates(env, merged, partner_ids, today, per_metric_domain=True)
+            select = _select_aggregates(
+                env, merged, partner_ids, today, per_metric_domain=True, companies=companies
+            )
         if select is None:
-            scans += [(g, _select_aggregates(env, g, partner_ids, today)) for g in groups]
+            scans += [
+                (g, _select_aggregates(env, g, partner_ids, today, companies=companies))
+                for g in groups
+            ]
         else:
             scans.append((merged, select))
     return scans
 
 
-def _compute_aggregates(env, metrics, partner_ids, today):
+def _compute_aggregates(env, metrics, partner_ids, today, companies=None):
     """Fill ``psseg_value`` for aggregate ``metrics`` (see :func:`_scans`)."""
-    for group, select in _scans(env, metrics, partner_ids, today):
+    for group, select in _scans(env, metrics, partner_ids, today, companies):
         env.cr.execute(Q.insert_values([(m.id, f"m_{m.id}") for m in group], select))
 
 
@@ -264,35 +324,43 @@ def _compute_formula(env, metric):
     env.cr.execute(Q.insert_formula_values(metric.id, dependency_columns, expression_sql))
 
 
-def compute_metrics(env, metrics, partner_ids, today, done):
+def compute_metrics(env, metrics, partner_ids, today, done, companies=None):
     """Fill ``psseg_value`` for ``metrics`` (and their dependencies) not in
-    ``done`` (dict metric id -> scope); returns the newly computed ids.
+    ``done`` (dict metric id -> (scope, companies key)); returns the newly
+    computed ones in the same form.
 
     :param partner_ids: restrict to these commercial partners, or None for all
+    :param companies: the companies whose records metrics without a company
+        count (a scheme's, :func:`scheme_companies`), or None for all
     """
     todo = env["partner.segment.metric"]
     for metric in ordered_with_dependencies(metrics):
-        scope = done.get(metric.id, False)
-        if scope is None or (scope is not False and partner_ids is not None):
+        scope, key = done.get(metric.id, (False, None))
+        same_companies = key == companies_key(metric, companies)
+        if scope is not False and same_companies and (scope is None or partner_ids is not None):
             continue  # already computed for everyone, or for the same subset
-        if scope is not False:  # computed for a subset, now needed for all
+        if scope is not False:  # computed for a subset or other companies
             env.cr.execute(Q.delete_values(metric.id))
         todo |= metric
     # aggregates first (grouped by source), then formulas in dependency order
-    _compute_aggregates(env, todo.filtered(lambda m: m.kind != "formula"), partner_ids, today)
+    _compute_aggregates(
+        env, todo.filtered(lambda m: m.kind != "formula"), partner_ids, today, companies
+    )
     for metric in todo.filtered(lambda m: m.kind == "formula"):
         _compute_formula(env, metric)
-    return dict.fromkeys(todo.ids, None if partner_ids is None else True)
+    scope = None if partner_ids is None else True
+    return {metric.id: (scope, companies_key(metric, companies)) for metric in todo}
 
 
-def _read_values(metric, partner_ids):
+def _read_values(metric, partner_ids, companies=None):
     """{partner id: value} read with plain SELECTs (works in read-only
     transactions). Configuration is read as superuser and so are the source
-    records, so that a user sees the numbers the engine uses."""
+    records of ``companies`` (see :func:`_select_aggregates`), so that a user
+    sees the numbers the engine uses for their companies."""
     env = metric.env(su=True)
     metric = metric.with_env(env)
     env.flush_all()
-    env.cr.execute(_select_metric(env, metric, partner_ids, today_of(env)))
+    env.cr.execute(_select_metric(env, metric, partner_ids, today_of(env), companies))
     return dict(env.cr.fetchall())
 
 
@@ -302,10 +370,17 @@ def _as_float(metric, value):
     return float(value)
 
 
-def metric_values(metric, partners):
-    """{commercial partner id: value} of ``metric`` for ``partners``, now."""
+def viewer_companies(env):
+    """The companies whose records the values shown to the user of ``env``
+    count: their allowed companies (None, every company, for the engine)."""
+    return None if env.su else env.companies.ids
+
+
+def metric_values(metric, partners, companies=None):
+    """{commercial partner id: value} of ``metric`` for ``partners``, now,
+    counting the records of ``companies`` (None: every company)."""
     ids = partners.commercial_partner_id.ids
-    values = _read_values(metric, ids)
+    values = _read_values(metric, ids, companies)
     return {pid: _as_float(metric, values.get(pid)) for pid in ids}
 
 
@@ -329,16 +404,21 @@ def metric_preview(metric, limit=8):
 
 def partner_metric_table(env, partner):
     """[{name, code, value, unit}] of every active metric the user may read
-    (record rules: the metrics of their companies, and shared ones) for one
-    commercial partner; the values are computed as the engine computes them."""
+    (record rules: the metrics of their companies, and shared ones) and whose
+    source model and fields they may read (:func:`readable_by`), for one
+    commercial partner; the values are computed as the engine computes them,
+    from the records of the user's allowed companies (and those of none)."""
     metrics = env["partner.segment.metric"].search([]).sudo()
     if not partner or not metrics:
         return []
+    companies = viewer_companies(env)
     table = []
     for metric in metrics:
+        if not readable_by(metric, env):  # fields the viewer may not read: left out
+            continue
         try:
             with env.cr.savepoint(flush=False):
-                value = _read_values(metric, [partner.id]).get(partner.id)
+                value = _read_values(metric, [partner.id], companies).get(partner.id)
         except Exception:
             _logger.exception("Metric %s of partner %s failed", metric.code, partner.id)
             continue

@@ -35,7 +35,9 @@ def preview(env, scheme):
     give, to be called inside :func:`sandbox`: ({segment id: partners},
     [(partner id, from segment id, to segment id)])."""
     today = common.today_of(env)
-    metrics.compute_metrics(env, classify.scheme_metrics(scheme), None, today, {})
+    metrics.compute_metrics(
+        env, classify.scheme_metrics(scheme), None, today, {}, metrics.scheme_companies(scheme)
+    )
     classify.classify(env, scheme, None)
     env.cr.execute(Q.result_counts())
     counts = dict(env.cr.fetchall())
@@ -51,7 +53,9 @@ def explain(env, scheme, partner):
     today = common.today_of(env)
     ranking = scheme.method in classify.RANKING_METHODS
     scope = None if ranking else [partner.id]
-    metrics.compute_metrics(env, classify.scheme_metrics(scheme), scope, today, {})
+    metrics.compute_metrics(
+        env, classify.scheme_metrics(scheme), scope, today, {}, metrics.scheme_companies(scheme)
+    )
     classify.classify(env, scheme, [partner.id])
     env.cr.execute("SELECT segment_id FROM psseg_result WHERE partner_id = %s", [partner.id])
     row = env.cr.fetchone()

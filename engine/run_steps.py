@@ -195,7 +195,12 @@ def _classify(env, run_rec, line, inline):
     new_computed = dict(computed)
     needed = classify.scheme_metrics(scheme)
     new = metrics.compute_metrics(
-        env, needed, classify.metric_scope(scheme, scope), today, new_computed
+        env,
+        needed,
+        classify.metric_scope(scheme, scope),
+        today,
+        new_computed,
+        metrics.scheme_companies(scheme),
     )
     new_computed.update(new)
     if new:
@@ -251,7 +256,9 @@ def _computed(env, run_rec, scope, today):
     key = (COMPUTED_KEY, run_rec.id)
     if key in env.cr.cache:
         return env.cr.cache[key]
-    schemes = run_rec.line_ids.scheme_id
+    # the shared schemes' metrics (those of a company's scheme count that
+    # company's records: the scheme computes them when its turn comes)
+    schemes = run_rec.line_ids.scheme_id.filtered(lambda s: not s.company_id)
     everyone = schemes.filtered(lambda s: classify.metric_scope(s, scope) is None)
     done = {}
     try:

@@ -123,6 +123,7 @@ def validate_source(metric):
                     model=metric.model_id.model,
                 )
             )
+    check_fields_readable(metric)
     if not metric.aggregate:
         raise ValidationError(
             metric.env._("Metric '%(name)s' needs an aggregate.", name=metric.name)
@@ -153,6 +154,38 @@ def validate_source(metric):
             error=error,
         ),
     )
+
+
+def check_fields_readable(metric):
+    """Refuse a source whose model or fields (partner, date, value, end date)
+    the user who saves it may not read: the engine reads them as superuser,
+    so a metric would copy a restricted field (a credit limit, say) to every
+    user who sees metric values."""
+    env = metric.env
+    if env.su:
+        return
+    model = env[metric.model_id.model]
+    if not model.has_access("read"):
+        raise ValidationError(
+            env._(
+                "Metric '%(name)s' measures %(model)s, which you may not read.",
+                name=metric.name,
+                model=metric.model_id.name,
+            )
+        )
+    hidden = [
+        field_rec.name
+        for field_rec in metrics.source_fields(metric)
+        if not model._fields[field_rec.name].is_accessible(env)
+    ]
+    if hidden:
+        raise ValidationError(
+            env._(
+                "Metric '%(name)s' uses fields you may not read: %(fields)s.",
+                name=metric.name,
+                fields=", ".join(hidden),
+            )
+        )
 
 
 def check_formula(metric):

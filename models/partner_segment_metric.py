@@ -2,7 +2,7 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import formatLang
 
 from ..engine import formula, metrics
@@ -370,8 +370,16 @@ class PartnerSegmentMetric(models.Model):
 
     def values_for_partners(self, partners):
         """Return {partner_id: value} of this metric for ``partners``
-        (commercial partners), computed now."""
-        return metrics.metric_values(self, partners)
+        (commercial partners), computed now.  Only for users who may read
+        what the metric measures (its model and fields), from the records of
+        their allowed companies."""
+        if not metrics.readable_by(self, self.env):
+            raise AccessError(
+                self.env._(
+                    "You may not read what metric '%(name)s' measures.", name=self.sudo().name
+                )
+            )
+        return metrics.metric_values(self, partners, metrics.viewer_companies(self.env))
 
     @api.model
     def _install_optional_presets(self):

@@ -39,32 +39,52 @@ def report_day(env):
 
 
 def create_revenue_table(cr):
+    """The per-company revenue snapshot; one of an earlier version (a row
+    per partner, every company's invoices added up) is dropped and made
+    again.  Returns whether the table was (re)made empty."""
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+        [REVENUE_TABLE, "company_id"],
+    )
+    if cr.fetchone():
+        return False
+    cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(REVENUE_TABLE)))
     cr.execute(
         SQL(
-            "CREATE TABLE IF NOT EXISTS %s (partner_id integer PRIMARY KEY, revenue numeric)",
+            "CREATE TABLE %s (partner_id integer NOT NULL, company_id integer NOT NULL, "
+            "revenue numeric, PRIMARY KEY (partner_id, company_id))",
             SQL.identifier(REVENUE_TABLE),
         )
     )
+    return True
+
+
+def ensure_revenue_table(env):
+    """Install and upgrade: the snapshot table, filled when it is (re)made."""
+    if create_revenue_table(env.cr):
+        refresh_revenue(env.cr, report_day(env))
 
 
 def refresh_revenue(cr, day):
-    """12-month invoiced revenue (untaxed, credit notes deducted) per
-    commercial partner up to ``day``: one grouped scan of the posted
-    customer invoices, kept so that reports join it instead of the invoices."""
+    """12-month invoiced revenue (untaxed, credit notes deducted, in the
+    company's currency) per commercial partner and company up to ``day``:
+    one grouped scan of the posted customer invoices, kept so that reports
+    join it instead of the invoices.  Per company: a report shows a partner
+    the revenue of one company, never other companies' added to it."""
     create_revenue_table(cr)
     table = SQL.identifier(REVENUE_TABLE)
     cr.execute(SQL("TRUNCATE %s", table))
     cr.execute(
         SQL(
             """
-            INSERT INTO %s (partner_id, revenue)
-            SELECT m.commercial_partner_id, SUM(m.amount_untaxed_signed)
+            INSERT INTO %s (partner_id, company_id, revenue)
+            SELECT m.commercial_partner_id, m.company_id, SUM(m.amount_untaxed_signed)
               FROM account_move m
              WHERE m.move_type IN ('out_invoice', 'out_refund')
                AND m.state = 'posted'
                AND m.commercial_partner_id IS NOT NULL
                AND m.invoice_date > %s AND m.invoice_date <= %s
-          GROUP BY m.commercial_partner_id
+          GROUP BY m.commercial_partner_id, m.company_id
             """,
             table,
             day - datetime.timedelta(days=REVENUE_DAYS),
@@ -74,8 +94,24 @@ def refresh_revenue(cr, day):
     cr.execute(SQL("ANALYZE %s", table))
 
 
-def revenue_join(partner_column):
-    """LEFT JOIN of the revenue snapshot as ``rev`` on ``partner_column``."""
+def revenue_company(scheme_column, company_id, partner="p"):
+    """SQL of the company whose revenue a report row shows: the scheme's, else
+    the partner's (alias ``partner``), else ``company_id`` (SQL or an id: the
+    viewer's current company for the reports read live)."""
     return SQL(
-        "LEFT JOIN %s rev ON rev.partner_id = %s", SQL.identifier(REVENUE_TABLE), partner_column
+        "COALESCE((SELECT rs.company_id FROM partner_segment_scheme rs WHERE rs.id = %s), %s, %s)",
+        scheme_column,
+        SQL.identifier(partner, "company_id"),
+        company_id,
+    )
+
+
+def revenue_join(partner_column, company):
+    """LEFT JOIN of the revenue snapshot as ``rev`` on ``partner_column`` and
+    the company ``company`` (SQL, see :func:`revenue_company`)."""
+    return SQL(
+        "LEFT JOIN %s rev ON rev.partner_id = %s AND rev.company_id = %s",
+        SQL.identifier(REVENUE_TABLE),
+        partner_column,
+        company,
     )

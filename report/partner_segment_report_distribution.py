@@ -8,7 +8,8 @@ from . import common
 class PartnerSegmentReportDistribution(models.Model):
     """Distribution: one row per classified partner and scheme, with the
     partner's 12-month revenue and its share of the scheme's partners and
-    revenue (summed by the pivot per segment)."""
+    revenue (summed by the pivot per segment), of the partners of the
+    viewer's companies and the shared ones."""
 
     _name = "partner.segment.report.distribution"
     _inherit = ["partner.segment.report.mixin"]
@@ -35,6 +36,7 @@ class PartnerSegmentReportDistribution(models.Model):
 
     @property
     def _table_query(self):
+        company = self.env.company.id
         return SQL(
             """
             SELECT a.id, a.scheme_id, a.segment_id, a.partner_id, a.locked, a.date_assigned,
@@ -49,19 +51,28 @@ class PartnerSegmentReportDistribution(models.Model):
               %(revenue)s
               JOIN (SELECT t_a.scheme_id, COUNT(*) AS partners, SUM(t_rev.revenue) AS revenue
                       FROM partner_segment_assignment t_a
+                      JOIN res_partner t_p ON t_p.id = t_a.partner_id
                       LEFT JOIN %(revenue_table)s t_rev ON t_rev.partner_id = t_a.partner_id
+                           AND t_rev.company_id = %(total_company)s
                      WHERE t_a.segment_id IS NOT NULL
+                       AND (t_p.company_id IS NULL OR t_p.company_id = ANY(%(companies)s))
                   GROUP BY t_a.scheme_id) t ON t.scheme_id = a.scheme_id
              WHERE a.segment_id IS NOT NULL
             """,
             dimensions=common.DIMENSION_COLUMNS,
             partners=common.partner_join(SQL("a.partner_id")),
-            revenue=common.revenue_join(SQL("a.partner_id")),
+            revenue=common.revenue_join(
+                SQL("a.partner_id"), common.revenue_company(SQL("a.scheme_id"), company)
+            ),
             revenue_table=SQL.identifier(common.REVENUE_TABLE),
+            total_company=common.revenue_company(SQL("t_a.scheme_id"), company, partner="t_p"),
+            # the shares are of the partners the viewer may see (the rows'
+            # company rule), not of other companies' partners
+            companies=self.env.companies.ids,
         )
 
     def init(self):
-        common.create_revenue_table(self.env.cr)
+        common.ensure_revenue_table(self.env)
         # the reports group the assignments of a scheme by segment
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS partner_segment_assignment_report_idx "

@@ -73,7 +73,10 @@ class PartnerSegmentReportMigration(models.Model):
             partners=common.partner_join(SQL("m.partner_id")),
             start=date_from + one_day,
             end=date_to + one_day,
-            revenue=common.revenue_join(SQL("m.partner_id")),
+            revenue=common.revenue_join(
+                SQL("m.partner_id"),
+                common.revenue_company(SQL("m.scheme_id"), self.env.company.id),
+            ),
         )
 
     def init(self):

@@ -51,7 +51,10 @@ class PartnerSegmentReportOverlap(models.Model):
             factor=ID_FACTOR,
             dimensions=common.DIMENSION_COLUMNS,
             partners=common.partner_join(SQL("a.partner_id")),
-            revenue=common.revenue_join(SQL("a.partner_id")),
+            revenue=common.revenue_join(
+                SQL("a.partner_id"),
+                common.revenue_company(SQL("a.scheme_id"), self.env.company.id),
+            ),
         )
 
     def action_open_partner(self):

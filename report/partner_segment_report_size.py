@@ -37,7 +37,7 @@ class PartnerSegmentReportSize(models.Model):
     )
 
     def init(self):
-        common.create_revenue_table(self.env.cr)
+        common.ensure_revenue_table(self.env)
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS partner_segment_report_size_scheme_date_idx "
             "ON partner_segment_report_size (scheme_id, date)"
@@ -47,7 +47,8 @@ class PartnerSegmentReportSize(models.Model):
     def _insert_day(self, day, schemes, from_history=False):
         """(Re)write the rows of ``day`` for ``schemes`` in one statement:
         from the assignments (a run), or as the history says they were at
-        the end of that day (back-fill).  Revenue is the snapshot's."""
+        the end of that day (back-fill).  Revenue is the snapshot's, of the
+        scheme's company, else the partner's, else the company the run ran in."""
         cr = self.env.cr
         ids = schemes.ids or [0]
         cr.execute(
@@ -105,7 +106,10 @@ class PartnerSegmentReportSize(models.Model):
                 uid=self.env.uid,
                 group=common.DIMENSION_GROUP,
                 source=source,
-                revenue=common.revenue_join(SQL("a.partner_id")),
+                revenue=common.revenue_join(
+                    SQL("a.partner_id"),
+                    common.revenue_company(SQL("a.scheme_id"), self.env.company.id),
+                ),
             )
         )
         cr.execute(SQL("SELECT set_config('enable_sort', %s, true)", enable_sort))

@@ -124,7 +124,9 @@ class PartnerSegmentScheme(models.Model):
              WHERE a.scheme_id = %s
             """,
             # the engine's read-only SELECT of a metric (no work table involved)
-            metrics._select_metric(metric.env, metric, None, day),  # pylint: disable=protected-access
+            metrics._select_metric(  # pylint: disable=protected-access
+                metric.env, metric, None, day, metrics.scheme_companies(self)
+            ),
             self.id,
         )
 

@@ -31,6 +31,10 @@ from . import test_rights_survey
 from . import test_rights_companies
 from . import test_rights_rpc
 from . import test_rights_input
+from . import test_rights_companies_reports
+from . import test_rights_companies_mailing
+from . import test_rights_metric_fields
+from . import test_rights_companies_metrics
 from . import test_credit_volume
 from . import test_card_check
 from . import test_exit_survey

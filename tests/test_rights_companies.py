@@ -10,9 +10,9 @@ from odoo.tests import new_test_user, tagged
 from .test_rights import RightsCase
 
 
-@tagged("post_install", "-at_install")
-class TestCompanies(RightsCase):
-    """A user of company A sees none of company B's segmentation."""
+class CompaniesCase(RightsCase):
+    """Two companies: A (the test's) and B, a scheme of each classifying the
+    same shared partners, a manual override and a win-back campaign in B."""
 
     @classmethod
     def setUpClass(cls):
@@ -54,6 +54,11 @@ class TestCompanies(RightsCase):
         from odoo.addons.partner_segmentation.engine import run as engine_run
 
         return engine_run.run(cls.env, scheme)
+
+
+@tagged("post_install", "-at_install")
+class TestCompanies(CompaniesCase):
+    """A user of company A sees none of company B's segmentation."""
 
     def test_b_is_there(self):
         """What the user of A must not see exists (the test could not fail otherwise)."""

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class MailingList(models.Model):
@@ -20,14 +21,46 @@ class MailingList(models.Model):
     )
     segment_sync_date = fields.Datetime(string="Last Segment Sync", readonly=True)
 
+    @api.constrains("segment_ids")
+    def _check_segments_readable(self):
+        """A list follows only segments the user who sets them may read (a
+        segment of another company would bring that company's contacts)."""
+        for mailing_list in self:
+            # sudo: the linked ids, whether the user may read them or not
+            if not mailing_list.sudo().segment_ids.with_env(self.env)._all_readable():
+                raise ValidationError(
+                    self.env._(
+                        "Mailing list '%(list)s' may only follow segments you may read.",
+                        list=mailing_list.name,
+                    )
+                )
+
+    def _segment_owner_env(self):
+        """The environment the list's members are searched in: its owner's
+        (who made it), with the owner's own companies (not those of whoever
+        triggered the sync); never the superuser's.  None without an owner."""
+        self.ensure_one()
+        owner = self.sudo().create_uid  # sudo: who made it, whoever syncs it
+        if not owner:
+            return None
+        context = {k: v for k, v in self.env.context.items() if k != "allowed_company_ids"}
+        return self.env(user=owner.id, su=False, context=dict(context, active_test=True))
+
     def _segment_recipient_emails(self):
         """{normalized email: (name, email)} of the partners in the segments,
-        blacklisted addresses excluded."""
+        blacklisted addresses excluded, as the list's owner may read them.
+        A list that follows a segment its owner may not read collects nobody
+        (dropping that segment would widen the AND between schemes)."""
         self.ensure_one()
-        Partner = self.env["res.partner"].with_context(active_test=True)
-        domain = self.env["partner.segment"]._recipient_domain(
-            self.segment_ids, self.segment_include_contacts
-        )
+        env = self._segment_owner_env()
+        if env is None:
+            return {}
+        Partner = env["res.partner"]
+        # sudo: the linked ids only; whether the owner may read them is checked next
+        segments = self.sudo().segment_ids.with_env(env)
+        if not segments._all_readable():
+            return {}
+        domain = env["partner.segment"]._recipient_domain(segments, self.segment_include_contacts)
         if not domain:
             return {}
         rows = Partner.search_read(

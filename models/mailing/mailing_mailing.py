@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
 
@@ -18,6 +18,18 @@ class MailingMailing(models.Model):
         default=True,
         help="Also send to the contacts (with an email) of the segmented companies.",
     )
+
+    @api.constrains("segment_ids")
+    def _check_segments_readable(self):
+        for mailing in self:
+            # sudo: the linked ids, whether the user may read them or not
+            if not mailing.sudo().segment_ids.with_env(self.env)._all_readable():
+                raise ValidationError(
+                    self.env._(
+                        "Mailing '%(mailing)s' may only be sent to segments you may read.",
+                        mailing=mailing.subject,
+                    )
+                )
 
     @api.model
     def _segmentation_email_from(self):

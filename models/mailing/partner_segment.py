@@ -21,6 +21,12 @@ class PartnerSegment(models.Model):
         ]
         return expression.AND([*clauses, [("email", "!=", False)]]) if clauses else []
 
+    def _all_readable(self):
+        """Whether the current user may read every one of these segments (a
+        list or a mailing may follow only those: a segment of another
+        company would bring that company's contacts).  The superuser may."""
+        return self.env.su or not (self - self._filtered_access("read"))
+
     def action_mailing_wizard(self):
         return {
             "type": "ir.actions.act_window",

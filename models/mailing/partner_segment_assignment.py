@@ -31,7 +31,8 @@ class PartnerSegmentAssignment(models.Model):
         if not segments:
             return
         # sudo: the lists are synced as after a run, whoever moved the partner;
-        # only the lists that follow these segments are touched
+        # only the lists that follow these segments are touched, each
+        # searching its members with its owner's rights
         lists = (
             self.env["mailing.list"]
             .sudo()

@@ -11,7 +11,9 @@ class PartnerSegmentScheme(models.Model):
     def _after_recompute(self, run):
         res = super()._after_recompute(run)
         # sudo: the lists that follow these schemes are synced whoever ran
-        # the recompute (the run itself is the engine's, see engine/run.py)
+        # the recompute (the run itself is the engine's, see engine/run.py);
+        # each list searches its members with its owner's rights
+        # (mailing.list._segment_owner_env)
         lists = (
             self.env["mailing.list"]
             .sudo()
