@@ -173,26 +173,6 @@ class TestRuns(SizeAndParetoCase):
         self.assertEqual(newcomer.segment_ids, a_seg)
 
     @on_reference_days
-    def test_filters_count_days_from_the_reference_day(self):
-        """A filter's context_today() is the run's day, as the metrics' windows."""
-        old = self.make_partner("Bought 45 days ago")
-        self.make_invoice(old, 3000, days_ago=45)
-        recent = (
-            "[('invoice_ids.invoice_date', '>=', "
-            "(context_today() - relativedelta(days=30)).strftime('%Y-%m-%d'))]"
-        )
-        scheme = self.make_scheme(
-            "test_recent",
-            "rules",
-            [{"name": "Recent", "partner_domain": recent}, {"name": "Earlier"}],
-        )
-        self.recompute(scheme)
-        everyone = [self.big, self.mid, self.small, self.none, old]
-        self.assertEqual(
-            self.codes(everyone, scheme), ["Recent", "Recent", "Recent", "Earlier", "Earlier"]
-        )
-
-    @on_reference_days
     def test_manual_override_survives_and_expires(self):
         self.recompute(self.rules)
         assignment = self.Assignment.set_manual(
