@@ -25,10 +25,11 @@ import math
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import datetime, safe_eval, time
+
+from . import common
 
 # the names a domain may use, all plain values or date helpers
 NAMES = (
@@ -100,7 +101,8 @@ class DomainError(ValueError):
 
 def eval_context(env):
     """Plain values only: nothing in here leads back to the environment."""
-    today = fields.Date.context_today(env.user)
+    # the run's reference day, as the metrics' windows count from it
+    today = common.today_of(env)
     return {
         "datetime": datetime,
         "relativedelta": relativedelta,

@@ -161,7 +161,8 @@ class PartnerSegmentAssignment(models.Model):
 
     def _set_manual(self, partner, segment, reason, lock_until=False):
         partner = partner.commercial_partner_id
-        today = fields.Date.context_today(self.env.user)
+        # the engine's day, as the lock's end is checked against it
+        today = common.today_of(self.env)
         assignment = self.search(
             [("partner_id", "=", partner.id), ("scheme_id", "=", segment.scheme_id.id)]
         )
@@ -228,7 +229,7 @@ class PartnerSegmentAssignment(models.Model):
                         "lock_until": False,
                         "locked_by_id": False,
                         "segment_id": new.id,
-                        "date_assigned": fields.Date.context_today(self.env.user)
+                        "date_assigned": common.today_of(self.env)
                         if old != new
                         else assignment.date_assigned,
                     }

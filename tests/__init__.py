@@ -15,6 +15,7 @@ from . import test_currency
 from . import test_tour_contacts
 from . import test_tours
 from . import test_i18n
+from . import test_languages
 from . import test_partner_ui
 from . import test_run_kills
 from . import test_run_realtime

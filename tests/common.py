@@ -5,17 +5,60 @@ that Odoo's and the module's demo data never interfere."""
 
 import contextlib
 import datetime
+import functools
 
-from odoo import Command
+from odoo import Command, fields
+from odoo.addons.partner_segmentation.engine import common
 from odoo.tests import TransactionCase
+from odoo.tools import SQL
 
 TODAY = datetime.date(2026, 6, 30)
+# The days every date-sensitive test also runs on (see on_reference_days):
+# a 1st after a 28-day February, a 31st after a 30-day month, the last day
+# of a year, a leap day, and the two days Europe/Brussels changes its clocks
+REFERENCE_DAYS = (
+    datetime.date(2027, 3, 1),
+    datetime.date(2027, 5, 31),
+    datetime.date(2026, 12, 31),
+    datetime.date(2028, 2, 29),
+    datetime.date(2027, 3, 28),
+    datetime.date(2027, 10, 31),
+)
+# a time zone with daylight saving time, for the user and the company
+REFERENCE_TZ = "Europe/Brussels"
+# the date columns of what make_invoice and make_order create
+SHIFTED_COLUMNS = {
+    "account_move": ("date", "invoice_date", "invoice_date_due", "segment_paid_date"),
+    "account_move_line": ("date", "date_maturity", "invoice_date"),
+    "sale_order": ("date_order",),
+}
+
+
+def on_reference_days(test):
+    """Run the test on TODAY and then once on each of REFERENCE_DAYS, each a
+    subTest rolled back at its end: the runs' reference day is that day,
+    the class's invoices and orders are moved with it (what setUpClass made
+    N days before TODAY is N days before that day), ``days_ago`` counts from
+    it, and the user and the company work in Europe/Brussels.  The test
+    reads its day in ``self.today``; any day it computes derives from it."""
+
+    @functools.wraps(test)
+    def on_each_day(self):
+        for day in (TODAY, *REFERENCE_DAYS):
+            with self.subTest(reference_day=day.isoformat()), self.reference_day(day):
+                test(self)
+
+    return on_each_day
 
 
 class SegmentationCase(TransactionCase):
+    # the reference day of the test's runs (see on_reference_days)
+    today = TODAY
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._dated = {"account_move": [], "sale_order": []}
         cls.env = cls.env(
             context=dict(cls.env.context, segmentation_today=str(TODAY), tracking_disable=True)
         )
@@ -45,6 +88,60 @@ class SegmentationCase(TransactionCase):
             yield caught
         self.assertRegex(str(caught.exception), regex)
 
+    @contextlib.contextmanager
+    def reference_day(self, day):
+        """Within this block the test runs on ``day`` (see on_reference_days);
+        everything it does is rolled back at the end."""
+        cls = type(self)
+        self.env.flush_all()
+        dated = {table: list(ids) for table, ids in cls._dated.items()}
+        with contextlib.closing(self.env.cr.savepoint()), common.pinned_day(day):
+            cls.today = day
+            try:
+                self._shift_dated_records(dated, (day - TODAY).days)
+                # the moved invoices keep the numbers of TODAY's year: the next
+                # invoice of the journal may follow them into another year
+                self.env["ir.config_parameter"].set_param(
+                    "sequence.mixin.constraint_start_date", "9999-12-31"
+                )
+                self.env.user.tz = REFERENCE_TZ
+                self.env.company.partner_id.tz = REFERENCE_TZ
+                yield
+            finally:
+                cls.today = TODAY
+                self.env.invalidate_all(flush=False)
+
+    def _shift_dated_records(self, dated, days):
+        if not days:
+            return
+        cr = self.env.cr
+        moves = dated["account_move"]
+        for table, ids, key in (
+            ("account_move", moves, "id"),
+            ("account_move_line", moves, "move_id"),
+            ("sale_order", dated["sale_order"], "id"),
+        ):
+            if ids:
+                shifts = SQL(", ").join(
+                    SQL(
+                        "%s = %s + make_interval(days => %s)",
+                        SQL.identifier(c),
+                        SQL.identifier(c),
+                        days,
+                    )
+                    for c in SHIFTED_COLUMNS[table]
+                )
+                cr.execute(
+                    SQL(
+                        "UPDATE %s SET %s WHERE %s = ANY(%s)",
+                        SQL.identifier(table),
+                        shifts,
+                        SQL.identifier(key),
+                        ids,
+                    )
+                )
+        self.env.invalidate_all()
+
     # -- data -------------------------------------------------------------
     @classmethod
     def make_partner(cls, name, **values):
@@ -57,7 +154,7 @@ class SegmentationCase(TransactionCase):
 
     @classmethod
     def days_ago(cls, days):
-        return TODAY - datetime.timedelta(days=days)
+        return cls.today - datetime.timedelta(days=days)
 
     @classmethod
     def make_invoice(cls, partner, amount, days_ago=10, refund=False, **values):
@@ -82,6 +179,7 @@ class SegmentationCase(TransactionCase):
             }
         )
         move.action_post()
+        cls._dated["account_move"].append(move.id)
         return move
 
     @classmethod
@@ -104,6 +202,7 @@ class SegmentationCase(TransactionCase):
         order.action_confirm()
         # confirmation stamps date_order with now: put it back in the past
         order.date_order = datetime.datetime.combine(cls.days_ago(days_ago), datetime.time(12))
+        cls._dated["sale_order"].append(order.id)
         return order
 
     # -- metrics and schemes -------------------------------------------------
@@ -170,9 +269,12 @@ class SegmentationCase(TransactionCase):
         from odoo.addons.partner_segmentation.engine import run as engine_run
 
         env = self.env(context=dict(self.env.context, **context)) if context else self.env
-        run = engine_run.run(
-            env, schemes.with_env(env), partners=partners and partners.with_env(env)
-        )
+        # a day asked for wins over the test's reference day
+        day = fields.Date.to_date(context.get("segmentation_today")) or common.today_of(env)
+        with common.pinned_day(day):
+            run = engine_run.run(
+                env, schemes.with_env(env), partners=partners and partners.with_env(env)
+            )
         self.assertTrue(run, "the run was not refused")
         return run
 

@@ -5,7 +5,7 @@ partner for its salesperson, completeness per salesperson."""
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import SegmentationCase
+from .common import SegmentationCase, on_reference_days
 
 
 @tagged("post_install", "-at_install")
@@ -52,6 +52,7 @@ class TestCardCheck(SegmentationCase):
             ]
         )
 
+    @on_reference_days
     def test_flags_and_one_todo_per_partner(self):
         self.recompute(self.scheme, partners=self.partners)
         self.assertEqual(
@@ -64,6 +65,7 @@ class TestCardCheck(SegmentationCase):
         self.assertNotIn(self.fine.id, by_partner)
         big = by_partner[self.big.id]
         self.assertEqual(big.user_id, self.seller)
+        self.assertEqual(big.date_deadline, self.today, "due on the day of the run")
         # names what to correct: the contradiction and the missing field
         self.assertIn("Retail, but orders like a wholesaler", big.note)
         self.assertIn("Governance", big.note)
@@ -79,6 +81,7 @@ class TestCardCheck(SegmentationCase):
         self.assertFalse(self.todos(self.nochannel))
         self.assertEqual(len(self.todos()), 2)
 
+    @on_reference_days
     def test_thresholds_are_conditions(self):
         condition = self.env.ref("partner_segmentation.segment_card_retail_wholesale_cond1")
         self.assertEqual(condition.metric_id.code, "avg_order_value_12m")
@@ -86,6 +89,7 @@ class TestCardCheck(SegmentationCase):
         self.recompute(self.scheme, partners=self.partners)
         self.assertEqual(self.segment_of(self.big, self.scheme).code, "INCOMPLETE")
 
+    @on_reference_days
     def test_completeness_per_salesperson(self):
         self.recompute(self.scheme, partners=self.partners)
         Report = self.env["partner.segment.card.completeness"].with_user(self.seller)

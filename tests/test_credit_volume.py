@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import SegmentationCase
+from .common import SegmentationCase, on_reference_days
 from .refused import RefusedMixin
 
 
@@ -55,11 +55,13 @@ class TestCredit(RefusedMixin, SegmentationCase):
         values = metric.values_for_partners(self.partners)
         return [values[p.id] and round(values[p.id], 2) for p in self.partners]
 
+    @on_reference_days
     def test_paid_date(self):
         move = self.good.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
         self.assertEqual(move.payment_state, "paid")
         self.assertEqual(move.segment_paid_date, self.days_ago(65))
 
+    @on_reference_days
     def test_metrics_hand_computed(self):
         self.assertEqual(self.values("open_amount"), [0, 0, 1400, 1200])
         self.assertEqual(self.values("overdue_amount"), [0, 0, 1000, 0])
@@ -69,6 +71,7 @@ class TestCredit(RefusedMixin, SegmentationCase):
         self.assertEqual(self.values("credit_limit"), [None, None, None, 1000])
         self.assertEqual(self.values("credit_limit_use"), [None, None, None, 120])
 
+    @on_reference_days
     def test_segments(self):
         self.recompute(self.scheme, partners=self.partners)
         self.assertEqual(
@@ -154,13 +157,16 @@ class TestVolumeUnits(RefusedMixin, SegmentationCase):
         )
         order.action_confirm()
         order.date_order = cls.days_ago(days)
+        cls._dated["sale_order"].append(order.id)
         return order
 
+    @on_reference_days
     def test_units_converted_to_product_unit(self):
         values = self.metric.values_for_partners(self.partners | self.prospect)
         self.assertEqual([values[p.id] for p in self.partners], [30, 10, 5, 1])
         self.assertEqual(values[self.prospect.id], 0)
 
+    @on_reference_days
     def test_quartiles(self):
         self.recompute(self.scheme)
         self.assertEqual(self.codes(self.partners, self.scheme), ["Q1", "Q2", "Q3", "Q4"])

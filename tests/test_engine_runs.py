@@ -13,7 +13,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
-from .common import TODAY, SegmentationCase, SizeAndParetoCase
+from .common import TODAY, SegmentationCase, SizeAndParetoCase, on_reference_days
 
 
 @tagged("post_install", "-at_install")
@@ -29,6 +29,7 @@ class TestRuns(SizeAndParetoCase):
         )
         return self.env.cr.fetchone()[0]
 
+    @on_reference_days
     def test_history_only_on_change(self):
         run = self.recompute(self.rules)
         self.assertEqual(
@@ -49,14 +50,16 @@ class TestRuns(SizeAndParetoCase):
         self.assertEqual(self.History.search_count([("scheme_id", "=", self.rules.id)]), before)
         # the small one grows: exactly one new history row, from Small to Large
         self.make_invoice(self.small, 2000)
-        later = TODAY + datetime.timedelta(days=3)
+        later = self.today + datetime.timedelta(days=3)
         run = self.recompute(self.rules, segmentation_today=str(later))
         self.assertEqual(run.change_count, 1)
         dates = {
             a.partner_id: a.date_assigned
             for a in self.Assignment.search([("scheme_id", "=", self.rules.id)])
         }
-        self.assertEqual((dates[self.small], dates[self.big]), (later, TODAY), "only on change")
+        self.assertEqual(
+            (dates[self.small], dates[self.big]), (later, self.today), "only on change"
+        )
         last = self.history(self.small, self.rules)[0]
         self.assertEqual((last.from_segment_id, last.to_segment_id), (self.small_seg, self.large))
         self.assertEqual(last.run_id, run)
@@ -169,15 +172,17 @@ class TestRuns(SizeAndParetoCase):
         self.assertFalse(self.big.segment_ids & self.rules.segment_ids)
         self.assertEqual(newcomer.segment_ids, a_seg)
 
+    @on_reference_days
     def test_manual_override_survives_and_expires(self):
         self.recompute(self.rules)
         assignment = self.Assignment.set_manual(
             self.small,
             self.large,
             "Strategic account",
-            lock_until=TODAY + datetime.timedelta(days=10),
+            lock_until=self.today + datetime.timedelta(days=10),
         )
         self.assertEqual(self.history(self.small, self.rules)[0].cause, "manual")
+        self.assertEqual(assignment.date_assigned, self.today, "since the day of the override")
         self.assertIn(self.large, self.small.segment_ids)
         run = self.recompute(self.rules)
         self.assertEqual(run.change_count, 0)
@@ -186,12 +191,14 @@ class TestRuns(SizeAndParetoCase):
         self.assertTrue(assignment.differs)
         self.assertIn(assignment, self.Assignment.search([("differs", "=", True)]))
         # the lock ends after lock_until: the engine takes over again
-        self.recompute(self.rules, segmentation_today=str(TODAY + datetime.timedelta(days=11)))
+        self.recompute(self.rules, segmentation_today=str(self.today + datetime.timedelta(days=11)))
         self.assertFalse(assignment.locked)
+        self.assertEqual(assignment.date_assigned, self.today + datetime.timedelta(days=11))
         self.assertEqual(assignment.segment_id, self.small_seg)
         self.assertEqual(self.history(self.small, self.rules)[0].cause, "recompute")
         self.assertEqual(self.small.segment_ids, self.small_seg)
 
+    @on_reference_days
     def test_chosen_partners_expired_override_and_one_read_of_assignments(self):
         """A run of chosen partners releases the expired overrides of all its
         schemes, then reads the partners' assignments in all of them at once:
@@ -199,10 +206,13 @@ class TestRuns(SizeAndParetoCase):
         both = self.rules | self.pareto
         self.recompute(both)
         assignment = self.Assignment.set_manual(
-            self.small, self.large, "Until the fair", lock_until=TODAY + datetime.timedelta(days=3)
+            self.small,
+            self.large,
+            "Until the fair",
+            lock_until=self.today + datetime.timedelta(days=3),
         )
         self.mid.category_id = False  # leaves both schemes
-        later = str(TODAY + datetime.timedelta(days=4))
+        later = str(self.today + datetime.timedelta(days=4))
         apply_sql = engine_run.run_steps.apply.Q
         with (
             patch.object(apply_sql, "fill_current", wraps=apply_sql.fill_current) as fill,
@@ -252,6 +262,7 @@ class TestRuns(SizeAndParetoCase):
             run = self.recompute(self.rules)
         self.assertEqual((run.change_count, analyze.call_count), (1, 0))
 
+    @on_reference_days
     def test_manual_override_of_unclassified_and_unlock(self):
         assignment = self.Assignment.set_manual(self.none, self.small_seg, "Met at the fair")
         self.recompute(self.rules)
@@ -261,12 +272,13 @@ class TestRuns(SizeAndParetoCase):
         self.assertFalse(assignment.exists(), "nothing computed: the assignment goes")
         self.assertFalse(self.none.segment_ids)
 
+    @on_reference_days
     def test_override_validation(self):
         with self.assertRaisesRegex(ValidationError, "Say why"):
             self.Assignment.set_manual(self.big, self.large, "  ")
         with self.assertRaisesRegex(ValidationError, "cannot end in the past"):
             self.Assignment.set_manual(
-                self.big, self.large, "x", lock_until=TODAY - datetime.timedelta(days=1)
+                self.big, self.large, "x", lock_until=self.today - datetime.timedelta(days=1)
             )
         contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.big.id})
         with self.assertRaisesRegex(ValidationError, "Only commercial partners"):
@@ -285,6 +297,7 @@ class TestRuns(SizeAndParetoCase):
         assignment = self.Assignment.set_manual(contact, self.small_seg, "Asked by the buyer")
         self.assertEqual(assignment.partner_id, self.big)
 
+    @on_reference_days
     def test_partial_recompute_equals_full(self):
         subset = self.mid | self.small
         self.recompute(self.rules | self.pareto, partners=subset)

@@ -92,7 +92,9 @@ class TestExitSurvey(RefusedMixin, SegmentationCase):
         Line = self.env["partner.segment.winback.line"]
         Line._cron_exit_survey_expire()
         self.assertEqual(self.line_silent.survey_state, "sent", "still within 14 days")
-        self.line_silent.survey_sent_date = fields.Date.today() - datetime.timedelta(days=15)
+        # 15 days before the user's today, the day the expiry job counts from
+        sent = fields.Date.context_today(self.line_silent) - datetime.timedelta(days=15)
+        self.line_silent.survey_sent_date = sent
         Line._cron_exit_survey_expire()
         self.assertEqual(self.line_silent.survey_state, "expired")
         self.assertTrue(self.silent.winback_do_not_pursue)

@@ -1,19 +1,90 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import fields
+import ast
+import datetime
+import os
+import re
+from unittest.mock import patch
+
+from odoo import Command, api, fields
+from odoo.addons.partner_segmentation.engine import run as engine_run
 from odoo.tests import TransactionCase, tagged
 
 from ..demo import align
-from ..engine import run as engine_run
+from .common import TODAY, SizeAndParetoCase
 
 
 @tagged("post_install", "-at_install")
 class TestInstall(TransactionCase):
     """The module is installed and extends res.partner as DESIGN.md says."""
 
-    def test_module_installed(self):
-        module = self.env["ir.module.module"].search([("name", "=", "partner_segmentation")])
-        self.assertEqual(module.state, "installed")
-        self.assertEqual(module.latest_version, "18.0.1.1.0")
+    def test_install_ships_working_schemes_and_jobs(self):
+        """The install created what the module promises (its schemes with
+        their segments, its scheduled jobs) and a fresh customer gets
+        segments from a run of the shipped schemes."""
+        Scheme = self.env["partner.segment.scheme"]
+        shipped = Scheme.browse(
+            self.env["ir.model.data"]
+            .search([("module", "=", "partner_segmentation"), ("model", "=", Scheme._name)])
+            .mapped("res_id")
+        )
+        self.assertIn(self.env.ref("partner_segmentation.scheme_lifecycle"), shipped)
+        self.assertIn(self.env.ref("partner_segmentation.scheme_value_abc"), shipped)
+        without_segments = shipped.filtered(lambda s: not s.segment_ids)
+        self.assertFalse(without_segments, without_segments.mapped("name"))
+        for xmlid in (
+            "ir_cron_segment_recompute",
+            "ir_cron_segment_run_steps",
+            "ir_cron_segment_queue",
+        ):
+            self.assertTrue(self.env.ref(f"partner_segmentation.{xmlid}").active, xmlid)
+        # a customer created after the install, with one confirmed order
+        env = self.env(context=dict(self.env.context, segmentation_today=str(TODAY)))
+        partner = env["res.partner"].create({"name": "Fresh Customer Ltd", "is_company": True})
+        self.assertFalse(partner.segment_ids)
+        order = env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": env["product.product"]
+                            .create({"name": "Install check", "list_price": 10.0})
+                            .id,
+                            "product_uom_qty": 1,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        order.date_order = datetime.datetime.combine(TODAY, datetime.time(9)) - datetime.timedelta(
+            days=20
+        )
+        lifecycle = env.ref("partner_segmentation.scheme_lifecycle")
+        run = engine_run.run(env, lifecycle, partners=partner)
+        self.assertTrue(run)
+        self.assertEqual(
+            env["partner.segment.assignment"].search([("partner_id", "=", partner.id)]).segment_id,
+            env.ref("partner_segmentation.segment_life_new"),
+        )
+        self.assertIn(env.ref("partner_segmentation.segment_life_new"), partner.segment_ids)
+
+    def test_every_test_file_is_imported(self):
+        """Odoo's test runner only runs the test modules tests/__init__.py
+        imports: a test file left out of it would never run."""
+        package = os.path.dirname(__file__)
+        files = {name[:-3] for name in os.listdir(package) if re.fullmatch(r"test_\w+\.py", name)}
+        with open(os.path.join(package, "__init__.py"), encoding="utf-8") as init:
+            tree = ast.parse(init.read())
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module
+            for alias in node.names
+        }
+        self.assertIn("test_install", imported)
+        self.assertEqual(sorted(files - imported), [], "test files tests/__init__.py leaves out")
+        self.assertEqual(sorted(imported - files), [], "imported test modules without a file")
 
     def test_partner_segment_ids_searchable(self):
         field = self.env["res.partner"]._fields["segment_ids"]
@@ -27,12 +98,6 @@ class TestInstall(TransactionCase):
         self.env["partner.segment.assignment"].set_manual(partner, segment, "test")
         found = self.env["res.partner"].search([("segment_ids", "in", segment.ids)])
         self.assertIn(partner, found)
-
-    def test_daily_cron(self):
-        cron = self.env.ref("partner_segmentation.ir_cron_segment_recompute")
-        self.assertTrue(cron.active)
-        self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
-        self.assertIn("_cron_recompute", cron.code)
 
     def test_demo_fills_every_shipped_segment(self):
         module = self.env["ir.module.module"].search([("name", "=", "partner_segmentation")])
@@ -140,3 +205,60 @@ class TestInstall(TransactionCase):
         self.assertEqual(after, before - outside, "the models' tables are left to Odoo")
         self.assertIn("partner_segment_assignment", after)
         self.assertIn("partner_segment_card_completeness", after, "a model's view")
+
+
+@tagged("post_install", "-at_install")
+class TestDailyCron(SizeAndParetoCase):
+    """The daily job does what its name says: a full run of every active
+    scheme, worked through by the engine's cron, its changes applied."""
+
+    def setUp(self):
+        super().setUp()
+        self.registry.enter_test_mode(self.cr)
+        self.addCleanup(self.registry.leave_test_mode)
+
+    def run_job(self, xmlid):
+        """What the scheduler runs for the job ``xmlid`` (its server action,
+        as its user) in a job cursor of its own, on the test's reference day."""
+        try:
+            with (
+                patch.object(engine_run, "time_limit", lambda: 1000),
+                self.registry.cursor() as cr,
+            ):
+                env = api.Environment(cr, self.env.uid, dict(self.env.context))
+                cron = env.ref(xmlid)
+                cron.ir_actions_server_id.with_user(cron.user_id).run()
+        finally:
+            self.env.invalidate_all()
+
+    def test_daily_cron_runs_every_active_scheme_in_full(self):
+        Run = self.env["partner.segment.run"]
+        self.pareto.active = False
+        before = Run.search([]).ids
+        self.run_job("partner_segmentation.ir_cron_segment_recompute")
+        daily = Run.search([("id", "not in", before)])
+        self.assertEqual(len(daily), 1, "one run record per call")
+        self.assertEqual((daily.trigger, daily.status, daily.partial), ("cron", "queued", False))
+        self.assertEqual(daily.date_ref, TODAY)
+        self.assertEqual(daily.scheme_ids, self.Scheme.search([("active", "=", True)]))
+        self.assertIn(self.rules, daily.scheme_ids)
+        self.assertFalse(self.segment_of(self.big, self.rules), "queued, not yet run")
+        self.run_job(engine_run.PROCESS_CRON)
+        self.assertEqual(daily.status, "done")
+        everyone = [self.big, self.mid, self.small, self.none]
+        self.assertEqual(self.codes(everyone, self.rules), ["Large", "Large", "Small", None])
+        self.assertFalse(self.segment_of(self.big, self.pareto), "an archived scheme is left out")
+        # the next day's job applies what changed since
+        self.make_invoice(self.small, 5000)
+        self.run_job("partner_segmentation.ir_cron_segment_recompute")
+        self.run_job(engine_run.PROCESS_CRON)
+        second = Run.search([("id", "not in", before + daily.ids)])
+        self.assertEqual((second.trigger, second.status), ("cron", "done"))
+        self.assertEqual(self.codes(everyone, self.rules), ["Large", "Large", "Large", None])
+        moved = self.History.search(
+            [("partner_id", "=", self.small.id), ("run_id", "=", second.id)]
+        ).filtered(lambda h: h.scheme_id == self.rules)
+        self.assertEqual(
+            (moved.from_segment_id, moved.to_segment_id, moved.cause),
+            (self.small_seg, self.large, moved.cause),
+        )

@@ -9,7 +9,7 @@ from odoo.addons.partner_segmentation.engine import metrics_sql as Q
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from .common import SegmentationCase
+from .common import SegmentationCase, on_reference_days
 
 
 @tagged("post_install", "-at_install")
@@ -39,10 +39,12 @@ class TestMetricValues(SegmentationCase):
         values = metric.values_for_partners(self.partners)
         return [values[p.id] for p in self.partners]
 
+    @on_reference_days
     def test_invoiced_revenue_window_refunds_contacts(self):
         self.assertEqual(self.values("metric_revenue_12m"), [1150.0, 0.0, 0.0])
         self.assertEqual(self.values("metric_revenue_prev_12m"), [700.0, 0.0, 0.0])
 
+    @on_reference_days
     def test_order_aggregates(self):
         self.assertEqual(self.values("metric_order_count_12m"), [0.0, 2.0, 0.0])
         self.assertEqual(self.values("metric_order_count_total"), [0.0, 3.0, 0.0])
@@ -51,6 +53,7 @@ class TestMetricValues(SegmentationCase):
         self.assertEqual(self.values("metric_days_since_last_order"), [None, 20.0, None])
         self.assertEqual(self.values("metric_days_since_first_order"), [None, 400.0, None])
 
+    @on_reference_days
     def test_engine_scans_each_source_once_with_the_same_values(self):
         """The engine computes the metrics that share a source (model, domain,
         partner field, company) in one scan, each within its own window: its
@@ -159,6 +162,7 @@ class TestMetricValues(SegmentationCase):
         metric.company_id = other_company
         self.assertEqual(metric.values_for_partners(self.beta), {self.beta.id: None})
 
+    @on_reference_days
     def test_formula_growth_and_division_by_zero(self):
         growth = self.env.ref("partner_segmentation.metric_revenue_growth")
         values = growth.values_for_partners(self.partners)
@@ -192,6 +196,7 @@ class TestMetricValues(SegmentationCase):
         self.assertIn("800.00", html)
         self.assertNotIn("Alpha", html, "no order in the window: a zero at the bottom")
 
+    @on_reference_days
     def test_partner_metric_table(self):
         table = {row["code"]: row["value"] for row in self.contact.segment_metric_values}
         self.assertEqual(table["revenue_12m"], 1150.0, "a contact shows its company's metrics")

@@ -10,7 +10,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import TODAY, SegmentationCase
+from .common import SegmentationCase, on_reference_days
 
 
 @tagged("post_install", "-at_install")
@@ -61,17 +61,19 @@ class TestPartnerUi(SegmentationCase):
         self.env.invalidate_all()
         self.assertFalse(self.Assignment.search([("partner_id", "=", self.customer.id)]))
 
+    @on_reference_days
     def test_wizard_refuses_an_end_date_in_the_past(self):
-        yesterday = TODAY - datetime.timedelta(days=1)
+        yesterday = self.today - datetime.timedelta(days=1)
         with self.assertRaisesRegex(
             ValidationError, "The override of 'Caller Co' cannot end in the past"
         ):
             self.wizard(lock_until=yesterday).action_confirm()
 
+    @on_reference_days
     def test_wizard_override_ends_on_its_date(self):
         self.recompute(self.scheme)
         self.assertEqual(self.segment_of(self.customer, self.scheme), self.big)
-        until = TODAY + datetime.timedelta(days=10)
+        until = self.today + datetime.timedelta(days=10)
         self.wizard(lock_until=until).action_confirm()
         assignment = self.customer.segment_assignment_ids
         self.assertEqual(
@@ -122,6 +124,7 @@ class TestPartnerUi(SegmentationCase):
         self.assertEqual((history.from_segment_id, history.to_segment_id), (self.big, self.rest))
 
     # -- the shipped segment action ------------------------------------------
+    @on_reference_days
     def test_call_scheduled_when_a_customer_becomes_at_risk(self):
         """The brief's example: an on-enter action gives the salesperson a
         call when a customer becomes at risk, once, in one batch."""
@@ -148,7 +151,7 @@ class TestPartnerUi(SegmentationCase):
 
         self.recompute(lifecycle)
         self.assertFalse(calls(self.customer), "still active: no call")
-        later = str(TODAY + datetime.timedelta(days=100))
+        later = str(self.today + datetime.timedelta(days=100))
         self.recompute(lifecycle, segmentation_today=later)
         self.assertEqual(self.segment_of(self.customer, lifecycle), at_risk)
         activity = calls(self.customer)

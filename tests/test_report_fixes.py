@@ -2,6 +2,8 @@
 """Fixes seen in the browser: recompute feedback, value formatting, the
 lock without an emoji, lists following manual overrides."""
 
+import re
+
 from odoo.tests import tagged
 
 from .common import SegmentationCase
@@ -52,9 +54,20 @@ class TestReportFixes(SegmentationCase):
         self.assertFalse(self.orders._is_money())
 
     def test_partner_metric_table_formats_values(self):
+        self.assertEqual(self.env.company.currency_id, self.env.ref("base.USD"))
         html = str(self.big.with_context(segmentation_today="2026-06-30").segment_metric_html)
-        self.assertIn("5,000.00", html)
-        self.assertNotIn("5,000.00 €", html.replace("\xa0", " "), "the currency, not a unit")
+        rows = {
+            name: value.replace("\xa0", " ")
+            for name, value in re.findall(
+                r"<td>([^<]*)</td>\s*<td class=\"text-end\">([^<]*)</td>", html
+            )
+        }
+        # the company's currency (USD: the symbol first), not a unit, and the exact amount
+        self.assertEqual(rows["Invoiced revenue, last 12 months"], "$ 5,000.00")
+        self.assertEqual(rows["Open invoice amount"], "$ 5,000.00")
+        self.assertEqual(rows["Invoiced revenue, previous 12 months"], "$ 0.00")
+        self.assertEqual(rows["Confirmed orders, last 12 months"], "0", "a count: no decimals")
+        self.assertEqual(rows["Revenue growth"], "–", "no revenue a year ago: no value")
 
     def test_manual_override_resyncs_following_lists(self):
         self.recompute(self.scheme)

@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL
 
-from .common import TODAY, SegmentationCase
+from .common import TODAY, SegmentationCase, on_reference_days
 
 
 @tagged("post_install", "-at_install")
@@ -77,12 +77,14 @@ class TestReports(SegmentationCase):
             }
         )
         move.action_post()
+        cls._dated["account_move"].append(move.id)
 
     def grouped(self, model, domain, groupby, aggregates, **context):
         Model = self.env[model].with_context(**context) if context else self.env[model]
         return Model._read_group(domain, groupby, aggregates)
 
     # -- distribution ------------------------------------------------------
+    @on_reference_days
     def test_distribution_counts_revenue_and_shares(self):
         self.recompute(self.schemes)
         rows = {
@@ -129,7 +131,8 @@ class TestReports(SegmentationCase):
         )
 
     # -- sizes over time ---------------------------------------------------
-    def sizes(self, scheme, day=TODAY):
+    def sizes(self, scheme, day=None):
+        day = day or self.today
         return {
             segment: (count, revenue)
             for segment, count, revenue in self.grouped(
@@ -140,6 +143,7 @@ class TestReports(SegmentationCase):
             )
         }
 
+    @on_reference_days
     def test_sizes_one_row_set_per_run_and_day(self):
         self.recompute(self.schemes)
         self.assertEqual(
@@ -152,7 +156,7 @@ class TestReports(SegmentationCase):
         self.assertEqual(self.env.cr.fetchone()[0], "on")
         # rows are per partner dimension: two customer types in Small
         rows = self.env["partner.segment.report.size"].search(
-            [("scheme_id", "=", self.rules.id), ("date", "=", TODAY)]
+            [("scheme_id", "=", self.rules.id), ("date", "=", self.today)]
         )
         self.assertEqual(len(rows), 3, "Large: two channels; Small: one")
         # a run of chosen partners leaves the day's sizes to the next full run
@@ -163,13 +167,14 @@ class TestReports(SegmentationCase):
         self.assertEqual(self.segment_of(self.tiny, self.rules), self.large)
         self.assertEqual(self.sizes(self.rules)[self.large], (2, 10000.0))
 
+    @on_reference_days
     def test_sizes_of_a_run_pinned_to_a_past_day(self):
         """The demo's past monthly runs are pinned to their day on the server:
         their sizes are that day's, not today's."""
         from odoo.addons.partner_segmentation.engine import common
         from odoo.addons.partner_segmentation.engine import run as engine_run
 
-        day = TODAY + datetime.timedelta(days=1)  # the invoices still count then
+        day = self.today + datetime.timedelta(days=1)  # the invoices still count then
         with common.pinned_day(day):
             engine_run.run(self.env, self.schemes)
         dates = set(
@@ -179,8 +184,12 @@ class TestReports(SegmentationCase):
         )
         self.assertEqual(dates, {day})
 
+    @on_reference_days
     def test_sizes_back_filled_from_history(self):
-        day1, day2 = TODAY - datetime.timedelta(days=8), TODAY - datetime.timedelta(days=2)
+        day1, day2 = (
+            self.today - datetime.timedelta(days=8),
+            self.today - datetime.timedelta(days=2),
+        )
         self.recompute(self.rules, segmentation_today=str(day1))
         self.env.cr.execute(
             SQL(
@@ -190,16 +199,20 @@ class TestReports(SegmentationCase):
             )
         )
         self.make_invoice(self.tiny, 4000, days_ago=5)
-        self.recompute(self.rules, segmentation_today=str(day2))
+        run2 = self.recompute(self.rules, segmentation_today=str(day2))
+        # the second run's rows (stamped with the clock's time, which may be any day)
         self.env.cr.execute(
             SQL(
-                "UPDATE partner_segment_history SET date = %s WHERE scheme_id = %s AND date > %s",
+                "UPDATE partner_segment_history SET date = %s WHERE scheme_id = %s AND run_id = %s",
                 datetime.datetime.combine(day2, datetime.time(8)),
                 self.rules.id,
-                datetime.datetime.combine(day1, datetime.time(23)),
+                run2.id,
             )
         )
-        self.env.cr.execute("DELETE FROM partner_segment_report_size")
+        # this scheme's sizes only: the demo's days keep theirs (and cost nothing)
+        self.env.cr.execute(
+            SQL("DELETE FROM partner_segment_report_size WHERE scheme_id = %s", self.rules.id)
+        )
         self.env.invalidate_all()
         days = self.env["partner.segment.scheme"]._report_install()
         self.assertIn(day1, days)
@@ -215,8 +228,9 @@ class TestReports(SegmentationCase):
         self.assertEqual(self.env["partner.segment.scheme"]._report_install(), [], "nothing twice")
 
     # -- migration ---------------------------------------------------------
+    @on_reference_days
     def test_migration_between_two_days(self):
-        day1 = TODAY - datetime.timedelta(days=8)
+        day1 = self.today - datetime.timedelta(days=8)
         self.recompute(self.rules, segmentation_today=str(day1))
         self.env.cr.execute(
             SQL(
@@ -226,18 +240,19 @@ class TestReports(SegmentationCase):
             )
         )
         self.make_invoice(self.tiny, 4000, days_ago=3)
-        self.recompute(self.rules)
+        run2 = self.recompute(self.rules)
+        # the second run's rows (stamped with the clock's time, which may be any day)
         self.env.cr.execute(
             SQL(
-                "UPDATE partner_segment_history SET date = %s WHERE scheme_id = %s AND date > %s",
-                datetime.datetime.combine(TODAY, datetime.time(8)),
+                "UPDATE partner_segment_history SET date = %s WHERE scheme_id = %s AND run_id = %s",
+                datetime.datetime.combine(self.today, datetime.time(8)),
                 self.rules.id,
-                datetime.datetime.combine(day1, datetime.time(23)),
+                run2.id,
             )
         )
         Migration = self.env["partner.segment.report.migration"].with_context(
             migration_date_from=str(day1),
-            migration_date_to=str(TODAY),
+            migration_date_to=str(self.today),
         )
         moved = Migration.search([("scheme_id", "=", self.rules.id)])
         self.assertEqual(moved.partner_id, self.tiny)
@@ -260,23 +275,27 @@ class TestReports(SegmentationCase):
         self.assertEqual(len(entries), 4)
         self.assertFalse(entries.from_segment_id)
 
+    @on_reference_days
     def test_migration_wizard_opens_the_report_and_refuses_reversed_days(self):
         wizard = Form(
-            self.env["partner.segment.migration.wizard"].with_context(segmentation_today=str(TODAY))
+            self.env["partner.segment.migration.wizard"].with_context(
+                segmentation_today=str(self.today)
+            )
         )
         wizard.scheme_id = self.rules
         action = wizard.save().action_open_report()
         self.assertEqual(action["res_model"], "partner.segment.report.migration")
-        self.assertEqual(action["context"]["migration_date_to"], str(TODAY))
+        self.assertEqual(action["context"]["migration_date_to"], str(self.today))
         self.assertEqual(action["context"]["search_default_scheme_id"], self.rules.id)
         count = self.env["partner.segment.migration.wizard"].search_count([])
         with self.assertRaises(ValidationError):
             self.env["partner.segment.migration.wizard"].create(
-                {"date_from": TODAY, "date_to": TODAY - datetime.timedelta(days=1)}
+                {"date_from": self.today, "date_to": self.today - datetime.timedelta(days=1)}
             )
         self.assertEqual(self.env["partner.segment.migration.wizard"].search_count([]), count)
 
     # -- Pareto ------------------------------------------------------------
+    @on_reference_days
     def test_pareto_curve_and_boundary_rule(self):
         self.recompute(self.schemes)
         Pareto = self.env["partner.segment.report.pareto"]

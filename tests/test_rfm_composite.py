@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import SegmentationCase
+from .common import SegmentationCase, on_reference_days
 from .refused import RefusedMixin
 
 # customer i (1…20): last order 10·i days ago, COUNTS[i] orders 30 days apart,
@@ -62,6 +62,7 @@ class TestRfm(RefusedMixin, SegmentationCase):
             int(code[1:]) if code else None for code in self.codes(self.customers, self.scores[key])
         ]
 
+    @on_reference_days
     def test_hand_made_quintiles_and_groups(self):
         self.rfm.sequence = 0  # listed first, computed after the scores it tests
         run = self.recompute(self.all_schemes)
@@ -86,6 +87,7 @@ class TestRfm(RefusedMixin, SegmentationCase):
         # without dependencies, the sequence decides
         self.assertLess(ordered.index(self.rfm.id), ordered.index(self.scores["m"].id))
 
+    @on_reference_days
     def test_partial_run_recomputes_dependents(self):
         self.recompute(self.all_schemes)
         lost = self.customers[-1]
@@ -143,6 +145,7 @@ class TestCompositeValidation(RefusedMixin, SegmentationCase):
             }
         )
 
+    @on_reference_days
     def test_composite_condition_classifies(self):
         partner = self.make_partner("Composite")
         self.make_order(partner, days_ago=5)

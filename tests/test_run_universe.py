@@ -10,7 +10,7 @@ from unittest.mock import patch
 from odoo.addons.partner_segmentation.engine import classify
 from odoo.tests import tagged
 
-from .common import SizeAndParetoCase
+from .common import SizeAndParetoCase, on_reference_days
 
 
 @tagged("post_install", "-at_install")
@@ -127,3 +127,23 @@ class TestRunUniverse(SizeAndParetoCase):
         self.assertEqual(classified, expected)
         self.assertEqual(classified, self.mid | self.small | self.none)
         self.assertNotIn(contact, classified)
+
+    @on_reference_days
+    def test_filters_count_days_from_the_reference_day(self):
+        """A filter's context_today() is the run's day, as the metrics' windows."""
+        old = self.make_partner("Bought 45 days ago")
+        self.make_invoice(old, 3000, days_ago=45)
+        recent = (
+            "[('invoice_ids.invoice_date', '>=', "
+            "(context_today() - relativedelta(days=30)).strftime('%Y-%m-%d'))]"
+        )
+        scheme = self.make_scheme(
+            "test_recent",
+            "rules",
+            [{"name": "Recent", "partner_domain": recent}, {"name": "Earlier"}],
+        )
+        self.recompute(scheme)
+        everyone = [self.big, self.mid, self.small, self.none, old]
+        self.assertEqual(
+            self.codes(everyone, scheme), ["Recent", "Recent", "Recent", "Earlier", "Earlier"]
+        )

@@ -1,6 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import json
+
 from odoo import Command
+from odoo.addons.partner_segmentation.engine import apply, classify
 from odoo.tests import HttpCase, tagged
+from odoo.tools import SQL
+
+# where the tours read the numbers the test expects (see start_tour_expecting)
+EXPECTED_KEY = "partner_segmentation.tour_expected"
 
 
 @tagged("post_install", "-at_install")
@@ -40,13 +47,34 @@ class SegmentationTourCase(HttpCase):
             }
         )
 
-    def _lost_customer(self):
+    def start_tour_expecting(self, url, tour, login, **expected):
+        """Start ``tour`` with the numbers it must show: the page's session
+        storage holds them (kept if the tour reloads the page), the tour's
+        steps read them (showsExactly in segmentation_tours.js).  They are
+        stored by the code that waits for the tour to be ready, as Odoo
+        builds the tour's steps then."""
+        stored = json.dumps(json.dumps(expected))
+        ready = f"(sessionStorage.setItem({EXPECTED_KEY!r}, {stored}), odoo.isTourReady({tour!r}))"
+        self.start_tour(url, tour, login=login, ready=ready)
+
+    def _lost_customers(self):
+        """The Lost segment holds only this test's two customers (the demo's
+        are taken out): one with an e-mail address, one without."""
         lost = self.env.ref("partner_segmentation.segment_life_lost")
-        customer = self.env["res.partner"].create(
-            {"name": "Lost Tour Customer", "is_company": True, "email": "lost@tour.example"}
+        demo = self.env["partner.segment.assignment"].search([("segment_id", "=", lost.id)])
+        members = demo.partner_id
+        demo.unlink()
+        apply.sync_partner_segments(self.env, members._segmentation_members())
+        customer, silent = self.env["res.partner"].create(
+            [
+                {"name": "Lost Tour Customer", "is_company": True, "email": "lost@tour.example"},
+                {"name": "Lost Tour Silent Co", "is_company": True},
+            ]
         )
-        self.env["partner.segment.assignment"].set_manual(customer, lost, "tour")
-        return lost, customer
+        for partner in customer | silent:
+            self.env["partner.segment.assignment"].set_manual(partner, lost, "tour")
+        self.assertEqual(lost.partner_count, 2)
+        return lost, customer, silent
 
     def _tour_salesperson_sees_segments(self):
         self.start_tour(
@@ -84,16 +112,53 @@ class TestSegmentationTours(SegmentationTourCase):
         self._tour_user_overrides_segment()
 
     def test_admin_creates_scheme(self):
-        self.start_tour(
+        # two customers above the tour's 10,000,000 (the demo's best is far below)
+        big = self.env["res.partner"].create(
+            [{"name": f"Tour Big Buyer {i}", "is_company": True} for i in (1, 2)]
+        )
+        product = self.env["product.product"].create({"name": "Tour plant", "type": "service"})
+        invoices = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": product.id, "price_unit": 12_000_000, "tax_ids": []}
+                        )
+                    ],
+                }
+                for partner in big
+            ]
+        )
+        invoices.action_post()
+        # the partners a new scheme classifies (its default filter, the engine's rules)
+        Scheme = self.env["partner.segment.scheme"]
+        self.env.flush_all()
+        universe = classify._universe(
+            self.env, Scheme.new(Scheme.default_get(list(Scheme._fields)))
+        )
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) u", universe))
+        everyone = self.env.cr.fetchone()[0]
+        self.assertGreater(everyone, 2)
+        self.start_tour_expecting(
             "/odoo/action-partner_segmentation.action_partner_segment_scheme",
             "partner_segmentation_admin_creates_scheme",
             login="admin",
+            big=2,
+            everyone=everyone,
         )
-        scheme = self.env["partner.segment.scheme"].search([("code", "=", "tour_key_accounts")])
+        scheme = Scheme.search([("code", "=", "tour_key_accounts")])
         self.assertEqual(scheme.segment_ids.mapped("code"), ["BIG", "REST"])
-        self.assertEqual(scheme.segment_ids[0].condition_ids.value, 100000)
+        self.assertEqual(scheme.segment_ids[0].condition_ids.value, 10_000_000)
         self.assertTrue(scheme.last_run_date)
-        self.assertGreater(scheme.partner_count, 0)
+        self.assertEqual(
+            self.env["partner.segment.assignment"]
+            .search([("segment_id", "=", scheme.segment_ids[0].id)])
+            .partner_id,
+            big,
+        )
+        self.assertEqual(scheme.partner_count, everyone)
 
     def test_marketer_creates_mailing_for_segment(self):
         marketer = self.env["res.users"].create(
@@ -106,11 +171,12 @@ class TestSegmentationTours(SegmentationTourCase):
                 ],
             }
         )
-        lost, customer = self._lost_customer()
-        self.start_tour(
+        lost, customer, _silent = self._lost_customers()
+        self.start_tour_expecting(
             f"/odoo/action-partner_segmentation.action_partner_segment/{lost.id}",
             "partner_segmentation_marketer_mailing",
             login=marketer.login,
+            recipients=1,  # the customer without an address receives nothing
         )
         mailing = self.env["mailing.mailing"].search([("segment_ids", "in", lost.ids)])
         self.assertEqual(len(mailing), 1)
@@ -119,16 +185,17 @@ class TestSegmentationTours(SegmentationTourCase):
         self.assertIn(customer.id, mailing._get_recipients())
 
     def test_winback_from_lost_segment(self):
-        lost, customer = self._lost_customer()
-        self.start_tour(
+        lost, customer, silent = self._lost_customers()
+        self.start_tour_expecting(
             f"/odoo/action-partner_segmentation.action_partner_segment/{lost.id}",
             "partner_segmentation_winback_from_lost",
             login="tour_sales",
+            targets=2,  # a win-back reaches them by phone too: both
         )
         campaign = self.env["partner.segment.winback.campaign"].search(
             [("name", "=", "Tour win-back")]
         )
-        self.assertIn(customer, campaign.line_ids.partner_id)
+        self.assertEqual(campaign.line_ids.partner_id, customer | silent)
         self.assertEqual(campaign.segment_ids, lost)
         self.assertEqual(len(campaign.opportunity_ids), len(campaign.line_ids))
 

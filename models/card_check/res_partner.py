@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import models
+
+from ...engine import common
 
 
 class ResPartner(models.Model):
@@ -41,7 +43,8 @@ class ResPartner(models.Model):
         )
         todo_of = {todo.res_id: todo for todo in open_todos}
         model_id = self.env["ir.model"]._get_id("res.partner")
-        today = fields.Date.context_today(self)
+        # due on the run's day (the engine's reference day)
+        today = common.today_of(self.env)
         vals_list = []
         for partner in partners:
             problems = [*([segment.name] if segment else []), *partner._segment_card_missing()]

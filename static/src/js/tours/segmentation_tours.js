@@ -3,6 +3,23 @@ import { registry } from "@web/core/registry";
 
 const tours = registry.category("web_tour.tours");
 
+/**
+ * The number the test expects under ``key`` (test_tours.py's
+ * start_tour_expecting puts them in the session storage), as a selector
+ * matching an element whose whole text is that number: a wrong number,
+ * whatever it is, keeps the step waiting until the tour fails.
+ */
+function showsExactly(key) {
+    const expected = JSON.parse(
+        sessionStorage.getItem("partner_segmentation.tour_expected") || "{}"
+    );
+    if (!(key in expected)) {
+        throw new Error(`The test starting this tour gives no expected '${key}'`);
+    }
+    // the element's text is trimmed; integers show with the user's (English) separators
+    return `:contains(/^${expected[key].toLocaleString("en-US")}$/)`;
+}
+
 function pickMany2one(field, search, label, scope = "") {
     return [
         {
@@ -57,9 +74,9 @@ tours.add("partner_segmentation_admin_creates_scheme", {
         },
         ...pickMany2one("metric_id", "Invoiced revenue, last", "Invoiced revenue, last 12 months", ".modal"),
         {
-            content: "At least 100,000",
+            content: "At least 10,000,000",
             trigger: ".modal .o_field_widget[name=value] input",
-            run: "edit 100000",
+            run: "edit 10000000",
         },
         {
             content: "Save and add the next segment",
@@ -104,12 +121,12 @@ tours.add("partner_segmentation_admin_creates_scheme", {
             trigger: ".o_notification:contains('partners classified')",
         },
         {
-            content: "The big buyers are counted",
-            trigger: ".o_field_widget[name=segment_ids] .o_data_row:contains('Big buyers') td[name=partner_count]:not(:contains('0'))",
+            content: "The big buyers are counted: the test's two",
+            trigger: `.o_field_widget[name=segment_ids] .o_data_row:contains('Big buyers') td[name=partner_count]${showsExactly("big")}`,
         },
         {
-            content: "The smart button counts the classified partners",
-            trigger: "button[name=action_view_partners] .o_stat_value:not(:contains('0'))",
+            content: "The smart button counts the classified partners: all the scheme's",
+            trigger: `button[name=action_view_partners] .o_stat_value${showsExactly("everyone")}`,
         },
     ],
 });
@@ -192,7 +209,7 @@ tours.add("partner_segmentation_marketer_mailing", {
         },
         {
             content: "The wizard shows how many will receive it",
-            trigger: ".modal .o_segment_recipient_count:not(:contains('0'))",
+            trigger: `.modal .o_segment_recipient_count${showsExactly("recipients")}`,
         },
         {
             content: "Subject",
@@ -224,7 +241,7 @@ tours.add("partner_segmentation_winback_from_lost", {
         },
         {
             content: "The wizard counts the lost customers",
-            trigger: ".modal .o_winback_target_count:not(:contains('0'))",
+            trigger: `.modal .o_winback_target_count${showsExactly("targets")}`,
         },
         {
             content: "Name the campaign",
