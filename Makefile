@@ -19,8 +19,7 @@ test-odoo: setup
 	@bash scripts/test_odoo.sh
 
 lint: setup
-	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
-	@cd .build/addons && ../../.venv/bin/pylint --rcfile=../../.pylintrc --disable=missing-readme --ignore=bench,scripts partner_segmentation
+	@bash scripts/lint.sh
 
 pot: setup
 	@bash scripts/pot.sh

@@ -10,7 +10,6 @@ from odoo import fields
 
 from . import apply_sql as Q
 from . import common
-from .apply_sql import IdRange  # noqa: F401 - part of this stage's API
 
 
 def ranking_metric(scheme):

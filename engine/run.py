@@ -174,16 +174,16 @@ def process(env):
             break
         if run_rec.step_failures >= MAX_ATTEMPTS:
             run_steps.give_up(env, run_rec, MAX_ATTEMPTS)
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             continue
         if run_rec.step_attempts >= MAX_STARTS:
             run_steps.give_up(env, run_rec, MAX_STARTS, killed=True)
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             continue
         # counted before the step, so that a worker killed in it counts too
         run_rec.step_attempts += 1
         _report_before_step(env, done)
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit
         if _do_step(env, run_rec):
             done += 1
     remaining = _remaining_steps(env)
@@ -214,13 +214,13 @@ def _do_step(env, run_rec):
         cr.execute(Q.CREATE_WORK_TABLES)
         run_steps.step(env, run_rec, inline=False)
         run_rec.write({"step_attempts": 0, "step_failures": 0})
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit
         return True
     except Exception:
         cr.rollback()
         _logger.exception("Segmentation run %s: step failed", run_rec.id)
         run_rec.step_failures += 1
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit
         return False
 
 

@@ -18,6 +18,7 @@ from odoo import fields
 from . import apply, classify, composite, metrics, run_end
 from . import metrics_sql as MQ
 from . import run_sql as Q
+from .apply_sql import IdRange
 from .common import today_of
 
 _logger = logging.getLogger(__name__)
@@ -284,7 +285,7 @@ def _write(env, run_rec, line):
     cr.execute(
         Q.load_result(run_rec.id, scheme.id, line.cursor, upto, apply.ranking_metric(scheme))
     )
-    partner_range = apply.IdRange(line.cursor, upto)
+    partner_range = IdRange(line.cursor, upto)
     apply.apply_result(env, scheme, partner_range, run_rec.date_ref, run_rec.id)
     if upto is None:
         cr.execute(Q.drop_result(run_rec.id, scheme.id))

@@ -87,7 +87,6 @@ class PartnerSegmentMetric(models.Model):
     )
     end_date_field_id = fields.Many2one(
         "ir.model.fields",
-        string="End Date Field",
         ondelete="cascade",
         domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), "
         "('store', '=', True)]",

@@ -80,7 +80,6 @@ class ResPartner(models.Model):
     )
     customer_status = fields.Selection(
         [("existing", "Existing customer"), ("potential", "Potential customer")],
-        string="Customer Status",
         tracking=True,
         help="What staff record: a customer who buys, or one who may buy. The card "
         "check flags a potential customer who ordered in the last year.",

@@ -72,7 +72,6 @@ class PartnerSegmentAssignment(models.Model):
     def _explanation_sentences(self, values):
         """The explanation's sentences, each one whole translatable sentence
         (translators see the sentence, not fragments around the values)."""
-        _ = self.env._
         scheme, position = values["scheme"], values["position"]
 
         def strong(text):
@@ -83,24 +82,26 @@ class PartnerSegmentAssignment(models.Model):
 
         segment = values["engine_segment"]
         said = {
-            "segment": strong(segment.display_name if segment else _("no segment")),
+            "segment": strong(segment.display_name if segment else self.env._("no segment")),
             "scheme": scheme.name,
         }
         if self.locked:
             lock = {"reason": self.lock_reason or "", "user": self.locked_by_id.name}
             lock["until"] = format_date(self.env, self.lock_until) if self.lock_until else ""
             if self.locked_by_id and self.lock_until:
-                text = _("Set by hand by %(user)s until %(until)s: %(reason)s.")
+                text = self.env._("Set by hand by %(user)s until %(until)s: %(reason)s.")
             elif self.locked_by_id:
-                text = _("Set by hand by %(user)s: %(reason)s.")
+                text = self.env._("Set by hand by %(user)s: %(reason)s.")
             elif self.lock_until:
-                text = _("Set by hand until %(until)s: %(reason)s.")
+                text = self.env._("Set by hand until %(until)s: %(reason)s.")
             else:
-                text = _("Set by hand: %(reason)s.")
+                text = self.env._("Set by hand: %(reason)s.")
             said["lock"] = Markup(text) % lock
-            said["head"] = Markup(_("The engine would say %(segment)s, because:")) % said
+            said["head"] = Markup(self.env._("The engine would say %(segment)s, because:")) % said
         else:
-            said["head"] = Markup(_("The engine says %(segment)s (%(scheme)s), because:")) % said
+            said["head"] = (
+                Markup(self.env._("The engine says %(segment)s (%(scheme)s), because:")) % said
+            )
         if position and scheme.method == "pareto":
             metric = values["metric"]
             args = {
@@ -113,22 +114,26 @@ class PartnerSegmentAssignment(models.Model):
                 "tied": number(position[5]),
             }
             if position[5] > 1:
-                text = _(
+                text = self.env._(
                     "Ranked %(rank)s of %(total)s by %(metric)s (%(value)s), with %(tied)s "
                     "partners of this value. The partners ranked before them hold %(before)s "
                     "of the total (%(with)s with them)."
                 )
             else:
-                text = _(
+                text = self.env._(
                     "Ranked %(rank)s of %(total)s by %(metric)s (%(value)s). The partners "
                     "ranked before hold %(before)s of the total (%(with)s with this partner)."
                 )
             said["position"] = Markup(text) % args
             cutoffs = [
-                _("%(segment)s up to %(cutoff)s %%", segment=s.name, cutoff=number(s.pareto_cutoff))
+                self.env._(
+                    "%(segment)s up to %(cutoff)s %%",
+                    segment=s.name,
+                    cutoff=number(s.pareto_cutoff),
+                )
                 for s in scheme.segment_ids.filtered("active").sorted("pareto_cutoff")
             ]
-            said["rule"] = _(
+            said["rule"] = self.env._(
                 "A partner belongs to the first segment whose cut-off is above the share of "
                 "the partners ranked before it: %(cutoffs)s. Partners with equal values share "
                 "a segment: they are placed by the share of the partners ranked before all of "
@@ -138,7 +143,7 @@ class PartnerSegmentAssignment(models.Model):
         elif position:
             metric = values["metric"]
             said["position"] = Markup(
-                _(
+                self.env._(
                     "%(metric)s: %(value)s, ranked %(rank)s of %(partners)s partners with a "
                     "value (%(tied)s with this value), in bucket %(bucket)s of %(count)s."
                 )
@@ -151,7 +156,7 @@ class PartnerSegmentAssignment(models.Model):
                 "rank": number(position[3]),
                 "tied": number(position[4]),
             }
-            said["rule"] = _(
+            said["rule"] = self.env._(
                 "Partners with equal values share a bucket: the bucket where the first of them "
                 "ranks (as if the buckets were cut by rank), the next bucket starting after "
                 "them. When one value fills more than a bucket, the buckets it passes over "

@@ -20,7 +20,7 @@ class PartnerSegmentReportDistribution(models.Model):
 
     scheme_id = fields.Many2one("partner.segment.scheme", readonly=True)
     segment_id = fields.Many2one("partner.segment", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
+    partner_id = fields.Many2one("res.partner", readonly=True)
     locked = fields.Boolean(string="Set by Hand", readonly=True)
     date_assigned = fields.Date(string="Since", readonly=True)
     partner_count = fields.Integer(string="Partners", readonly=True, aggregator="sum")

@@ -24,7 +24,7 @@ class PartnerSegmentReportMigration(models.Model):
     _rec_name = "partner_id"
 
     scheme_id = fields.Many2one("partner.segment.scheme", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
+    partner_id = fields.Many2one("res.partner", readonly=True)
     from_segment_id = fields.Many2one("partner.segment", string="From", readonly=True)
     to_segment_id = fields.Many2one("partner.segment", string="To", readonly=True)
     date = fields.Datetime(string="Last Change", readonly=True)

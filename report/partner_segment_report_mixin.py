@@ -13,9 +13,7 @@ class PartnerSegmentReportMixin(models.AbstractModel):
     company_id = fields.Many2one("res.company", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    sales_channel_id = fields.Many2one(
-        "partner.sales.channel", string="Sales Channel", readonly=True
-    )
+    sales_channel_id = fields.Many2one("partner.sales.channel", readonly=True)
     customer_type = fields.Selection(
         selection=lambda self: self.env["res.partner"]._fields["customer_type"].selection,
         readonly=True,

@@ -20,13 +20,11 @@ class PartnerSegmentReportOverlap(models.Model):
     _order = "scheme_id, segment_id, other_segment_id"
     _rec_name = "partner_id"
 
-    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
+    partner_id = fields.Many2one("res.partner", readonly=True)
     scheme_id = fields.Many2one("partner.segment.scheme", readonly=True)
     segment_id = fields.Many2one("partner.segment", readonly=True)
-    other_scheme_id = fields.Many2one(
-        "partner.segment.scheme", string="Other Scheme", readonly=True
-    )
-    other_segment_id = fields.Many2one("partner.segment", string="Other Segment", readonly=True)
+    other_scheme_id = fields.Many2one("partner.segment.scheme", readonly=True)
+    other_segment_id = fields.Many2one("partner.segment", readonly=True)
     partner_count = fields.Integer(string="Partners", readonly=True, aggregator="sum")
     revenue = fields.Monetary(
         string="Revenue (12 months)", readonly=True, currency_field="currency_id"

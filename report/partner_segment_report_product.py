@@ -35,9 +35,7 @@ class PartnerSegmentReportProduct(models.Model):
         selection=lambda self: self.env["res.partner"]._fields["customer_type"].selection,
         readonly=True,
     )
-    sales_channel_id = fields.Many2one(
-        "partner.sales.channel", string="Sales Channel", readonly=True, ondelete="cascade"
-    )
+    sales_channel_id = fields.Many2one("partner.sales.channel", readonly=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", readonly=True, ondelete="cascade")
     product_id = fields.Many2one("product.product", readonly=True, ondelete="cascade")
     date = fields.Date(readonly=True)

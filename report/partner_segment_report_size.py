@@ -132,7 +132,10 @@ class PartnerSegmentReportSize(models.Model):
             [BACKFILL_DAYS],
         )
         days = sorted(row[0] for row in cr.fetchall())
-        schemes = self.env["partner.segment.scheme"].with_context(active_test=False).search([])
+        # every scheme, archived ones too (their past sizes): a handful of records
+        schemes = (
+            self.env["partner.segment.scheme"].with_context(active_test=False).search([])  # pylint: disable=no-search-all
+        )
         for day in days:
             common.refresh_revenue(cr, day)
             self._insert_day(day, schemes, from_history=True)

@@ -101,4 +101,13 @@ if [ -n "$left" ]; then
     printf '%s\n' "$left" | head -n 20 >&2
     rc=1
 fi
+# 4. Lint: ruff and pylint-odoo on every Python file of the addon.
+say "lint (ruff, pylint-odoo)"
+if ! bash "$ROOT/scripts/lint.sh" >"$BUILD/lint.log" 2>&1; then
+    tail -n 20 "$BUILD/lint.log" >&2
+    echo "lint: FAILED (log: $BUILD/lint.log)" >&2
+    rc=1
+else
+    tail -n 1 "$BUILD/lint.log"
+fi
 exit "$rc"

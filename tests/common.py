@@ -266,7 +266,7 @@ class SegmentationCase(TransactionCase):
         return [self.segment_of(p, scheme).code or None for p in partners]
 
     def recompute(self, schemes, partners=None, **context):
-        from odoo.addons.partner_segmentation.engine import run as engine_run
+        from ..engine import run as engine_run
 
         env = self.env(context=dict(self.env.context, **context)) if context else self.env
         # a day asked for wins over the test's reference day

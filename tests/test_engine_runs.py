@@ -436,7 +436,7 @@ class TestQueryCount(SegmentationCase):
         # the run's records take their defaults in the user's company: read
         # once per transaction or not at all, depending on which environments
         # the ORM still holds; the same for any number of partners
-        self.env.user.company_id  # noqa: B018
+        self.env.user.company_id  # noqa: B018  pylint: disable=pointless-statement
         before = self.env.cr.sql_log_count
         run = self.recompute(scheme)
         return self.env.cr.sql_log_count - before, run

@@ -158,8 +158,7 @@ class TestInstall(TransactionCase):
         keeps outside the ORM (the run's results, the reports' revenue, any
         other named after it) and leaves the models' tables to Odoo, which
         drops them after the hook.  Run in a savepoint: DDL rolls back."""
-        from odoo.addons.partner_segmentation import drop_own_relations
-
+        from .. import drop_own_relations
         from ..report.common import REVENUE_TABLE
 
         cr = self.env.cr

@@ -95,7 +95,7 @@ class TestPartnerUi(SegmentationCase):
         action = contact.action_segment_override()
         self.assertEqual(action["res_model"], "partner.segment.override.wizard")
         self.assertEqual(action["context"]["default_partner_id"], self.customer.id)
-        with Form(self.Wizard.with_context(action["context"])) as form:
+        with Form(self.Wizard.with_context(**action["context"])) as form:
             form.scheme_id = self.scheme
             form.segment_id = self.big
             form.reason = "Head office decision"

@@ -161,7 +161,7 @@ class TestReports(SegmentationCase):
         self.assertEqual(len(rows), 3, "Large: two channels; Small: one")
         # a run of chosen partners leaves the day's sizes to the next full run
         self.make_invoice(self.tiny, 5000)
-        from odoo.addons.partner_segmentation.engine import run as engine_run
+        from ..engine import run as engine_run
 
         engine_run.run(self.env, self.schemes, partners=self.tiny, trigger="partner")
         self.assertEqual(self.segment_of(self.tiny, self.rules), self.large)
@@ -171,8 +171,8 @@ class TestReports(SegmentationCase):
     def test_sizes_of_a_run_pinned_to_a_past_day(self):
         """The demo's past monthly runs are pinned to their day on the server:
         their sizes are that day's, not today's."""
-        from odoo.addons.partner_segmentation.engine import common
-        from odoo.addons.partner_segmentation.engine import run as engine_run
+        from ..engine import common
+        from ..engine import run as engine_run
 
         day = self.today + datetime.timedelta(days=1)  # the invoices still count then
         with common.pinned_day(day):

@@ -51,7 +51,7 @@ class CompaniesCase(RightsCase):
 
     @classmethod
     def recompute_as(cls, scheme):
-        from odoo.addons.partner_segmentation.engine import run as engine_run
+        from ..engine import run as engine_run
 
         return engine_run.run(cls.env, scheme)
 

@@ -17,7 +17,6 @@ class PartnerSegmentMailingWizard(models.TransientModel):
         help="OR within a scheme, AND between schemes.",
     )
     include_contacts = fields.Boolean(
-        string="Include Contacts",
         default=True,
         help="Also write to the contacts (with an email) of the segmented companies.",
     )
@@ -28,12 +27,9 @@ class PartnerSegmentMailingWizard(models.TransientModel):
         required=True,
     )
     subject = fields.Char()
-    mailing_list_id = fields.Many2one(
-        "mailing.list", string="Mailing List", help="Empty: a new list is created."
-    )
+    mailing_list_id = fields.Many2one("mailing.list", help="Empty: a new list is created.")
     list_name = fields.Char(string="New List Name")
     follow_segments = fields.Boolean(
-        string="Follow Segments",
         default=True,
         help="Keep the list in sync after every segmentation run.",
     )

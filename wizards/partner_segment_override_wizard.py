@@ -11,9 +11,7 @@ class PartnerSegmentOverrideWizard(models.TransientModel):
 
     partner_id = fields.Many2one("res.partner", required=True, readonly=True)
     scheme_id = fields.Many2one("partner.segment.scheme", required=True)
-    current_segment_id = fields.Many2one(
-        "partner.segment", string="Current Segment", compute="_compute_current_segment_id"
-    )
+    current_segment_id = fields.Many2one("partner.segment", compute="_compute_current_segment_id")
     segment_id = fields.Many2one(
         "partner.segment",
         string="New Segment",

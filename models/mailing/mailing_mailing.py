@@ -50,7 +50,7 @@ class MailingMailing(models.Model):
         "segment_include_contacts",
     )
     def _compute_mailing_domain(self):
-        super()._compute_mailing_domain()
+        res = super()._compute_mailing_domain()
         for mailing in self.filtered(
             lambda m: m.segment_ids and m.mailing_model_name == "res.partner"
         ):
@@ -64,3 +64,4 @@ class MailingMailing(models.Model):
                     ]
                 )
             )
+        return res
