@@ -39,8 +39,8 @@ def _universe(env, scheme, partner_ids=None):
     (``sale_order_ids.state`` or a contact's: every order of the base), and
     when that hash does not fit in ``work_mem`` (10M orders) it scans the
     subquery again for each partner: hours at a million partners."""
-    domain = domains.eval_domain(env, scheme.partner_domain)
     Partner = env["res.partner"].with_context(active_test=True)
+    domain = inline_searches(Partner, domains.eval_domain(env, scheme.partner_domain))
     queries = [
         universe_query(Partner, branch, scheme.company_id, partner_ids)
         for branch in or_branches(domain)
@@ -80,6 +80,26 @@ def universe_query(Partner, domain, company, partner_ids=None, **search_args):
         )
     )
     return query
+
+
+def inline_searches(model, domain):
+    """``domain`` with each condition on a field computed by a search
+    method (``customer_or_prospect``…) replaced by the domain that method
+    returns, so that :func:`or_branches` splits the ORs inside it too."""
+    result = []
+    for leaf in expression.normalize_domain(domain):
+        field = (
+            model._fields.get(leaf[0])
+            if isinstance(leaf, list | tuple) and len(leaf) == 3 and isinstance(leaf[0], str)
+            else None
+        )
+        if field is not None and not field.store and field.search:
+            result.extend(
+                expression.normalize_domain(field.determine_domain(model, leaf[1], leaf[2]))
+            )
+        else:
+            result.append(leaf)
+    return result
 
 
 # a filter whose ORs would make more conjunctions than this runs as it is

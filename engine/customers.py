@@ -19,9 +19,7 @@ own partners aside, that
 
 An order, invoice or opportunity of a contact counts for its company.  Both
 are plain SQL subqueries of commercial partner ids, set-based: the ORM puts
-them in the partners' query as ``IN`` / ``NOT IN`` subqueries, which
-PostgreSQL joins by hash for a whole customer base and through the partners'
-indexes for chosen ones.
+them in the partners' query as ``IN`` / ``NOT IN`` subqueries.
 """
 
 from odoo.tools import SQL
@@ -51,25 +49,44 @@ def own_partners():
     )
 
 
-def customer_partners():
-    """(Subquery of) ids of the commercial partners that bought, have an opportunity or
-    are marked potential (own partners not taken out: see the field)."""
-    return SQL(
+def customer_domain():
+    """The domain of the partners whose commercial partner is a customer or
+    a prospect, own partners left out: an OR of one ``IN`` subquery per
+    source, each a plain join the planner turns into a semi-join (by hash
+    for a whole customer base, through the indexes on the partners'
+    commercial partner and the documents' partner for chosen partners).
+    The engine splits the OR into a UNION of its branches
+    (:func:`.classify.inline_searches`, :func:`.classify.or_branches`)."""
+    bought = SQL(
         """(
         SELECT p.commercial_partner_id FROM sale_order o
           JOIN res_partner p ON p.id = o.partner_id
          WHERE o.state = 'sale'
-        UNION ALL
+        )"""
+    )
+    invoiced = SQL(
+        """(
         SELECT p.commercial_partner_id FROM account_move m
           JOIN res_partner p ON p.id = m.partner_id
-         WHERE m.state = 'posted' AND m.move_type IN %(move_types)s
-        UNION ALL
+         WHERE m.state = 'posted' AND m.move_type IN %s
+        )""",
+        SALE_MOVE_TYPES,
+    )
+    opportunity = SQL(
+        """(
         SELECT p.commercial_partner_id FROM crm_lead l
           JOIN res_partner p ON p.id = l.partner_id
          WHERE l.type = 'opportunity'
-        UNION ALL
-        SELECT p.commercial_partner_id FROM res_partner p
-         WHERE p.customer_status = 'potential'
-        )""",
-        move_types=SALE_MOVE_TYPES,
+        )"""
     )
+    return [
+        ("commercial_partner_id", "not in", own_partners()),
+        "|",
+        "|",
+        "|",
+        ("commercial_partner_id", "in", bought),
+        ("commercial_partner_id", "in", invoiced),
+        ("commercial_partner_id", "in", opportunity),
+        # a field of the customer card: contacts hold their company's
+        ("customer_status", "=", "potential"),
+    ]

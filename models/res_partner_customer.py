@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from ..engine import classify, customers
 from .res_partner import SEGMENTATION_READERS
@@ -37,13 +38,10 @@ class ResPartner(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on 'Customer or Prospect'."))
         customers.flush(self.env)
-        positive = [
-            ("commercial_partner_id", "in", customers.customer_partners()),
-            ("commercial_partner_id", "not in", customers.own_partners()),
-        ]
+        positive = customers.customer_domain()
         if (operator == "=") == value:
             return positive
-        return ["!", "&", *positive]
+        return ["!", *expression.AND([positive])]
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
