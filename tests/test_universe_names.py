@@ -195,6 +195,22 @@ class TestShippedUniverse(SegmentationCase):
         # without the context: the plain search, contacts and own partners included
         self.assertIn(self.own, Partner.search([("id", "in", self.mine.ids)]))
 
+    def test_filter_runs_as_branches_and_a_partial_run_agrees(self):
+        Partner = self.env["res.partner"]
+        domain = classify.inline_searches(Partner, [("customer_or_prospect", "=", True)])
+        # one branch per source: orders, invoices, opportunities, the card
+        self.assertEqual(len(classify.or_branches(domain)), 4)
+        self.assertEqual(
+            Partner.search([*domain, ("id", "in", self.mine.ids)]),
+            Partner.search([("customer_or_prospect", "=", True), ("id", "in", self.mine.ids)]),
+        )
+        lifecycle = self.scheme("lifecycle")
+        self.recompute(lifecycle, self.mine)
+        partial = {p: self.segment_of(p, lifecycle) for p in self.mine}
+        self.recompute(lifecycle)
+        self.assertEqual(partial, {p: self.segment_of(p, lifecycle) for p in self.mine})
+        self.assertEqual(self.classified(lifecycle), self.customers)
+
     def test_customer_or_prospect_field(self):
         everyone = self.mine | self.buyer_contact
         self.assertEqual(
