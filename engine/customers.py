@@ -17,8 +17,8 @@ own partners aside, that
   opportunity does not count;
 - or are marked *Potential customer* on their customer card.
 
-An order, invoice or opportunity of a contact counts for its company.  Both
-are plain SQL subqueries of commercial partner ids, set-based: the ORM puts
+An order, invoice or opportunity of a contact counts for its company.  All
+are plain SQL subqueries of partner ids, set-based: the ORM puts
 them in the partners' query as ``IN`` / ``NOT IN`` subqueries.
 """
 
