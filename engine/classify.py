@@ -22,7 +22,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from . import classify_sql as Q
-from . import common, composite, domains
+from . import common, composite, customers, domains
 from .metrics import zero_default
 
 RANKING_METHODS = ("pareto", "quantile")
@@ -42,16 +42,67 @@ def _universe(env, scheme, partner_ids=None):
     (``sale_order_ids.state`` or a contact's: every order of the base), and
     when that hash does not fit in ``work_mem`` (10M orders) it scans the
     subquery again for each partner: hours at a million partners."""
-    common_part = [
-        [("partner_share", "=", True)],
-        [("company_id", "in", [False, scheme.company_id.id])] if scheme.company_id else [],
-        [("id", "in", list(partner_ids))] if partner_ids is not None else [],
-    ]
-    domain = domains.eval_domain(env, scheme.partner_domain)
-    return SQL(" UNION ").join(
-        _universe_query(env, expression.AND([branch, *common_part]))
+    Partner = env["res.partner"].with_context(active_test=True)
+    domain = inline_searches(Partner, domains.eval_domain(env, scheme.partner_domain))
+    queries = [
+        universe_query(Partner, branch, scheme.company_id, partner_ids)
         for branch in or_branches(domain)
+    ]
+    for query in queries:
+        query.order = None
+    return SQL(" UNION ").join(query.subselect() for query in queries)
+
+
+def universe_domain(company, partner_ids=None):
+    """What every scheme's universe requires besides its partner filter:
+    partners that are no internal user's nor a company of the database's
+    (:func:`.customers.own_partners`), of the scheme's company or shared."""
+    return expression.AND(
+        [
+            [("partner_share", "=", True), ("id", "not in", customers.own_partners())],
+            [("company_id", "in", [False, company.id])] if company else [],
+            [("id", "in", list(partner_ids))] if partner_ids is not None else [],
+        ]
     )
+
+
+def universe_query(Partner, domain, company, partner_ids=None, **search_args):
+    """The ORM query of the commercial partners among ``domain`` (a list)
+    that a scheme of ``company`` classifies: the run's universe, and the
+    partners the scheme form counts and lists (``res.partner._search`` in
+    the context ``segmentation_universe``)."""
+    customers.flush(Partner.env)
+    query = Partner._search(
+        expression.AND([domain, universe_domain(company, partner_ids)]), **search_args
+    )
+    query.add_where(
+        SQL(
+            "%s = %s",
+            SQL.identifier(query.table, "id"),
+            SQL.identifier(query.table, "commercial_partner_id"),
+        )
+    )
+    return query
+
+
+def inline_searches(model, domain):
+    """``domain`` with each condition on a field computed by a search
+    method (``customer_or_prospect``…) replaced by the domain that method
+    returns, so that :func:`or_branches` splits the ORs inside it too."""
+    result = []
+    for leaf in expression.normalize_domain(domain):
+        field = (
+            model._fields.get(leaf[0])
+            if isinstance(leaf, list | tuple) and len(leaf) == 3 and isinstance(leaf[0], str)
+            else None
+        )
+        if field is not None and not field.store and field.search:
+            result.extend(
+                expression.normalize_domain(field.determine_domain(model, leaf[1], leaf[2]))
+            )
+        else:
+            result.append(leaf)
+    return result
 
 
 # a filter whose ORs would make more conjunctions than this runs as it is
@@ -85,19 +136,6 @@ def or_branches(domain, limit=MAX_BRANCHES):
     if len(conjunctions) == 1 or len(conjunctions) > limit:
         return [domain]
     return [expression.AND(units) for units in conjunctions]
-
-
-def _universe_query(env, domain):
-    query = env["res.partner"].with_context(active_test=True)._search(domain)
-    query.add_where(
-        SQL(
-            "%s = %s",
-            SQL.identifier(query.table, "id"),
-            SQL.identifier(query.table, "commercial_partner_id"),
-        )
-    )
-    query.order = None
-    return query.subselect()
 
 
 def _fill_universe(env, scheme, partner_ids=None):

@@ -9,6 +9,7 @@ from . import partner_segment_history
 from . import partner_segment_run
 from . import partner_segment_run_line
 from . import res_partner
+from . import res_partner_customer
 from . import partner_segment_churn_reason
 from . import partner_segment_winback_campaign
 from . import partner_segment_winback_line

@@ -3,11 +3,15 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from ..engine import domains
 from .scheme_checks import check_pareto_cutoffs, check_quantile_buckets
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+# operators a segment's full name ("Scheme: Segment") is searched with, and their negations
+NAME_OPERATORS = ("=", "ilike", "like", "=ilike", "=like")
+NEGATED = {"!=": "=", "not ilike": "ilike", "not like": "like"}
 
 
 class PartnerSegment(models.Model):
@@ -118,6 +122,24 @@ class PartnerSegment(models.Model):
                 segment.display_name = segment.name
             else:
                 segment.display_name = f"{segment.scheme_id.name}: {segment.name}"
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """Besides a segment's name, code or scheme, its full name as shown
+        ("Value ABC: A"): the text before the first ':' is matched against
+        the scheme's name, the rest against the segment's ("Lost" still
+        finds the Lost of every scheme)."""
+        domain = super()._search_display_name(operator, value)
+        if not isinstance(value, str) or ":" not in value:
+            return domain
+        positive = NEGATED.get(operator, operator)
+        if positive not in NAME_OPERATORS:
+            return domain
+        scheme_name, name = (part.strip() for part in value.split(":", 1))
+        full = [("scheme_id.name", positive, scheme_name), ("name", positive, name)]
+        if positive == operator:
+            return expression.OR([domain, full])
+        return expression.AND([domain, ["!", *expression.AND([full])]])
 
     def _compute_partner_count(self):
         counts = dict(

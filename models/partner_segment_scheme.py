@@ -76,9 +76,10 @@ class PartnerSegmentScheme(models.Model):
     partner_domain = fields.Char(
         string="Partners",
         default="[]",
-        help="Which commercial partners this scheme classifies (besides being "
-        "active customers or prospects: internal users and companies are never "
-        "classified).",
+        help="Which active commercial partners this scheme classifies; the partners of "
+        "this database's companies and of internal users never are. The count shown is "
+        "the number of partners a run classifies. The shipped schemes classify customers "
+        "and prospects: 'Customer or Prospect' is set.",
     )
     segment_ids = fields.One2many("partner.segment", "scheme_id", string="Segments", copy=True)
     segment_count = fields.Integer(compute="_compute_counts")

@@ -40,3 +40,4 @@ from . import test_credit_volume
 from . import test_card_check
 from . import test_exit_survey
 from . import test_rfm_composite
+from . import test_universe_names

@@ -37,10 +37,13 @@ class TestCardCheck(SegmentationCase):
         # "potential" that ordered this year
         cls.potential = cls.make_partner("Card potential", customer_status="potential", **card)
         cls.make_order(cls.potential, amount=100, days_ago=100)
-        # channel missing, another salesperson
+        # channel missing, another salesperson; a customer (the card check is
+        # for customers and prospects: a partner that never bought, has no
+        # opportunity and is not marked potential has no card to check)
         cls.nochannel = cls.make_partner(
             "Card no channel", **dict(card, sales_channel_id=False, user_id=cls.other_seller.id)
         )
+        cls.make_order(cls.nochannel, amount=200, days_ago=20)
         cls.partners = cls.fine | cls.big | cls.potential | cls.nochannel
 
     def todos(self, partners=None):

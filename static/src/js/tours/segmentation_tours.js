@@ -212,6 +212,20 @@ tours.add("partner_segmentation_marketer_mailing", {
             trigger: `.modal .o_segment_recipient_count${showsExactly("recipients")}`,
         },
         {
+            content: "Type a segment's name as the wizard shows it",
+            trigger: ".modal .o_field_widget[name=segment_ids] input",
+            run: "edit Value ABC: A",
+        },
+        {
+            content: "The segment is offered, with its scheme",
+            trigger: ".modal .o-autocomplete--dropdown-item:contains('Value ABC: A')",
+        },
+        {
+            content: "Leave it: the mailing stays on the segment it was opened from",
+            trigger: ".modal .o_field_widget[name=segment_ids] input",
+            run: "clear",
+        },
+        {
             content: "Subject",
             trigger: ".modal .o_field_widget[name=subject] input",
             run: "edit We miss you",
