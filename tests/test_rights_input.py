@@ -18,10 +18,13 @@ class TestBadInputRpc(RpcCase):
         super().setUpClass()
         cls.metric = cls.env.ref("partner_segmentation.metric_revenue_12m")
         cls.condition = cls.big.condition_ids
+        # a segmentation manager who may read invoices (metrics on invoices
+        # are saved only by users who may read them)
         cls.manager_rpc = new_test_user(
             cls.env,
             "seg_rpc_input",
-            groups="base.group_user,partner_segmentation.group_segmentation_manager",
+            groups="base.group_user,partner_segmentation.group_segmentation_manager,"
+            "account.group_account_readonly",
             password=PASSWORD,
         )
 

@@ -3,6 +3,8 @@
 his doing, not the scheduler's: it leaves segment actions to the scheduled
 run, as his own *Recompute segments* would."""
 
+from unittest.mock import patch
+
 from odoo import SUPERUSER_ID, api
 from odoo.tests import HttpCase, tagged
 
@@ -82,16 +84,19 @@ class TestClicksMergeIntoOnePendingRun(RightsCase, HttpCase):
         waiting = engine_run.queue(self.env(user=self.manager), self.scheme, trigger="manual")
         before = Run.search_count([])
         self.authenticate(self.salesperson.login, self.salesperson.login)
-        for partner in [self.customer, self.prospect] * 15:
-            self.make_jsonrpc_request(
-                "/web/dataset/call_kw/res.partner/action_segment_recompute",
-                {
-                    "model": "res.partner",
-                    "method": "action_segment_recompute",
-                    "args": [partner.ids],
-                    "kwargs": {},
-                },
-            )
+        # a step of the waiting run holds the engine (else each click runs at
+        # once, between the steps): the clicks are queued
+        with patch.object(engine_run, "try_lock", lambda env: False):
+            for partner in [self.customer, self.prospect] * 15:
+                self.make_jsonrpc_request(
+                    "/web/dataset/call_kw/res.partner/action_segment_recompute",
+                    {
+                        "model": "res.partner",
+                        "method": "action_segment_recompute",
+                        "args": [partner.ids],
+                        "kwargs": {},
+                    },
+                )
         self.assertEqual(Run.search_count([]), before + 1, "one run for the 30 clicks")
         clicked = Run.search([("trigger", "=", "partner")], order="id desc", limit=1)
         self.assertEqual(clicked.status, "queued")
