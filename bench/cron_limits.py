@@ -10,11 +10,7 @@ with a 10 s limit Odoo's own idle sleep of 60 s would otherwise get every
 idle worker killed, job or no job.  Appends its table to bench/results-<size>.md.
 """
 
-import os
 import re
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,14 +19,10 @@ import odoo
 from odoo import SUPERUSER_ID, api
 
 sys.path.insert(0, str(Path(__file__).parent))
+import server as server_process
+
 from bench import open_bench, reset, write_results
 from bench import vacuum as vacuum_tables
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(registry, commit):
@@ -84,25 +76,7 @@ def main():
         cr.commit()
     log = Path(f"/tmp/psseg_cron_limits_{args.db}.log")
     log.unlink(missing_ok=True)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            str(Path(odoo.__file__).parent.parent / "odoo-bin"),
-            "-c",
-            args.conf,
-            "-d",
-            args.db,
-            f"--db-filter=^{args.db}$",
-            "--workers=2",
-            "--max-cron-threads=1",
-            f"--limit-time-real-cron={args.limit}",
-            f"--http-port={free_port()}",
-            f"--gevent-port={free_port()}",
-            f"--logfile={log}",
-            "--log-level=info",
-        ],
-        start_new_session=True,
-    )
+    server = server_process.start(args.conf, args.db, log, f"--limit-time-real-cron={args.limit}")
     started = time.monotonic()
     status = None
     try:
@@ -123,8 +97,7 @@ def main():
                 break
         elapsed = time.monotonic() - started
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        server_process.stop(server)
     with registry.cursor() as cr:
         cr.execute(
             "SELECT COUNT(*) FROM ir_cron_progress WHERE cron_id = %s AND id > %s",

@@ -20,8 +20,6 @@ after Odoo's own sleep (60 to 70 s), which is what the bench measures.
 
 import os
 import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,13 +28,9 @@ import odoo
 from odoo import SUPERUSER_ID, api
 
 sys.path.insert(0, str(Path(__file__).parent))
+import server as server_process
+
 from bench import open_bench, reset, write_results
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(registry):
@@ -95,24 +89,7 @@ def serve_run(args, registry, kills):
     run_id = prepare(registry)
     log = Path(f"/tmp/psseg_killed_{args.db}_{kills}.log")
     log.unlink(missing_ok=True)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            str(Path(odoo.__file__).parent.parent / "odoo-bin"),
-            "-c",
-            args.conf,
-            "-d",
-            args.db,
-            f"--db-filter=^{args.db}$",
-            "--workers=2",
-            "--max-cron-threads=1",
-            f"--http-port={free_port()}",
-            f"--gevent-port={free_port()}",
-            f"--logfile={log}",
-            "--log-level=info",
-        ],
-        start_new_session=True,
-    )
+    server = server_process.start(args.conf, args.db, log)
     started = time.monotonic()
     killed, last_killed, last_wake, status = [], None, 0.0, "queued"
     try:
@@ -134,8 +111,7 @@ def serve_run(args, registry, kills):
                     listen_cr.execute("NOTIFY cron_trigger, %s", [args.db])
         elapsed = time.monotonic() - started
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        server_process.stop(server)
     with registry.cursor() as cr:
         cr.execute("SELECT COUNT(*) FROM partner_segment_run WHERE status IN ('queued', 'running')")
         unfinished = cr.fetchone()[0]
