@@ -94,7 +94,7 @@ def serve_run(args, registry, kills):
     killed, last_killed, last_wake, status = [], None, 0.0, "queued"
     try:
         while time.monotonic() - started < args.timeout:
-            time.sleep(0.02)
+            time.sleep(0.01)
             with registry.cursor() as cr:
                 cr.execute("SELECT status FROM partner_segment_run WHERE id = %s", [run_id])
                 status = cr.fetchone()[0]

@@ -52,10 +52,9 @@ class ResPartner(models.Model):
         universe = self.env.context.get(UNIVERSE_CONTEXT)
         if not isinstance(universe, dict):
             return super()._search(domain, offset=offset, limit=limit, order=order, **kwargs)
-        context = {key: val for key, val in self.env.context.items() if key != UNIVERSE_CONTEXT}
         company = self.env["res.company"].browse(universe.get("company_id") or ())
         return classify.universe_query(
-            self.with_context(context),
+            self.with_context(**{UNIVERSE_CONTEXT: False}),
             list(domain or []),
             company,
             offset=offset,

@@ -43,13 +43,13 @@ fi
 # 2. A run through a real prefork server whose cron worker is SIGKILLed in its
 #    steps four times ends done, with the same assignments and history as the
 #    same run uninterrupted (bench/killed.py, on a copy of the test database
-#    with 5,000 generated customers; about two minutes).
+#    with 20,000 generated customers; about four minutes).
 KILL_DB="${DB}_killed"
 say "a run whose cron worker is killed four times, on $KILL_DB"
 dropdb --if-exists "$KILL_DB" >/dev/null 2>&1 || true
 KILL_LOG="$BUILD/test-killed-$DB.log"
 if createdb -T "$DB" "$KILL_DB" \
-    && psql -d "$KILL_DB" -q -v ON_ERROR_STOP=1 -v n=5000 -v m=50000 -v seed=0.42 \
+    && psql -d "$KILL_DB" -q -v ON_ERROR_STOP=1 -v n=20000 -v m=200000 -v seed=0.42 \
         -f "$ROOT/bench/generate.sql" >"$KILL_LOG" 2>&1 \
     && "$VENV/bin/python" "$ROOT/bench/killed.py" -c "$CONF" -d "$KILL_DB" --size small \
         --kills 4 --check --wake --timeout 600 >>"$KILL_LOG" 2>&1; then
