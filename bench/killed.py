@@ -7,7 +7,8 @@ Both runs are the first classification of the database (assignments and
 history emptied first), queued for the cron of a real Odoo server
 (``--workers=2 --max-cron-threads=1``).  During the second, the driver
 kills the Odoo process that holds the engine's lock (a worker in a step)
-``--kills`` times, each time as soon as a step is under way again.  Then
+``--kills`` times, each time as soon as a step is under way again (the
+cron worker's pid read from the server's log).  Then
 both must have ended *done* with the same assignments and the same history,
 and no run may be left unfinished.
 
@@ -19,6 +20,7 @@ after Odoo's own sleep (60 to 70 s), which is what the bench measures.
 """
 
 import os
+import re
 import signal
 import sys
 import time
@@ -54,20 +56,27 @@ def prepare(registry):
         return run_id
 
 
-def lock_holder(cr):
-    """The Odoo process holding the engine's lock (a worker in a step)."""
+def in_step(cr):
+    """Whether somebody holds the engine's lock: only the server's cron
+    worker runs steps here, so it is in a step."""
     from odoo.addons.partner_segmentation.engine import run_sql
 
     cr.execute(
-        """SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.granted
-              AND (l.classid::bigint << 32) + l.objid::bigint = %s""",
+        """SELECT 1 FROM pg_locks
+            WHERE locktype = 'advisory' AND granted
+              AND (classid::bigint << 32) + objid::bigint = %s""",
         [run_sql.ADVISORY_LOCK_KEY],
     )
-    row = cr.fetchone()
-    if row and row[0] and row[0].startswith("odoo-"):
-        return int(row[0].split("-", 1)[1])
-    return None
+    return bool(cr.fetchone())
+
+
+def cron_worker(log):
+    """The pid of the server's live cron worker, from its log (the
+    connections' application names carry the pid of the process that
+    loaded the registry, the master, not the worker's)."""
+    text = log.read_text() if log.exists() else ""
+    pids = re.findall(r"Worker WorkerCron \((\d+)\) alive", text)
+    return int(pids[-1]) if pids else None
 
 
 def classification(cr):
@@ -85,7 +94,8 @@ def classification(cr):
 
 def serve_run(args, registry, kills):
     """Queue a run, serve it, kill its steps ``kills`` times; returns (run
-    status, seconds, kills done, unfinished runs, classification)."""
+    status, seconds, kills done, unfinished runs, classification, whether
+    the server was still up)."""
     run_id = prepare(registry)
     log = Path(f"/tmp/psseg_killed_{args.db}_{kills}.log")
     log.unlink(missing_ok=True)
@@ -98,24 +108,26 @@ def serve_run(args, registry, kills):
             with registry.cursor() as cr:
                 cr.execute("SELECT status FROM partner_segment_run WHERE id = %s", [run_id])
                 status = cr.fetchone()[0]
-                holder = lock_holder(cr) if len(killed) < kills else None
+                stepping = len(killed) < kills and in_step(cr)
             if status not in ("queued", "running"):
                 break
-            if holder and holder != last_killed:
-                os.kill(holder, signal.SIGKILL)
-                killed.append(holder)
-                last_killed = holder
+            worker = cron_worker(log) if stepping else None
+            if worker and worker != last_killed:
+                os.kill(worker, signal.SIGKILL)
+                killed.append(worker)
+                last_killed = worker
             if args.wake and time.monotonic() - last_wake > 1:
                 last_wake = time.monotonic()
                 with odoo.sql_db.db_connect("postgres").cursor() as listen_cr:
                     listen_cr.execute("NOTIFY cron_trigger, %s", [args.db])
         elapsed = time.monotonic() - started
+        alive = server.poll() is None  # the master (never killed) served to the end
     finally:
         server_process.stop(server)
     with registry.cursor() as cr:
         cr.execute("SELECT COUNT(*) FROM partner_segment_run WHERE status IN ('queued', 'running')")
         unfinished = cr.fetchone()[0]
-        return status, elapsed, len(killed), unfinished, classification(cr)
+        return status, elapsed, len(killed), unfinished, classification(cr), alive
 
 
 def main():
@@ -125,19 +137,21 @@ def main():
         ("--check", {"action": "store_true"}),
         ("--wake", {"action": "store_true"}),
     )
-    status0, time0, _k, unfinished0, expected = serve_run(args, registry, 0)
-    status, elapsed, kills, unfinished, found = serve_run(args, registry, args.kills)
+    status0, time0, _k, unfinished0, expected, alive0 = serve_run(args, registry, 0)
+    status, elapsed, kills, unfinished, found, alive = serve_run(args, registry, args.kills)
+    server_alive = alive0 and alive
     same = found == expected
     print(
         f"killed run: {status}, {kills} kills, {elapsed:.1f} s; uninterrupted: {status0}, "
         f"{time0:.1f} s; same assignments ({len(found[0])}) and history ({len(found[1])}): "
-        f"{same}; unfinished runs: {unfinished + unfinished0}"
+        f"{same}; unfinished runs: {unfinished + unfinished0}; server up: {server_alive}"
     )
     ok = (
         status == status0 == "done"
         and kills == args.kills
         and same
         and expected[0]
+        and server_alive
         and not (unfinished or unfinished0)
     )
     if args.check:

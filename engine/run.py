@@ -163,6 +163,11 @@ def process(env):
     started = _job_started.setdefault(cr, _clock())
     budget = time_limit() / 2
     done = 0
+    if _remaining_steps(env):
+        # reported at once too: a call killed before its first step (taking
+        # the lock, reading the run) must not count as timed out either
+        _report_before_step(env, done)
+        cr.commit()  # pylint: disable=invalid-commit
     while _clock() - started < budget:
         run_rec = env["partner.segment.run"].search(
             [("status", "in", ("queued", "running"))], order="id", limit=1

@@ -65,6 +65,20 @@ class TestKilledSteps(RunStepsCase):
         self.assertEqual(self.progress[-1], {"done": 1, "remaining": run.step_count})
         self.assertEqual((run.step_done, run.step_attempts, run.step_failures), (0, 1, 0))
 
+    def test_call_killed_before_its_step_has_reported_progress(self):
+        """Killed while it takes the engine's lock, before any step: the call
+        has reported progress too (three such kills in a row were enough for
+        Odoo to fail the job until the next hour)."""
+        run = self.queue()
+
+        def killed(env):
+            raise Killed
+
+        with patch.object(engine_run, "_wait_lock", killed), contextlib.suppress(Killed):
+            self.process()
+        self.assertEqual(self.progress[-1], {"done": 1, "remaining": run.step_count})
+        self.assertEqual((run.status, run.step_attempts), ("queued", 0))
+
     def test_step_killed_four_times_goes_on(self):
         run = self.queue()
         self.kill_in_step(4)

@@ -27,9 +27,10 @@ CUSTOMER_SCHEMES = (
 BUYER_SCHEMES = ("rfm_r", "rfm_f", "rfm_m", "rfm", "volume_units")
 # schemes whose segments take every partner they consider (rules schemes
 # such as Customer size leave out the partners no segment's conditions fit)
-# the schemes that classify their whole universe (Value ABC leaves out the
-# partners with no revenue in 12 months; rules schemes those their rules miss)
-COVERING_SCHEMES = ("lifecycle", "card_check", *BUYER_SCHEMES, "credit")
+# the schemes that classify their whole universe (Value ABC and Volume in
+# units leave out the partners with no revenue or no unit in 12 months;
+# rules schemes those their rules miss)
+COVERING_SCHEMES = ("lifecycle", "card_check", "rfm_r", "rfm_f", "rfm_m", "rfm", "credit")
 
 
 @tagged("post_install", "-at_install")
