@@ -31,26 +31,20 @@ from odoo import SUPERUSER_ID, api
 
 sys.path.insert(0, str(Path(__file__).parent))
 import server as server_process
+from cron_limits import prepare as prepare_database
 
-from bench import open_bench, reset, write_results
+from bench import open_bench, write_results
 
 
 def prepare(registry):
-    """Shipped configuration without chatter or segment actions, no
-    assignment, no unfinished run; returns a queued run of every scheme."""
+    """The first classification again (see cron_limits.prepare): returns a
+    queued run of every scheme."""
     from odoo.addons.partner_segmentation.engine import run as engine_run
 
+    scheme_ids = prepare_database(registry, lambda cr: cr.commit())
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        schemes = env["partner.segment.scheme"].search([])
-        schemes.write({"post_chatter": False})
-        schemes.with_context(active_test=False).segment_ids.write(
-            {"on_enter_action_id": False, "on_exit_action_id": False}
-        )
-        env["partner.segment.run"].search([("status", "in", ("queued", "running"))]).write(
-            {"status": "failed", "stage": "ended"}
-        )
-        reset(cr)
+        schemes = env["partner.segment.scheme"].browse(scheme_ids)
         run_id = engine_run.queue(env, schemes, trigger="manual").id
         cr.commit()
         return run_id
