@@ -201,7 +201,8 @@ def process(env):
 
 
 def _report_before_step(env, done):
-    """Report progress before a step, committed with its attempt.  Odoo
+    """Report progress before a step, committed with its attempt (and as a
+    call starts on an unfinished run).  Odoo
     counts a call that was killed before it reported any progress as timed
     out, and after three in a row fails the job until its next interval (an
     hour for *run steps*), leaving the run stalled.  A call killed in a step
