@@ -3,13 +3,12 @@
 company-A segmentation user who found that they showed company B's schemes,
 segments and classifications."""
 
-import xmlrpc.client
-
 from odoo import Command
 from odoo.addons.partner_segmentation.report import common
-from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import TODAY
+from .rpc import RpcMixin
 from .test_rights_companies import CompaniesCase
 
 # the reports that have rows of A's scheme (the others: rows of two schemes,
@@ -21,29 +20,8 @@ OWN_ROWS = (
 )
 
 
-class CompaniesRpcCase(CompaniesCase, HttpCase):
+class CompaniesRpcCase(RpcMixin, CompaniesCase, HttpCase):
     """Company A and B (see :class:`CompaniesCase`), called over XML-RPC."""
-
-    def rpc(self, user, model, method, *args, **kwargs):
-        """``method`` of ``model`` called over XML-RPC as ``user`` (whose
-        password is their login, as ``new_test_user`` makes it)."""
-        return self.xmlrpc_object.execute_kw(
-            get_db_name(), user.id, user.login, model, method, list(args), kwargs
-        )
-
-    def json_rpc(self, user, model, method, *args, **kwargs):
-        """The same over JSON-RPC, as the web client calls (for replies that
-        XML-RPC cannot carry, such as None in a JSON field)."""
-        self.authenticate(user.login, user.login)
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        )
-
-    def assertRpcRefused(self, pattern, user, model, method, *args, **kwargs):
-        with self.assertRaises(xmlrpc.client.Fault) as caught:
-            self.rpc(user, model, method, *args, **kwargs)
-        self.assertRegex(caught.exception.faultString, pattern)
 
 
 @tagged("post_install", "-at_install")

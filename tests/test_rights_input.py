@@ -8,7 +8,7 @@ refused by the engine the same way, before it is evaluated."""
 from odoo.tests import new_test_user, tagged
 
 from ..engine import domains
-from .test_rights_rpc import PASSWORD, RpcCase
+from .test_rights_rpc import RpcCase
 
 
 @tagged("post_install", "-at_install")
@@ -25,7 +25,6 @@ class TestBadInputRpc(RpcCase):
             "seg_rpc_input",
             groups="base.group_user,partner_segmentation.group_segmentation_manager,"
             "account.group_account_readonly",
-            password=PASSWORD,
         )
 
     def write_domain(self, text):

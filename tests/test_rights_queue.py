@@ -9,11 +9,12 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import HttpCase, tagged
 
 from ..engine import run as engine_run
+from .rpc import RpcMixin
 from .test_rights import RightsCase
 
 
 @tagged("post_install", "-at_install")
-class TestQueueRunDefersActions(RightsCase, HttpCase):
+class TestQueueRunDefersActions(RpcMixin, RightsCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -33,32 +34,20 @@ class TestQueueRunDefersActions(RightsCase, HttpCase):
     def entered(self):
         return self.env["ir.config_parameter"].get_param("psseg.test.queue_entered") or ""
 
-    def call(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        )
-
     def test_order_confirmed_over_rpc_queues_a_run_without_actions(self):
         self.env.cr.execute("DELETE FROM partner_segment_queue")
-        self.authenticate(self.salesperson.login, self.salesperson.login)
-        order_id = self.call(
+        order_id = self.json_rpc(
+            self.salesperson,
             "sale.order",
             "create",
-            [
-                {
-                    "partner_id": self.customer.id,
-                    "order_line": [
-                        (
-                            0,
-                            0,
-                            {"product_id": self.product.id, "product_uom_qty": 3, "price_unit": 50},
-                        )
-                    ],
-                }
-            ],
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 3, "price_unit": 50})
+                ],
+            },
         )
-        self.call("sale.order", "action_confirm", [[order_id]])
+        self.json_rpc(self.salesperson, "sale.order", "action_confirm", [order_id])
         self.env.cr.execute("SELECT partner_id FROM partner_segment_queue")
         self.assertEqual([row[0] for row in self.env.cr.fetchall()], [self.customer.id])
         # the queue's cron carries the run out, as its own user (the superuser)
@@ -75,7 +64,7 @@ class TestQueueRunDefersActions(RightsCase, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestClicksMergeIntoOnePendingRun(RightsCase, HttpCase):
+class TestClicksMergeIntoOnePendingRun(RpcMixin, RightsCase, HttpCase):
     """While a run waits, a salesperson's repeated *Recompute segments* add
     to one pending run of theirs instead of queuing one run each."""
 
@@ -83,19 +72,12 @@ class TestClicksMergeIntoOnePendingRun(RightsCase, HttpCase):
         Run = self.env["partner.segment.run"]
         waiting = engine_run.queue(self.env(user=self.manager), self.scheme, trigger="manual")
         before = Run.search_count([])
-        self.authenticate(self.salesperson.login, self.salesperson.login)
         # a step of the waiting run holds the engine (else each click runs at
         # once, between the steps): the clicks are queued
         with patch.object(engine_run, "try_lock", lambda env: False):
             for partner in [self.customer, self.prospect] * 15:
-                self.make_jsonrpc_request(
-                    "/web/dataset/call_kw/res.partner/action_segment_recompute",
-                    {
-                        "model": "res.partner",
-                        "method": "action_segment_recompute",
-                        "args": [partner.ids],
-                        "kwargs": {},
-                    },
+                self.json_rpc(
+                    self.salesperson, "res.partner", "action_segment_recompute", partner.ids
                 )
         self.assertEqual(Run.search_count([]), before + 1, "one run for the 30 clicks")
         clicked = Run.search([("trigger", "=", "partner")], order="id desc", limit=1)

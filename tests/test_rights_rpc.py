@@ -6,19 +6,15 @@ and runs with pending segment actions are not deleted; a portal user neither
 reads nor searches the addon's partner fields.  Every refusal is asserted
 with the fact that nothing was saved or shown."""
 
-import contextlib
-from xmlrpc import client as xmlrpclib
-
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..engine import run as engine_run
+from .rpc import RpcMixin
 from .test_rights import RightsCase
 
-PASSWORD = "seg-rpc-password"
 
-
-class RpcCase(RightsCase, HttpCase):
+class RpcCase(RpcMixin, RightsCase, HttpCase):
     """RightsCase's data, reached over XML-RPC by real users (the requests
     run in the test's transaction, rolled back at the end)."""
 
@@ -29,29 +25,14 @@ class RpcCase(RightsCase, HttpCase):
         cls.company_b = cls.env["res.company"].create({"name": "Segmentation RPC B"})
         a_only = {"company_id": cls.company_a.id, "company_ids": [Command.set(cls.company_a.ids)]}
         cls.employee_a = new_test_user(
-            cls.env, "seg_rpc_employee", groups="base.group_user", password=PASSWORD, **a_only
+            cls.env, "seg_rpc_employee", groups="base.group_user", **a_only
         )
         cls.manager_a = new_test_user(
             cls.env,
             "seg_rpc_manager",
             groups="base.group_user,partner_segmentation.group_segmentation_manager",
-            password=PASSWORD,
             **a_only,
         )
-
-    def rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, PASSWORD, model, method, list(args), kwargs
-        )
-
-    @contextlib.contextmanager
-    def rpc_refused(self, regex):
-        """The call fails with a message matching ``regex`` (the request's
-        transaction is rolled back)."""
-        with self.assertRaises(xmlrpclib.Fault) as caught:
-            yield caught
-        self.assertRegex(caught.exception.faultString, regex)
-        self.env.invalidate_all()
 
 
 @tagged("post_install", "-at_install")
@@ -189,9 +170,7 @@ class TestPortalPartnerFieldsRpc(RpcCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal = new_test_user(
-            cls.env, "seg_rpc_portal", groups="base.group_portal", password=PASSWORD
-        )
+        cls.portal = new_test_user(cls.env, "seg_rpc_portal", groups="base.group_portal")
         cls.portal_partner = cls.portal.partner_id
         cls.campaign = cls.env["partner.segment.winback.campaign"].create(
             {

@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from .test_rights_rpc import PASSWORD, RpcCase
+from .test_rights_rpc import RpcCase
 
 
 @tagged("post_install", "-at_install")
@@ -21,7 +21,6 @@ class TestExitSurveyRpc(RpcCase):
             cls.env,
             "seg_rpc_seller",
             groups="sales_team.group_sale_salesman",
-            password=PASSWORD,
         )
         # an invite-only survey of HR's, with free-text answers of other people
         cls.private = cls.env["survey.survey"].create(
