@@ -148,6 +148,15 @@ def main():
         and server_alive
         and not (unfinished or unfinished0)
     )
+    if not same:
+        # Say what differs, so that a failed check can be understood from its log.
+        for name, want, got in zip(("assignment", "history"), expected, found):
+            missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+            print(f"{name}: {len(missing)} rows only uninterrupted, {len(extra)} only killed")
+            for row in missing[:5]:
+                print(f"  uninterrupted only: {row}")
+            for row in extra[:5]:
+                print(f"  killed only: {row}")
     if args.check:
         sys.exit(0 if ok else 1)
     write_results(
