@@ -22,13 +22,11 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from . import classify_sql as Q
-from . import common, composite, customers, domains
+from . import common, composite, customers, domains, run_state
 from .metrics import zero_default
 
 RANKING_METHODS = ("pareto", "quantile")
-# which partner filter each universe table holds ({key: table}, least recently
-# used first), in the cursor's cache (reset whenever it may not hold)
-UNIVERSE_KEY = "partner_segmentation.universe"
+# universe tables a run keeps filled (see _fill_universe)
 UNIVERSE_SLOTS = 3
 
 
@@ -142,11 +140,13 @@ def _fill_universe(env, scheme, partner_ids=None):
     """Put the scheme's commercial partners in a work table and return it:
     a table with statistics, so that the planner joins it to the metric
     values by hash rather than partner by partner.  The partners of the last
-    few partner filters stay in their tables (``UNIVERSE_SLOTS``): schemes
+    few partner filters stay in their tables (``UNIVERSE_SLOTS``, listed in
+    the run's state, which forgets them whenever they may not hold): schemes
     often share their partners, not always one after the other."""
     subquery = _universe(env, scheme, partner_ids)
     key = (subquery.code, repr(subquery.params))
-    filled = env.cr.cache.get(UNIVERSE_KEY) or {}
+    state = run_state.of(env)
+    filled = state.universes
     table = filled.pop(key, None)
     if table is None:
         if len(filled) < UNIVERSE_SLOTS:
@@ -157,7 +157,6 @@ def _fill_universe(env, scheme, partner_ids=None):
         if env.cr.rowcount > common.ANALYZE_THRESHOLD:
             env.cr.execute(SQL("ANALYZE %s", table))
     filled[key] = table  # the most recently used, last
-    env.cr.cache[UNIVERSE_KEY] = filled
     return table
 
 

@@ -13,15 +13,13 @@ from collections import defaultdict
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from . import domains, formula
+from . import domains, formula, run_state
 from . import metrics_sql as Q
 from .common import today_of
 
 _logger = logging.getLogger(__name__)
 
 ZERO_DEFAULT_AGGREGATES = ("sum", "count")
-# the members of a run's chosen partners, in the cursor's cache (a run resets it)
-MEMBERS_KEY = "partner_segmentation.members"
 # currency fields that hold the company's currency (the partner's annual
 # potential is in its company's, or the first company's, currency)
 COMPANY_CURRENCY_FIELDS = ("company_currency_id", "segment_currency_id")
@@ -231,13 +229,13 @@ def _select_aggregates(env, metrics, partner_ids, today, per_metric_domain=False
 
 def _members(env, partner_ids):
     """[(partner, commercial partner)] of these commercial partners, read
-    once per set of partners and transaction (every source needs them)."""
+    once per set of partners in a run (every source needs them)."""
     key = tuple(partner_ids)
-    cached = env.cr.cache.get(MEMBERS_KEY)
-    if not cached or cached[0] != key:
+    state = run_state.of(env)
+    if not state.members or state.members[0] != key:
         env.cr.execute(Q.select_members(partner_ids))
-        cached = env.cr.cache[MEMBERS_KEY] = (key, env.cr.fetchall())
-    return cached[1]
+        state.members = (key, env.cr.fetchall())
+    return state.members[1]
 
 
 def _select_metric(env, metric, partner_ids, today, companies=None):
@@ -413,21 +411,22 @@ def partner_metric_table(env, partner):
         return []
     companies = viewer_companies(env)
     table = []
-    for metric in metrics:
-        if not readable_by(metric, env):  # fields the viewer may not read: left out
-            continue
-        try:
-            with env.cr.savepoint(flush=False):
-                value = _read_values(metric, [partner.id], companies).get(partner.id)
-        except Exception:
-            _logger.exception("Metric %s of partner %s failed", metric.code, partner.id)
-            continue
-        table.append(
-            {
-                "name": metric.name,
-                "code": metric.code,
-                "value": _as_float(metric, value),
-                "unit": metric.unit or "",
-            }
-        )
+    with run_state.attached(env):  # the partner's members, read once for every metric
+        for metric in metrics:
+            if not readable_by(metric, env):  # fields the viewer may not read: left out
+                continue
+            try:
+                with env.cr.savepoint(flush=False):
+                    value = _read_values(metric, [partner.id], companies).get(partner.id)
+            except Exception:
+                _logger.exception("Metric %s of partner %s failed", metric.code, partner.id)
+                continue
+            table.append(
+                {
+                    "name": metric.name,
+                    "code": metric.code,
+                    "value": _as_float(metric, value),
+                    "unit": metric.unit or "",
+                }
+            )
     return table
