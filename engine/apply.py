@@ -15,7 +15,7 @@ from . import common, run_state
 def ranking_metric(scheme):
     """The metric a ranking (Pareto, quantile) scheme ranks by, whose value
     at the time of a change the history keeps; None for other schemes."""
-    return scheme.metric_id.id if scheme.method in ("pareto", "quantile") else None
+    return scheme.metric_id.id if scheme.method in scheme._ranking_methods() else None
 
 
 def release_expired_locks(env, scheme_ids, today, scope_ids):

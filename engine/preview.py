@@ -51,7 +51,7 @@ def explain(env, scheme, partner):
     None) and, by method, ``values`` {metric id: value} (rules) or
     ``position`` (value, rank or bucket, …) (Pareto, quantile)."""
     today = common.today_of(env)
-    ranking = scheme.method in classify.RANKING_METHODS
+    ranking = scheme.method in scheme._ranking_methods()
     scope = None if ranking else [partner.id]
     metrics.compute_metrics(
         env, classify.scheme_metrics(scheme), scope, today, {}, metrics.scheme_companies(scheme)

@@ -1,6 +1,7 @@
 from . import partner_segment_engine_record
 from . import partner_sales_channel
 from . import partner_segment_metric
+from . import partner_segment_scheme_engine
 from . import partner_segment_scheme
 from . import partner_segment
 from . import partner_segment_condition
