@@ -19,6 +19,8 @@ from .common import today_of
 
 _logger = logging.getLogger(__name__)
 
+# aggregates whose value is 0 for a partner without records (the metric
+# model's _zero_default_aggregates)
 ZERO_DEFAULT_AGGREGATES = ("sum", "count")
 # currency fields that hold the company's currency (the partner's annual
 # potential is in its company's, or the first company's, currency)
@@ -26,7 +28,7 @@ COMPANY_CURRENCY_FIELDS = ("company_currency_id", "segment_currency_id")
 
 
 def zero_default(metric):
-    return metric.kind == "aggregate" and metric.aggregate in ZERO_DEFAULT_AGGREGATES
+    return metric.kind == "aggregate" and metric.aggregate in metric._zero_default_aggregates()
 
 
 def ordered_with_dependencies(metrics):
@@ -209,6 +211,7 @@ def _select_aggregates(env, metrics, partner_ids, today, per_metric_domain=False
         members = _members(env, partner_ids)
         Q.restrict_partners(query, partner_column, [member for member, _cp in members])
     columns = []
+    aggregates = first._aggregates()
 
     def column(field):
         # the ORM's SQL for the field: a company-dependent one is read for the
@@ -223,7 +226,8 @@ def _select_aggregates(env, metrics, partner_ids, today, per_metric_domain=False
         if own:  # this metric's records: its domain (and its window)
             window = SQL("(%s) AND (%s)", own, window) if window else own
         end = column(metric.end_date_field_id)
-        columns.append((f"m_{metric.id}", metric.aggregate, value, date, window, end))
+        aggregate = aggregates[metric.aggregate]
+        columns.append((f"m_{metric.id}", aggregate, value, date, window, end))
     return Q.select_grouped(query, partner_column, columns, today, members)
 
 

@@ -1,5 +1,6 @@
 from . import partner_segment_engine_record
 from . import partner_sales_channel
+from . import partner_segment_metric_values
 from . import partner_segment_metric
 from . import partner_segment_scheme_engine
 from . import partner_segment_scheme
