@@ -3,7 +3,7 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 from odoo.tools.misc import formatLang
 
-from ..engine import metrics
+from ..engine import metrics, metrics_read
 from ..engine import metrics_sql
 
 
@@ -43,7 +43,7 @@ class PartnerSegmentMetricValues(models.AbstractModel):
         if not self.id or isinstance(self.id, models.NewId):
             return False
         try:
-            rows = metrics.metric_preview(self, limit=limit)
+            rows = metrics_read.metric_preview(self, limit=limit)
         except Exception as exc:  # noqa: BLE001 - shown to the admin, not raised
             return self.env["ir.qweb"]._render(
                 "partner_segmentation.metric_preview_error", {"error": str(exc)}
@@ -93,10 +93,10 @@ class PartnerSegmentMetricValues(models.AbstractModel):
         (commercial partners), computed now.  Only for users who may read
         what the metric measures (its model and fields), from the records of
         their allowed companies."""
-        if not metrics.readable_by(self, self.env):
+        if not metrics_read.readable_by(self, self.env):
             raise AccessError(
                 self.env._(
                     "You may not read what metric '%(name)s' measures.", name=self.sudo().name
                 )
             )
-        return metrics.metric_values(self, partners, metrics.viewer_companies(self.env))
+        return metrics_read.metric_values(self, partners, metrics_read.viewer_companies(self.env))
