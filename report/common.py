@@ -9,6 +9,7 @@ from odoo.tools import SQL
 
 from ..engine.common import today_of
 
+# the snapshot's table (partner.segment.report.revenue)
 REVENUE_TABLE = "partner_segment_report_revenue"
 REVENUE_DAYS = 365
 
@@ -38,40 +39,13 @@ def report_day(env):
     return today_of(env)
 
 
-def create_revenue_table(cr):
-    """The per-company revenue snapshot; one of an earlier version (a row
-    per partner, every company's invoices added up) is dropped and made
-    again.  Returns whether the table was (re)made empty."""
-    cr.execute(
-        "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
-        [REVENUE_TABLE, "company_id"],
-    )
-    if cr.fetchone():
-        return False
-    cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(REVENUE_TABLE)))
-    cr.execute(
-        SQL(
-            "CREATE TABLE %s (partner_id integer NOT NULL, company_id integer NOT NULL, "
-            "revenue numeric, PRIMARY KEY (partner_id, company_id))",
-            SQL.identifier(REVENUE_TABLE),
-        )
-    )
-    return True
-
-
-def ensure_revenue_table(env):
-    """Install and upgrade: the snapshot table, filled when it is (re)made."""
-    if create_revenue_table(env.cr):
-        refresh_revenue(env.cr, report_day(env))
-
-
 def refresh_revenue(cr, day):
     """12-month invoiced revenue (untaxed, credit notes deducted, in the
     company's currency) per commercial partner and company up to ``day``:
     one grouped scan of the posted customer invoices, kept so that reports
     join it instead of the invoices.  Per company: a report shows a partner
-    the revenue of one company, never other companies' added to it."""
-    create_revenue_table(cr)
+    the revenue of one company, never other companies' added to it.  The
+    table is ``partner.segment.report.revenue``'s."""
     table = SQL.identifier(REVENUE_TABLE)
     cr.execute(SQL("TRUNCATE %s", table))
     cr.execute(

@@ -72,7 +72,6 @@ class PartnerSegmentReportDistribution(models.Model):
         )
 
     def init(self):
-        common.ensure_revenue_table(self.env)
         # the reports group the assignments of a scheme by segment
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS partner_segment_assignment_report_idx "

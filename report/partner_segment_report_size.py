@@ -37,7 +37,6 @@ class PartnerSegmentReportSize(models.Model):
     )
 
     def init(self):
-        common.ensure_revenue_table(self.env)
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS partner_segment_report_size_scheme_date_idx "
             "ON partner_segment_report_size (scheme_id, date)"
