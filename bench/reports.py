@@ -57,9 +57,7 @@ def main():
                 getattr(schemes, step)(last_run)
 
         spent, _r = timed(refresh, repeat=1)
-        rows.append(
-            ("Report refresh at the end of a full run (its after-run steps)", spent, "")
-        )
+        rows.append(("Report refresh at the end of a full run (its after-run steps)", spent, ""))
         cr.execute("SELECT COUNT(*) FROM partner_segment_report_revenue")
         revenue_rows = cr.fetchone()[0]
 

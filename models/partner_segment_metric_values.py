@@ -3,8 +3,7 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 from odoo.tools.misc import formatLang
 
-from ..engine import metrics, metrics_read
-from ..engine import metrics_sql
+from ..engine import metrics, metrics_read, metrics_sql
 
 
 class PartnerSegmentMetricValues(models.AbstractModel):
