@@ -6,10 +6,9 @@ from . import wizards
 from . import report
 
 # what the addon's own relations and functions are named after (tables and
-# views of its models, and those it keeps outside the ORM: the run's results
-# ``partner_segment_run_result``, the reports' revenue snapshot
-# ``partner_segment_report_revenue``; ``psseg_*`` are the engine's temporary
-# work tables); scripts/test.sh checks that none is left after an uninstall
+# views of its models, Odoo drops them; and those it keeps outside the ORM:
+# ``psseg_*``, the engine's temporary work tables, and whatever an earlier
+# version left); scripts/test.sh checks that none is left after an uninstall
 RELATION_PATTERN = "^(partner_segment|partner_sales_channel|psseg_)"
 
 

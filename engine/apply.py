@@ -9,13 +9,13 @@ SQL text: :mod:`.apply_sql`.
 from odoo import fields
 
 from . import apply_sql as Q
-from . import common
+from . import common, run_state
 
 
 def ranking_metric(scheme):
     """The metric a ranking (Pareto, quantile) scheme ranks by, whose value
     at the time of a change the history keeps; None for other schemes."""
-    return scheme.metric_id.id if scheme.method in ("pareto", "quantile") else None
+    return scheme.metric_id.id if scheme.method in scheme._ranking_methods() else None
 
 
 def release_expired_locks(env, scheme_ids, today, scope_ids):
@@ -25,27 +25,19 @@ def release_expired_locks(env, scheme_ids, today, scope_ids):
     return env.cr.rowcount
 
 
-# the schemes whose assignments of a run's chosen partners are in
-# psseg_current, with those partners, in the cursor's cache
-CURRENT_KEY = "partner_segmentation.current"
-
-
 def read_current(env, schemes, partner_ids):
     """Read the assignments of ``partner_ids`` in ``schemes`` at once, for
     their diffs (a run of chosen partners: one statement instead of one per
     scheme).  Valid until the schemes' own diffs: each scheme's assignments
-    change only when it is applied, right after."""
+    change only when it is applied, right after.  The run's state says which
+    schemes and partners psseg_current holds."""
     env.flush_all()
     env.cr.execute(Q.fill_current(schemes.ids, partner_ids))
-    env.cr.cache[CURRENT_KEY] = (frozenset(schemes.ids), tuple(partner_ids))
-
-
-def forget_current(env):
-    env.cr.cache[CURRENT_KEY] = None
+    run_state.of(env).current = (frozenset(schemes.ids), tuple(partner_ids))
 
 
 def _is_current(env, scheme, scope_ids):
-    current = env.cr.cache.get(CURRENT_KEY)
+    current = run_state.of(env).current
     return bool(
         current
         and isinstance(scope_ids, list)

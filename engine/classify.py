@@ -22,13 +22,12 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from . import classify_sql as Q
-from . import common, composite, customers, domains
+from . import common, composite, customers, domains, run_state
 from .metrics import zero_default
 
+# the methods that rank partners by a metric (a scheme's _ranking_methods)
 RANKING_METHODS = ("pareto", "quantile")
-# which partner filter each universe table holds ({key: table}, least recently
-# used first), in the cursor's cache (reset whenever it may not hold)
-UNIVERSE_KEY = "partner_segmentation.universe"
+# universe tables a run keeps filled (see _fill_universe)
 UNIVERSE_SLOTS = 3
 
 
@@ -142,11 +141,13 @@ def _fill_universe(env, scheme, partner_ids=None):
     """Put the scheme's commercial partners in a work table and return it:
     a table with statistics, so that the planner joins it to the metric
     values by hash rather than partner by partner.  The partners of the last
-    few partner filters stay in their tables (``UNIVERSE_SLOTS``): schemes
+    few partner filters stay in their tables (``UNIVERSE_SLOTS``, listed in
+    the run's state, which forgets them whenever they may not hold): schemes
     often share their partners, not always one after the other."""
     subquery = _universe(env, scheme, partner_ids)
     key = (subquery.code, repr(subquery.params))
-    filled = env.cr.cache.get(UNIVERSE_KEY) or {}
+    state = run_state.of(env)
+    filled = state.universes
     table = filled.pop(key, None)
     if table is None:
         if len(filled) < UNIVERSE_SLOTS:
@@ -157,7 +158,6 @@ def _fill_universe(env, scheme, partner_ids=None):
         if env.cr.rowcount > common.ANALYZE_THRESHOLD:
             env.cr.execute(SQL("ANALYZE %s", table))
     filled[key] = table  # the most recently used, last
-    env.cr.cache[UNIVERSE_KEY] = filled
     return table
 
 
@@ -167,7 +167,7 @@ def scheme_metrics(scheme):
     return scheme.metric_id
 
 
-def _classify_rules(env, scheme, scope_ids):
+def classify_rules(env, scheme, scope_ids):
     segments = scheme.segment_ids.filtered("active").sorted(lambda s: (s.sequence, s.id))
     metrics = segments.condition_ids.metric_id
     aliases = {metric.id: f"v{i}" for i, metric in enumerate(metrics)}
@@ -221,7 +221,7 @@ def excludes_zero(scheme):
     return scheme.no_activity == "exclude"
 
 
-def _classify_pareto(env, scheme, scope_ids):
+def classify_pareto(env, scheme, scope_ids):
     segments = scheme.segment_ids.filtered("active")
     cutoffs = sorted((seg.pareto_cutoff, seg.id) for seg in segments)
     if not cutoffs:
@@ -265,7 +265,7 @@ def quantile_value(scheme):
     return Q.value_expr("v0", zero_default(scheme.metric_id), excludes_zero(scheme))
 
 
-def _classify_quantile(env, scheme, scope_ids):
+def classify_quantile(env, scheme, scope_ids):
     segments = scheme.segment_ids.filtered("active")
     buckets_map = [(seg.quantile_from, seg.quantile_to, seg.id) for seg in segments]
     if not buckets_map:
@@ -349,26 +349,20 @@ def _store_boundaries(scheme, rows):
         scheme.with_context(tracking_disable=True).ranking_boundaries = data
 
 
-CLASSIFIERS = {
-    "rules": _classify_rules,
-    "pareto": _classify_pareto,
-    "quantile": _classify_quantile,
-}
-
-
 def metric_scope(scheme, scope_ids):
     """The partners whose metric values ``scheme`` needs: the run's, except
     for a ranking (Pareto, quantile) without stored boundaries, which ranks
     everyone."""
-    if scheme.method in RANKING_METHODS and stored_boundaries(scheme) is None:
+    if scheme.method in scheme._ranking_methods() and stored_boundaries(scheme) is None:
         return None
     return scope_ids
 
 
 def classify(env, scheme, scope_ids):
     """Fill ``psseg_result`` with what ``scheme`` says of its partners (or of
-    ``scope_ids`` only); returns how many partners it classified."""
+    ``scope_ids`` only) with the classifier of its method (the scheme's
+    ``_classifiers``); returns how many partners it classified."""
     env.cr.execute(Q.TRUNCATE_RESULT)
-    CLASSIFIERS[scheme.method](env, scheme, scope_ids)
+    scheme._classifiers()[scheme.method](env, scheme, scope_ids)
     env.cr.execute(Q.COUNT_RESULT)
     return env.cr.fetchone()[0]

@@ -1,34 +1,31 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Metrics: one scan per source computes every aggregate metric sharing it
-(each in its own window), then formulas over those, into ``psseg_value``.
+(each in its own window), then formulas over those, into ``psseg_value``;
+:func:`select_metric`, the same as one SELECT without work tables.
 
-Also the reads that must not write (metric preview, a partner's values).
-SQL text: :mod:`.metrics_sql`.
+The reads that must not write (metric preview, a partner's values) are in
+:mod:`.metrics_read`.  SQL text: :mod:`.metrics_sql`.
 """
 
 import datetime
-import logging
 from collections import defaultdict
 
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from . import domains, formula
+from . import domains, formula, run_state
 from . import metrics_sql as Q
-from .common import today_of
 
-_logger = logging.getLogger(__name__)
-
+# aggregates whose value is 0 for a partner without records (the metric
+# model's _zero_default_aggregates)
 ZERO_DEFAULT_AGGREGATES = ("sum", "count")
-# the members of a run's chosen partners, in the cursor's cache (a run resets it)
-MEMBERS_KEY = "partner_segmentation.members"
 # currency fields that hold the company's currency (the partner's annual
 # potential is in its company's, or the first company's, currency)
 COMPANY_CURRENCY_FIELDS = ("company_currency_id", "segment_currency_id")
 
 
 def zero_default(metric):
-    return metric.kind == "aggregate" and metric.aggregate in ZERO_DEFAULT_AGGREGATES
+    return metric.kind == "aggregate" and metric.aggregate in metric._zero_default_aggregates()
 
 
 def ordered_with_dependencies(metrics):
@@ -57,29 +54,6 @@ def source_fields(metric):
         | metric.date_field_id
         | metric.value_field_id
         | metric.end_date_field_id
-    )
-
-
-def readable_by(metric, env, seen=None):
-    """Whether the user of ``env`` may read what ``metric`` measures: its
-    source model and every field it reads (Odoo's access rights and field
-    groups), or, for a formula, every metric it uses.  The engine computes
-    as superuser; a value is shown only to those who could read its sources."""
-    if env.su:
-        return True
-    metric = metric.sudo()  # what the metric reads, not whether it may be read
-    seen = set() if seen is None else seen
-    if metric.id in seen:
-        return True
-    seen.add(metric.id)
-    if metric.kind == "formula":
-        return all(readable_by(dep, env, seen) for dep in metric.dependency_ids)
-    if not metric.model_id or metric.model_id.model not in env:
-        return False
-    model = env[metric.model_id.model]
-    return model.has_access("read") and all(
-        field.name in model._fields and model._fields[field.name].is_accessible(env)
-        for field in source_fields(metric)
     )
 
 
@@ -211,6 +185,7 @@ def _select_aggregates(env, metrics, partner_ids, today, per_metric_domain=False
         members = _members(env, partner_ids)
         Q.restrict_partners(query, partner_column, [member for member, _cp in members])
     columns = []
+    aggregates = first._aggregates()
 
     def column(field):
         # the ORM's SQL for the field: a company-dependent one is read for the
@@ -225,24 +200,26 @@ def _select_aggregates(env, metrics, partner_ids, today, per_metric_domain=False
         if own:  # this metric's records: its domain (and its window)
             window = SQL("(%s) AND (%s)", own, window) if window else own
         end = column(metric.end_date_field_id)
-        columns.append((f"m_{metric.id}", metric.aggregate, value, date, window, end))
+        aggregate = aggregates[metric.aggregate]
+        columns.append((f"m_{metric.id}", aggregate, value, date, window, end))
     return Q.select_grouped(query, partner_column, columns, today, members)
 
 
 def _members(env, partner_ids):
     """[(partner, commercial partner)] of these commercial partners, read
-    once per set of partners and transaction (every source needs them)."""
+    once per set of partners in a run (every source needs them)."""
     key = tuple(partner_ids)
-    cached = env.cr.cache.get(MEMBERS_KEY)
-    if not cached or cached[0] != key:
+    state = run_state.of(env)
+    if not state.members or state.members[0] != key:
         env.cr.execute(Q.select_members(partner_ids))
-        cached = env.cr.cache[MEMBERS_KEY] = (key, env.cr.fetchall())
-    return cached[1]
+        state.members = (key, env.cr.fetchall())
+    return state.members[1]
 
 
-def _select_metric(env, metric, partner_ids, today, companies=None):
+def select_metric(env, metric, partner_ids, today, companies=None):
     """SELECT partner_id, value of any metric, formulas included (their
-    dependencies computed inline): for reads, which must not write.
+    dependencies computed inline), with no work table: for reads, which
+    must not write (:mod:`.metrics_read`), and for reports.
     ``companies``: see :func:`_select_aggregates`."""
     if metric.kind != "formula":
         return SQL(
@@ -259,7 +236,7 @@ def _select_metric(env, metric, partner_ids, today, companies=None):
                 f"m_{dep.id}",
                 dep.id,
                 zero_default(dep),
-                _select_metric(env, dep, partner_ids, today, companies),
+                select_metric(env, dep, partner_ids, today, companies),
             )
             for dep in deps.values()
         ],
@@ -350,84 +327,3 @@ def compute_metrics(env, metrics, partner_ids, today, done, companies=None):
         _compute_formula(env, metric)
     scope = None if partner_ids is None else True
     return {metric.id: (scope, companies_key(metric, companies)) for metric in todo}
-
-
-def _read_values(metric, partner_ids, companies=None):
-    """{partner id: value} read with plain SELECTs (works in read-only
-    transactions). Configuration is read as superuser and so are the source
-    records of ``companies`` (see :func:`_select_aggregates`), so that a user
-    sees the numbers the engine uses for their companies."""
-    env = metric.env(su=True)
-    metric = metric.with_env(env)
-    env.flush_all()
-    env.cr.execute(_select_metric(env, metric, partner_ids, today_of(env), companies))
-    return dict(env.cr.fetchall())
-
-
-def _as_float(metric, value):
-    if value is None:
-        return 0.0 if zero_default(metric) else None
-    return float(value)
-
-
-def viewer_companies(env):
-    """The companies whose records the values shown to the user of ``env``
-    count: their allowed companies (None, every company, for the engine)."""
-    return None if env.su else env.companies.ids
-
-
-def metric_values(metric, partners, companies=None):
-    """{commercial partner id: value} of ``metric`` for ``partners``, now,
-    counting the records of ``companies`` (None: every company)."""
-    ids = partners.commercial_partner_id.ids
-    values = _read_values(metric, ids, companies)
-    return {pid: _as_float(metric, values.get(pid)) for pid in ids}
-
-
-def metric_preview(metric, limit=8):
-    """[(partner, value)] for the partners with the highest values, computed
-    with the viewer's rights: only the source records their access rights and
-    record rules let them read count, and only partners they may read show.
-    (Runs compute as the engine does, on every record.)"""
-    env = metric.env
-    env.flush_all()
-    query = _select_metric(env, metric, None, today_of(env))
-    env.cr.execute(Q.select_top(query, limit))
-    rows = env.cr.fetchall()
-    readable = set(
-        env["res.partner"].browse([pid for pid, _v in rows])._filtered_access("read").ids
-    )
-    return [
-        (env["res.partner"].browse(pid), float(value)) for pid, value in rows if pid in readable
-    ]
-
-
-def partner_metric_table(env, partner):
-    """[{name, code, value, unit}] of every active metric the user may read
-    (record rules: the metrics of their companies, and shared ones) and whose
-    source model and fields they may read (:func:`readable_by`), for one
-    commercial partner; the values are computed as the engine computes them,
-    from the records of the user's allowed companies (and those of none)."""
-    metrics = env["partner.segment.metric"].search([]).sudo()
-    if not partner or not metrics:
-        return []
-    companies = viewer_companies(env)
-    table = []
-    for metric in metrics:
-        if not readable_by(metric, env):  # fields the viewer may not read: left out
-            continue
-        try:
-            with env.cr.savepoint(flush=False):
-                value = _read_values(metric, [partner.id], companies).get(partner.id)
-        except Exception:
-            _logger.exception("Metric %s of partner %s failed", metric.code, partner.id)
-            continue
-        table.append(
-            {
-                "name": metric.name,
-                "code": metric.code,
-                "value": _as_float(metric, value),
-                "unit": metric.unit or "",
-            }
-        )
-    return table

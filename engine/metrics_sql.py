@@ -25,6 +25,8 @@ def delete_values(metric_id):
 # computed in the same pass, each aggregate filtered by its own date window.
 # aggregate -> (partials over value/date, combination of the partial columns
 # with today).  A count is never 0 here: no matching row means no value.
+# The core's aggregates: the engine reads them through the metric model's
+# ``_aggregates``, which another addon extends to add one.
 AGGREGATES = {
     "sum": (
         lambda v, d, e, t: [SQL("SUM(%s)", v)],
@@ -95,8 +97,9 @@ def select_grouped(query, partner_column, columns, today, members=None):
     """SELECT partner_id, <alias>…: aggregates of ``query`` (the ORM's query
     for the source domain) per commercial partner, in one scan.
 
-    :param columns: list of (alias, aggregate, value column, date column,
-        window condition or None, end date column)
+    :param columns: list of (alias, aggregate SQL (partials, combine) as in
+        ``AGGREGATES``, value column, date column, window condition or None,
+        end date column)
     :param members: for chosen partners, the (partner, commercial partner)
         pairs of ``query``'s partners, joined as arrays rather than through
         res_partner (which the planner, expecting many rows, would scan)
@@ -107,8 +110,7 @@ def select_grouped(query, partner_column, columns, today, members=None):
     query.groupby = partner_column
     query.order = None
     partials, combined = [], []
-    for i, (alias, aggregate, value, date, window, end) in enumerate(columns):
-        partial, combine = AGGREGATES[aggregate]
+    for i, (alias, (partial, combine), value, date, window, end) in enumerate(columns):
         names = []
         for j, expr in enumerate(partial(value, date, end, today)):
             name = SQL.identifier(f"p{i}_{j}")

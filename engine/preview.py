@@ -7,24 +7,24 @@ why a partner is in its segment.  SQL text: :mod:`.preview_sql`.
 
 import contextlib
 
-from . import classify, common, metrics, run_sql
+from . import classify, common, metrics, run_sql, run_state
 from . import preview_sql as Q
 
 
 @contextlib.contextmanager
 def sandbox(env):
-    """Work tables in a savepoint rolled back at the end, whatever happens;
-    the ORM forgets whatever was written inside."""
+    """Work tables in a savepoint rolled back at the end, whatever happens,
+    with a state of their own (:mod:`.run_state`); the ORM forgets whatever
+    was written inside."""
     env.flush_all()
     savepoint = env.cr.savepoint(flush=False)
     try:
         env.cr.execute(run_sql.CREATE_WORK_TABLES)
-        env.cr.cache[classify.UNIVERSE_KEY] = None
-        yield
+        with run_state.attached(env):
+            yield
         env.flush_all()
     finally:
         savepoint.close(rollback=True)
-        env.cr.cache[classify.UNIVERSE_KEY] = None
         # forget what was cached, dirty or due to be recomputed inside: the
         # database went back to the savepoint (flushed before it was taken)
         env.clear()
@@ -51,7 +51,7 @@ def explain(env, scheme, partner):
     None) and, by method, ``values`` {metric id: value} (rules) or
     ``position`` (value, rank or bucket, …) (Pareto, quantile)."""
     today = common.today_of(env)
-    ranking = scheme.method in classify.RANKING_METHODS
+    ranking = scheme.method in scheme._ranking_methods()
     scope = None if ranking else [partner.id]
     metrics.compute_metrics(
         env, classify.scheme_metrics(scheme), scope, today, {}, metrics.scheme_companies(scheme)

@@ -76,8 +76,7 @@ def run(env, schemes, partners=None, trigger="manual"):
     uid, env = env.uid, env(su=True)  # see run_steps.create
     run_rec = run_steps.create(env, schemes, partners, trigger, uid, "running")
     env.cr.execute(Q.CREATE_WORK_TABLES)
-    while run_rec.stage != "ended":
-        run_steps.step(env, run_rec, inline=True)
+    run_steps.work(env, run_rec, inline=True)
     return run_rec
 
 
@@ -218,7 +217,7 @@ def _do_step(env, run_rec):
         if not try_lock(env):
             return False
         cr.execute(Q.CREATE_WORK_TABLES)
-        run_steps.step(env, run_rec, inline=False)
+        run_steps.work(env, run_rec, inline=False)
         run_rec.write({"step_attempts": 0, "step_failures": 0})
         cr.commit()  # pylint: disable=invalid-commit
         return True

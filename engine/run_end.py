@@ -8,7 +8,7 @@ import logging
 
 from odoo import fields
 
-from . import notify
+from . import notify, run_state
 
 _logger = logging.getLogger(__name__)
 
@@ -16,8 +16,9 @@ _logger = logging.getLogger(__name__)
 CHATTER_PAGES = 5
 
 
-def chatter_step(env, run_rec, inline):
+def chatter_step(env, run_rec):
     """Notes for a few pages of partners (all pages when inline)."""
+    inline = run_state.of(env).inline
     schemes = run_rec.line_ids.filtered(lambda line: line.state == "done").scheme_id
     schemes = schemes.filtered("post_chatter")
     env.invalidate_all()
@@ -26,12 +27,12 @@ def chatter_step(env, run_rec, inline):
     if after is None:
         run_rec.stage = "finish"
         if inline:
-            finish_step(env, run_rec, inline)
+            finish_step(env, run_rec)
     else:
         run_rec.write({"chatter_cursor": after, "step_count": run_rec.step_count + 1})
 
 
-def finish_step(env, run_rec, inline):
+def finish_step(env, run_rec):
     lines = run_rec.line_ids
     done = lines.filtered(lambda line: line.state == "done")
     notify.run_segment_actions(env, done.scheme_id, run_rec)
@@ -43,10 +44,10 @@ def finish_step(env, run_rec, inline):
             {"stage": "after", "after_cursor": 0, "step_count": run_rec.step_count + len(after)}
         )
     else:
-        close(env, run_rec, inline)
+        close(env, run_rec)
 
 
-def after_step(env, run_rec, inline):
+def after_step(env, run_rec):
     """One of the schemes' after-run steps; the last one ends the run."""
     schemes = run_rec.scheme_ids.filtered("active")
     after = schemes._after_run_steps(run_rec)
@@ -54,10 +55,14 @@ def after_step(env, run_rec, inline):
         getattr(schemes, after[run_rec.after_cursor])(run_rec)
     run_rec.after_cursor += 1
     if run_rec.after_cursor >= len(after):
-        close(env, run_rec, inline)
+        close(env, run_rec)
 
 
-def close(env, run_rec, inline, error=None):
+def close(env, run_rec, error=None):
+    """End the run with its facts (inline: its duration is the steps' work
+    time; through the cron: from its first step to now, and the requester
+    is notified)."""
+    inline = run_state.of(env).inline
     lines = run_rec.line_ids
     failed = lines.filtered(lambda line: line.state == "failed")
     errors = [f"{line.scheme_id.name}: {line.error}" for line in failed]

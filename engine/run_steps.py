@@ -15,7 +15,7 @@ import time
 
 from odoo import fields
 
-from . import apply, classify, composite, metrics, run_end
+from . import apply, classify, composite, metrics, run_end, run_state
 from . import metrics_sql as MQ
 from . import run_sql as Q
 from .apply_sql import IdRange
@@ -26,10 +26,6 @@ _logger = logging.getLogger(__name__)
 # a scheme classifying more partners than this is written in several steps
 # (system parameter partner_segmentation.step_partners)
 STEP_PARTNERS = 50_000
-# metric values computed in an inline run, in the cursor's cache
-COMPUTED_KEY = "partner_segmentation.computed"
-# a run's chosen partners, in the cursor's cache
-SCOPE_KEY = "partner_segmentation.scope"
 
 
 def create(env, schemes, partners, trigger, uid, status):
@@ -86,30 +82,36 @@ def _plan(env, schemes, scope):
     }
 
 
-def step(env, run_rec, inline):
-    """Do the next step of ``run_rec`` (superuser ``env``)."""
+def work(env, run_rec, inline):
+    """Work on ``run_rec`` (superuser ``env``): inline, every step to its
+    end in the caller's transaction; else its next step (the cron's, in a
+    transaction of its own).  The run's state (:mod:`.run_state`) lives for
+    that time: what it says of the work tables holds in this transaction only."""
+    with run_state.attached(env, inline=inline):
+        step(env, run_rec)
+        while inline and run_rec.stage != "ended":
+            step(env, run_rec)
+
+
+def step(env, run_rec):
+    """Do the next step of ``run_rec`` (superuser ``env``, inside :func:`work`)."""
     cr = env.cr
     before, t0 = cr.sql_log_count, time.perf_counter()
     if run_rec.status == "queued":
         run_rec.write({"status": "running", "date_begin": fields.Datetime.now()})
-    if not inline or not run_rec.step_done:
-        # a step of its own transaction (new work tables) or a new run: what
-        # the cursor's cache says of the work tables may be stale
-        _forget_universe(cr)
-        apply.forget_current(env)
-    if inline and not run_rec.step_done:
+    if run_state.of(env).inline and not run_rec.step_done:
         _start_inline(env, run_rec)
     cr.execute(Q.raise_work_mem())
     work_mem = cr.fetchone()[0]
     what = _step_name(run_rec)
     if run_rec.stage == "schemes":
-        _scheme_step(env, run_rec, inline)
+        _scheme_step(env, run_rec)
     elif run_rec.stage == "chatter":
-        run_end.chatter_step(env, run_rec, inline)
+        run_end.chatter_step(env, run_rec)
     elif run_rec.stage == "finish":
-        run_end.finish_step(env, run_rec, inline)
+        run_end.finish_step(env, run_rec)
     elif run_rec.stage == "after":
-        run_end.after_step(env, run_rec, inline)
+        run_end.after_step(env, run_rec)
     cr.execute(Q.restore_work_mem(work_mem))
     run_rec.write(
         {
@@ -140,14 +142,6 @@ def _step_name(run_rec):
     return run_rec.stage
 
 
-def _forget_universe(cr):
-    """The next scheme fills its universe again.  Inline, schemes with the
-    same partner filter share it until the run writes something (a partner
-    filter may test segments)."""
-    cr.cache[classify.UNIVERSE_KEY] = None
-    cr.cache[metrics.MEMBERS_KEY] = None
-
-
 def step_partners(env):
     value = env["ir.config_parameter"].get_param("partner_segmentation.step_partners")
     try:
@@ -160,20 +154,20 @@ def _current_line(run_rec):
     return run_rec.line_ids.filtered(lambda line: line.state in ("pending", "writing"))[:1]
 
 
-def _scheme_step(env, run_rec, inline):
+def _scheme_step(env, run_rec):
     line = _current_line(run_rec)
     if not line:
         run_rec.stage = "chatter"
-        return run_end.chatter_step(env, run_rec, inline)
+        return run_end.chatter_step(env, run_rec)
     t0 = time.perf_counter()
     try:
         with env.cr.savepoint():
             if line.state == "pending":
-                _classify(env, run_rec, line, inline)
+                _classify(env, run_rec, line)
             else:
                 _write(env, run_rec, line)
     except Exception as exc:
-        env.cr.cache[classify.UNIVERSE_KEY] = None  # rolled back with the savepoint
+        run_state.of(env).universes = {}  # rolled back with the savepoint
         _logger.exception("Segmentation of scheme %s failed", line.scheme_id.code)
         fail_line(env, line, str(exc))
     line.duration += time.perf_counter() - t0
@@ -181,7 +175,9 @@ def _scheme_step(env, run_rec, inline):
         _record_scheme(line)
 
 
-def _classify(env, run_rec, line, inline):
+def _classify(env, run_rec, line):
+    state = run_state.of(env)
+    inline = state.inline
     scheme, scope, today = line.scheme_id, _scope(env, run_rec), run_rec.date_ref
     if line.dependent:
         scope = composite.changed_scope(env, scheme, run_rec.id, scope)
@@ -191,7 +187,7 @@ def _classify(env, run_rec, line, inline):
     if (line.dependent or not inline) and apply.release_expired_locks(
         env, scheme.ids, today, scope
     ):
-        _forget_universe(env.cr)
+        state.forget_tables()
     computed = _computed(env, run_rec, scope, today) if inline else {}
     new_computed = dict(computed)
     needed = classify.scheme_metrics(scheme)
@@ -214,7 +210,7 @@ def _classify(env, run_rec, line, inline):
         if scope is not None:  # before apply_result, which may empty psseg_result
             env.cr.execute(Q.sync_kept_results(scheme.id, scope, apply.ranking_metric(scheme)))
         if apply.apply_result(env, scheme, scope, today, run_rec.id):
-            _forget_universe(env.cr)
+            state.forget_tables()
         _line_done(env, line)
     else:  # kept for the write steps, a range of partner ids each
         env.cr.execute(Q.keep_result(run_rec.id, scheme.id, apply.ranking_metric(scheme)))
@@ -241,22 +237,21 @@ def _start_inline(env, run_rec):
 
 
 def _scope(env, run_rec):
-    """The run's chosen partners (or None), read once per cursor: a run's
-    scope never changes, and each read of the JSON field copies it."""
-    key = (SCOPE_KEY, run_rec.id)
-    if key not in env.cr.cache:
-        env.cr.cache[key] = run_rec._scope_ids()
-    scope = env.cr.cache[key]
-    return None if scope is None else list(scope)
+    """The run's chosen partners (or None), read once per transaction: a
+    run's scope never changes, and each read of the JSON field copies it."""
+    state = run_state.of(env)
+    if state.scope is run_state.UNREAD:
+        state.scope = run_rec._scope_ids()
+    return None if state.scope is None else list(state.scope)
 
 
 def _computed(env, run_rec, scope, today):
     """Inline runs compute the metrics of all their schemes up front, so that
     metrics sharing a source share its scan.  Should that fail, the schemes
     compute what each needs, each in its own savepoint; only a broken one fails."""
-    key = (COMPUTED_KEY, run_rec.id)
-    if key in env.cr.cache:
-        return env.cr.cache[key]
+    state = run_state.of(env)
+    if state.computed is not None:
+        return state.computed
     # the shared schemes' metrics (those of a company's scheme count that
     # company's records: the scheme computes them when its turn comes)
     schemes = run_rec.line_ids.scheme_id.filtered(lambda s: not s.company_id)
@@ -272,7 +267,7 @@ def _computed(env, run_rec, scope, today):
         done = {}
     if done:
         env.cr.execute(MQ.ANALYZE_VALUES)
-    env.cr.cache[key] = done
+    state.computed = done
     return done
 
 
@@ -354,7 +349,7 @@ def give_up(env, run_rec, attempts, killed=False):
         if run_rec.after_cursor >= len(
             run_rec.scheme_ids.filtered("active")._after_run_steps(run_rec)
         ):
-            run_end.close(env, run_rec, inline=False)
+            run_end.close(env, run_rec)
     else:  # the last step: end the run as failed, touching nothing else
         run_rec.write(
             {

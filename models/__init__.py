@@ -1,6 +1,8 @@
 from . import partner_segment_engine_record
 from . import partner_sales_channel
+from . import partner_segment_metric_values
 from . import partner_segment_metric
+from . import partner_segment_scheme_engine
 from . import partner_segment_scheme
 from . import partner_segment
 from . import partner_segment_condition
@@ -8,6 +10,7 @@ from . import partner_segment_assignment
 from . import partner_segment_history
 from . import partner_segment_run
 from . import partner_segment_run_line
+from . import partner_segment_run_result
 from . import res_partner
 from . import res_partner_customer
 from . import partner_segment_churn_reason

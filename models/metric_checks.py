@@ -12,6 +12,20 @@ from ..engine import domains, formula, metrics
 NUMERIC_TYPES = ("integer", "float", "monetary")
 DATE_TYPES = ("date", "datetime")
 MAX_DAYS = 36525  # a hundred years: beyond, dates leave PostgreSQL's and Python's range
+# what an aggregate metric's source is made of: checked together on save
+# (validate_source), and what its preview shows depends on
+SOURCE_FIELDS = (
+    "kind",
+    "model_id",
+    "partner_field_id",
+    "date_field_id",
+    "end_date_field_id",
+    "value_field_id",
+    "aggregate",
+    "window_days",
+    "offset_days",
+    "source_domain",
+)
 
 
 def validate_source(metric):

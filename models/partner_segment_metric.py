@@ -2,11 +2,10 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools.misc import formatLang
+from odoo.exceptions import UserError, ValidationError
 
-from ..engine import formula, metrics
-from .metric_checks import check_formula, check_formula_cycles, validate_source
+from ..engine import formula
+from .metric_checks import SOURCE_FIELDS, check_formula, check_formula_cycles, validate_source
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -20,6 +19,7 @@ class PartnerSegmentMetric(models.Model):
     """
 
     _name = "partner.segment.metric"
+    _inherit = ["partner.segment.metric.values"]
     _description = "Segmentation Metric"
     _order = "sequence, name, id"
     _check_company_auto = True
@@ -208,18 +208,7 @@ class PartnerSegmentMetric(models.Model):
                     )
                 )
 
-    @api.constrains(
-        "kind",
-        "model_id",
-        "partner_field_id",
-        "date_field_id",
-        "end_date_field_id",
-        "value_field_id",
-        "aggregate",
-        "window_days",
-        "offset_days",
-        "source_domain",
-    )
+    @api.constrains(*SOURCE_FIELDS)
     def _check_source(self):
         for metric in self.filtered(lambda m: m.kind == "aggregate"):
             validate_source(metric)
@@ -298,87 +287,10 @@ class PartnerSegmentMetric(models.Model):
     # ------------------------------------------------------------------
     # Preview
     # ------------------------------------------------------------------
-    @api.depends(
-        "kind",
-        "model_id",
-        "partner_field_id",
-        "date_field_id",
-        "end_date_field_id",
-        "value_field_id",
-        "aggregate",
-        "window_days",
-        "offset_days",
-        "source_domain",
-        "formula",
-    )
+    @api.depends(*SOURCE_FIELDS, "formula")
     def _compute_preview_html(self):
         for metric in self:
             metric.preview_html = metric._render_preview()
-
-    def _render_preview(self, limit=8):
-        """A small table of this metric's values for the partners that have
-        the highest values, so that an admin sees what the metric measures."""
-        self.ensure_one()
-        if not self.id or isinstance(self.id, models.NewId):
-            return False
-        try:
-            rows = metrics.metric_preview(self, limit=limit)
-        except Exception as exc:  # noqa: BLE001 - shown to the admin, not raised
-            return self.env["ir.qweb"]._render(
-                "partner_segmentation.metric_preview_error", {"error": str(exc)}
-            )
-        return self.env["ir.qweb"]._render(
-            "partner_segmentation.metric_preview", {"rows": rows, "metric": self}
-        )
-
-    def _is_money(self):
-        """Sums, averages and extremes of a monetary field, and formulas over
-        money only that name no unit, are amounts of money."""
-        self.ensure_one()
-        if self.kind == "formula":  # a unit (such as %) says it is a ratio, not money
-            return (
-                not self.unit
-                and bool(self.dependency_ids)
-                and all(m._is_money() for m in self.dependency_ids)
-            )
-        return (
-            self.aggregate in ("sum", "avg", "min", "max")
-            and self.value_field_id.ttype == "monetary"
-        )
-
-    def _format_value(self, value, currency=None):
-        """``value`` as the user reads it, in their language: counts and days
-        as integers, money with its currency, other values with two decimals
-        and the metric's unit; '–' for no value."""
-        self.ensure_one()
-        if value is None:
-            return "–"
-        if self.kind != "formula" and self.aggregate in (
-            "count",
-            "days_since_last",
-            "days_since_first",
-        ):
-            text = formatLang(self.env, value, digits=0)
-        elif self._is_money():
-            return formatLang(
-                self.env, value, currency_obj=currency or self.env.company.currency_id
-            )
-        else:
-            text = formatLang(self.env, value, digits=2)
-        return f"{text} {self.unit}" if self.unit else text
-
-    def values_for_partners(self, partners):
-        """Return {partner_id: value} of this metric for ``partners``
-        (commercial partners), computed now.  Only for users who may read
-        what the metric measures (its model and fields), from the records of
-        their allowed companies."""
-        if not metrics.readable_by(self, self.env):
-            raise AccessError(
-                self.env._(
-                    "You may not read what metric '%(name)s' measures.", name=self.sudo().name
-                )
-            )
-        return metrics.metric_values(self, partners, metrics.viewer_companies(self.env))
 
     @api.model
     def _install_optional_presets(self):

@@ -20,7 +20,7 @@ import datetime
 import logging
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 _logger = logging.getLogger(__name__)
 
@@ -46,17 +46,18 @@ class PartnerSegmentQueue(models.Model):
     )
     create_date = fields.Datetime(string="Queued On", readonly=True)
 
-    def init(self):
-        # the writing transaction, so that its rows are its own (see above);
-        # not an ORM field: nobody reads or writes it but this model's SQL
-        self.env.cr.execute(
-            """
-            ALTER TABLE partner_segment_queue
-                ADD COLUMN IF NOT EXISTS xact bigint NOT NULL DEFAULT txid_current();
-            CREATE UNIQUE INDEX IF NOT EXISTS partner_segment_queue_xact_partner
-                ON partner_segment_queue (xact, partner_id);
-            """
+    def _auto_init(self):
+        # the writing transaction, so that its rows are its own (see above):
+        # a column beside the ORM's, made with the table; not an ORM field:
+        # nobody reads or writes it but this model's SQL
+        res = super()._auto_init()
+        cr = self.env.cr
+        if not sql.column_exists(cr, self._table, "xact"):
+            sql.create_column(cr, self._table, "xact", "bigint NOT NULL DEFAULT txid_current()")
+        sql.create_unique_index(
+            cr, "partner_segment_queue_xact_partner", self._table, ["xact", "partner_id"]
         )
+        return res
 
     def _engine_write_message(self):
         return self.env._("The segmentation queue is kept by the engine only.")

@@ -95,24 +95,6 @@ class PartnerSegmentRun(models.Model):
     )
     summary = fields.Char(compute="_compute_summary")
 
-    def init(self):
-        # what a large scheme's classification says (and the ranking value the
-        # history keeps), kept for its write steps
-        # (a table, not a model: written and read by the engine in bulk only)
-        self.env.cr.execute(
-            """
-            CREATE TABLE IF NOT EXISTS partner_segment_run_result (
-                run_id integer NOT NULL REFERENCES partner_segment_run(id) ON DELETE CASCADE,
-                scheme_id integer NOT NULL,
-                partner_id integer NOT NULL,
-                segment_id integer NOT NULL
-            );
-            ALTER TABLE partner_segment_run_result ADD COLUMN IF NOT EXISTS value numeric;
-            CREATE INDEX IF NOT EXISTS partner_segment_run_result_idx
-                ON partner_segment_run_result (run_id, scheme_id, partner_id);
-            """
-        )
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_unfinished(self):
         """A run still queued or running would stop half-way, and the segment

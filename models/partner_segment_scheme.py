@@ -18,7 +18,7 @@ class PartnerSegmentScheme(models.Model):
 
     _name = "partner.segment.scheme"
     _description = "Segmentation Scheme"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "partner.segment.scheme.engine"]
     _order = "sequence, name, id"
     _check_company_auto = True
 
@@ -152,7 +152,7 @@ class PartnerSegmentScheme(models.Model):
     @api.constrains("method", "metric_id", "quantile_count", "segment_ids")
     def _check_method(self):
         for scheme in self:
-            if scheme.method in ("pareto", "quantile") and not scheme.metric_id:
+            if scheme.method in scheme._ranking_methods() and not scheme.metric_id:
                 raise ValidationError(
                     self.env._(
                         "Scheme '%(name)s' ranks partners: choose its ranking metric.",
@@ -343,30 +343,6 @@ class PartnerSegmentScheme(models.Model):
         from ..demo import generator
 
         generator.generate(self.env)
-
-    def _after_recompute(self, run):
-        """Called once at the end of every run with the schemes that ran, after
-        assignments, chatter and segment actions.  Features that follow the
-        segments (dynamic mailing lists, …) extend it."""
-        return True
-
-    def _after_classify(self, run):
-        """Called in ``run``'s step that classifies this scheme (one scheme),
-        right after the classification and before anything is written, while
-        the engine's work tables hold what it computed: ``psseg_result``
-        (partner_id, segment_id) and ``psseg_value`` (metric_id, partner_id,
-        value; in a full run, for every partner).  Features that keep
-        something of the ranking as it was computed (reports, …) extend it;
-        they must not fail the scheme."""
-        return True
-
-    def _after_run_steps(self, run):
-        """Work at the end of ``run`` too long to share a step: names of
-        methods of this model, each called in a step of its own (committed
-        apart, within the cron's time limit) with the run, after
-        ``_after_recompute``.  Features that rebuild something as large as
-        the customer base after a run (reports, …) extend it."""
-        return []
 
     def action_view_partners(self):
         self.ensure_one()

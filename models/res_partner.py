@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..engine import apply, metrics
+from ..engine import apply, metrics_read
 from ..engine import run as engine_run
 
 # Segmentation data is for the company's staff: portal and public users read
@@ -206,7 +206,7 @@ class ResPartner(models.Model):
     def _compute_segment_metric_values(self):
         for partner in self:
             partner.segment_metric_values = (
-                metrics.partner_metric_table(self.env, partner.commercial_partner_id)
+                metrics_read.partner_metric_table(self.env, partner.commercial_partner_id)
                 if partner.id
                 else []
             )

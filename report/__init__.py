@@ -1,4 +1,5 @@
 from . import partner_segment_report_mixin
+from . import partner_segment_report_revenue
 from . import partner_segment_report_size
 from . import partner_segment_report_distribution
 from . import partner_segment_report_migration

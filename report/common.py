@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""What the segmentation reports share: the partner dimensions every report
-can be filtered and grouped by, the reference day of a run, and the
+"""What the segmentation reports share: the join of the partner whose
+dimensions every report can be filtered and grouped by (the dimensions:
+``partner.segment.report.mixin``), the reference day of a run, and the
 12-month revenue snapshot the reports read instead of the invoices."""
 
 import datetime
@@ -9,19 +10,9 @@ from odoo.tools import SQL
 
 from ..engine.common import today_of
 
+# the snapshot's table (partner.segment.report.revenue)
 REVENUE_TABLE = "partner_segment_report_revenue"
 REVENUE_DAYS = 365
-
-# the partner dimensions every report carries, read from res_partner "p" and
-# its salesperson "pu" (a partner's sales team is its salesperson's)
-DIMENSION_COLUMNS = SQL(
-    "p.company_id, p.user_id, pu.sale_team_id AS team_id, p.sales_channel_id, "
-    "p.customer_type, p.governance_type"
-)
-DIMENSION_GROUP = SQL(
-    "p.company_id, p.user_id, pu.sale_team_id, p.sales_channel_id, p.customer_type, "
-    "p.governance_type"
-)
 
 
 def partner_join(partner_column):
@@ -38,40 +29,13 @@ def report_day(env):
     return today_of(env)
 
 
-def create_revenue_table(cr):
-    """The per-company revenue snapshot; one of an earlier version (a row
-    per partner, every company's invoices added up) is dropped and made
-    again.  Returns whether the table was (re)made empty."""
-    cr.execute(
-        "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
-        [REVENUE_TABLE, "company_id"],
-    )
-    if cr.fetchone():
-        return False
-    cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(REVENUE_TABLE)))
-    cr.execute(
-        SQL(
-            "CREATE TABLE %s (partner_id integer NOT NULL, company_id integer NOT NULL, "
-            "revenue numeric, PRIMARY KEY (partner_id, company_id))",
-            SQL.identifier(REVENUE_TABLE),
-        )
-    )
-    return True
-
-
-def ensure_revenue_table(env):
-    """Install and upgrade: the snapshot table, filled when it is (re)made."""
-    if create_revenue_table(env.cr):
-        refresh_revenue(env.cr, report_day(env))
-
-
 def refresh_revenue(cr, day):
     """12-month invoiced revenue (untaxed, credit notes deducted, in the
     company's currency) per commercial partner and company up to ``day``:
     one grouped scan of the posted customer invoices, kept so that reports
     join it instead of the invoices.  Per company: a report shows a partner
-    the revenue of one company, never other companies' added to it."""
-    create_revenue_table(cr)
+    the revenue of one company, never other companies' added to it.  The
+    table is ``partner.segment.report.revenue``'s."""
     table = SQL.identifier(REVENUE_TABLE)
     cr.execute(SQL("TRUNCATE %s", table))
     cr.execute(
@@ -115,3 +79,21 @@ def revenue_join(partner_column, company):
         partner_column,
         company,
     )
+
+
+def report_query(report):
+    """SELECT ``_select`` (and the columns of ``_select_additional_fields``)
+    FROM ``_from`` WHERE ``_where`` GROUP BY ``_group_by`` of ``report``, an
+    SQL-view report built from its parts as ``sale.report`` is (a part
+    that is None is left out)."""
+    select = [report._select()] + [
+        SQL("%s AS %s", sql, SQL.identifier(name))
+        for name, sql in report._select_additional_fields().items()
+    ]
+    query = SQL("SELECT %s FROM %s", SQL(", ").join(select), report._from())
+    where, group_by = report._where(), report._group_by()
+    if where:
+        query = SQL("%s WHERE %s", query, where)
+    if group_by:
+        query = SQL("%s GROUP BY %s", query, group_by)
+    return query

@@ -2,6 +2,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from . import common
+
 CARD_CHECK_CODE = "card_check"
 COMPLETE_SEGMENT_CODE = "OK"
 
@@ -43,32 +45,49 @@ class PartnerSegmentCardCompleteness(models.Model):
     )
     flagged_count = fields.Integer(string="Cards to Correct", readonly=True, aggregator="sum")
 
+    def _select(self):
+        return SQL(
+            """
+            a.id, a.partner_id, p.user_id, p.company_id, a.segment_id,
+            CASE WHEN p.customer_type IS NOT NULL THEN 100.0 ELSE 0 END AS has_customer_type,
+            CASE WHEN p.governance_type IS NOT NULL THEN 100.0 ELSE 0 END AS has_governance,
+            CASE WHEN p.sales_channel_id IS NOT NULL THEN 100.0 ELSE 0 END AS has_sales_channel,
+            CASE WHEN p.customer_type IS NOT NULL AND p.governance_type IS NOT NULL
+                      AND p.sales_channel_id IS NOT NULL
+                 THEN 100.0 ELSE 0 END AS completeness,
+            CASE WHEN s.code = %(ok)s THEN 100.0 ELSE 0 END AS correct,
+            CASE WHEN s.code = %(ok)s THEN 0 ELSE 1 END AS flagged_count
+            """,
+            ok=COMPLETE_SEGMENT_CODE,
+        )
+
+    def _from(self):
+        return SQL(
+            """
+            partner_segment_assignment a
+            JOIN partner_segment_scheme sc ON sc.id = a.scheme_id AND sc.code = %(scheme)s
+            JOIN res_partner p ON p.id = a.partner_id
+            JOIN partner_segment s ON s.id = a.segment_id
+            """,
+            scheme=CARD_CHECK_CODE,
+        )
+
+    def _where(self):
+        return None
+
+    def _group_by(self):
+        return None
+
+    def _select_additional_fields(self):
+        """Hook: {field name: SQL} of columns an addon adds (as ``sale.report``'s)."""
+        return {}
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
-                """
-                CREATE OR REPLACE VIEW %(view)s AS (
-                    SELECT a.id, a.partner_id, p.user_id, p.company_id, a.segment_id,
-                           CASE WHEN p.customer_type IS NOT NULL THEN 100.0 ELSE 0 END
-                               AS has_customer_type,
-                           CASE WHEN p.governance_type IS NOT NULL THEN 100.0 ELSE 0 END
-                               AS has_governance,
-                           CASE WHEN p.sales_channel_id IS NOT NULL THEN 100.0 ELSE 0 END
-                               AS has_sales_channel,
-                           CASE WHEN p.customer_type IS NOT NULL AND p.governance_type IS NOT NULL
-                                     AND p.sales_channel_id IS NOT NULL
-                                THEN 100.0 ELSE 0 END AS completeness,
-                           CASE WHEN s.code = %(ok)s THEN 100.0 ELSE 0 END AS correct,
-                           CASE WHEN s.code = %(ok)s THEN 0 ELSE 1 END AS flagged_count
-                      FROM partner_segment_assignment a
-                      JOIN partner_segment_scheme sc ON sc.id = a.scheme_id AND sc.code = %(scheme)s
-                      JOIN res_partner p ON p.id = a.partner_id
-                      JOIN partner_segment s ON s.id = a.segment_id
-                )
-                """,
-                view=SQL.identifier(self._table),
-                ok=COMPLETE_SEGMENT_CODE,
-                scheme=CARD_CHECK_CODE,
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                common.report_query(self),
             )
         )

@@ -34,32 +34,36 @@ class PartnerSegmentReportDistribution(models.Model):
         string="Share of Revenue (%)", readonly=True, aggregator="sum", digits=(16, 1)
     )
 
-    @property
-    def _table_query(self):
+    def _select(self):
+        return SQL(
+            """
+            a.id, a.scheme_id, a.segment_id, a.partner_id, a.locked, a.date_assigned,
+            %(dimensions)s,
+            1 AS partner_count,
+            COALESCE(rev.revenue, 0) AS revenue,
+            100.0 / t.partners AS partner_share,
+            CASE WHEN t.revenue > 0 THEN 100.0 * COALESCE(rev.revenue, 0) / t.revenue
+            END AS revenue_share
+            """,
+            dimensions=self._select_dimensions(),
+        )
+
+    def _from(self):
         company = self.env.company.id
         return SQL(
             """
-            SELECT a.id, a.scheme_id, a.segment_id, a.partner_id, a.locked, a.date_assigned,
-                   %(dimensions)s,
-                   1 AS partner_count,
-                   COALESCE(rev.revenue, 0) AS revenue,
-                   100.0 / t.partners AS partner_share,
-                   CASE WHEN t.revenue > 0 THEN 100.0 * COALESCE(rev.revenue, 0) / t.revenue
-                   END AS revenue_share
-              FROM partner_segment_assignment a
-              %(partners)s
-              %(revenue)s
-              JOIN (SELECT t_a.scheme_id, COUNT(*) AS partners, SUM(t_rev.revenue) AS revenue
-                      FROM partner_segment_assignment t_a
-                      JOIN res_partner t_p ON t_p.id = t_a.partner_id
-                      LEFT JOIN %(revenue_table)s t_rev ON t_rev.partner_id = t_a.partner_id
-                           AND t_rev.company_id = %(total_company)s
-                     WHERE t_a.segment_id IS NOT NULL
-                       AND (t_p.company_id IS NULL OR t_p.company_id = ANY(%(companies)s))
-                  GROUP BY t_a.scheme_id) t ON t.scheme_id = a.scheme_id
-             WHERE a.segment_id IS NOT NULL
+            partner_segment_assignment a
+            %(partners)s
+            %(revenue)s
+            JOIN (SELECT t_a.scheme_id, COUNT(*) AS partners, SUM(t_rev.revenue) AS revenue
+                    FROM partner_segment_assignment t_a
+                    JOIN res_partner t_p ON t_p.id = t_a.partner_id
+                    LEFT JOIN %(revenue_table)s t_rev ON t_rev.partner_id = t_a.partner_id
+                         AND t_rev.company_id = %(total_company)s
+                   WHERE t_a.segment_id IS NOT NULL
+                     AND (t_p.company_id IS NULL OR t_p.company_id = ANY(%(companies)s))
+                GROUP BY t_a.scheme_id) t ON t.scheme_id = a.scheme_id
             """,
-            dimensions=common.DIMENSION_COLUMNS,
             partners=common.partner_join(SQL("a.partner_id")),
             revenue=common.revenue_join(
                 SQL("a.partner_id"), common.revenue_company(SQL("a.scheme_id"), company)
@@ -71,14 +75,16 @@ class PartnerSegmentReportDistribution(models.Model):
             companies=self.env.companies.ids,
         )
 
+    def _where(self):
+        return SQL("a.segment_id IS NOT NULL")
+
+    @property
+    def _table_query(self):
+        return self._query()
+
     def init(self):
-        common.ensure_revenue_table(self.env)
         # the reports group the assignments of a scheme by segment
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS partner_segment_assignment_report_idx "
             "ON partner_segment_assignment (scheme_id, segment_id) INCLUDE (partner_id)"
         )
-
-    def action_open_partner(self):
-        self.ensure_one()
-        return self.partner_id.get_formview_action()

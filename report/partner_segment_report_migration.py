@@ -45,31 +45,35 @@ class PartnerSegmentReportMigration(models.Model):
         )
         return date_from, date_to
 
-    @property
-    def _table_query(self):
+    def _select(self):
+        return SQL(
+            """
+            m.id, m.scheme_id, m.partner_id, f.segment_id AS from_segment_id,
+            m.to_segment_id, m.date, %(dimensions)s,
+            1 AS partner_count, COALESCE(rev.revenue, 0) AS revenue
+            """,
+            dimensions=self._select_dimensions(),
+        )
+
+    def _from(self):
         date_from, date_to = self._migration_days()
         one_day = datetime.timedelta(days=1)
         return SQL(
             """
-            SELECT m.id, m.scheme_id, m.partner_id, f.segment_id AS from_segment_id,
-                   m.to_segment_id, m.date, %(dimensions)s,
-                   1 AS partner_count, COALESCE(rev.revenue, 0) AS revenue
-              FROM (SELECT DISTINCT ON (h.scheme_id, h.partner_id)
-                           h.id, h.scheme_id, h.partner_id, h.to_segment_id, h.date
-                      FROM partner_segment_history h
-                     WHERE h.date >= %(start)s AND h.date < %(end)s
-                  ORDER BY h.scheme_id, h.partner_id, h.date DESC, h.id DESC) m
-              LEFT JOIN LATERAL (
-                    SELECT b.to_segment_id AS segment_id
-                      FROM partner_segment_history b
-                     WHERE b.scheme_id = m.scheme_id AND b.partner_id = m.partner_id
-                       AND b.date < %(start)s
-                  ORDER BY b.date DESC, b.id DESC LIMIT 1) f ON TRUE
-              %(partners)s
-              %(revenue)s
-             WHERE f.segment_id IS DISTINCT FROM m.to_segment_id
+            (SELECT DISTINCT ON (h.scheme_id, h.partner_id)
+                    h.id, h.scheme_id, h.partner_id, h.to_segment_id, h.date
+               FROM partner_segment_history h
+              WHERE h.date >= %(start)s AND h.date < %(end)s
+           ORDER BY h.scheme_id, h.partner_id, h.date DESC, h.id DESC) m
+            LEFT JOIN LATERAL (
+                  SELECT b.to_segment_id AS segment_id
+                    FROM partner_segment_history b
+                   WHERE b.scheme_id = m.scheme_id AND b.partner_id = m.partner_id
+                     AND b.date < %(start)s
+                ORDER BY b.date DESC, b.id DESC LIMIT 1) f ON TRUE
+            %(partners)s
+            %(revenue)s
             """,
-            dimensions=common.DIMENSION_COLUMNS,
             partners=common.partner_join(SQL("m.partner_id")),
             start=date_from + one_day,
             end=date_to + one_day,
@@ -79,13 +83,16 @@ class PartnerSegmentReportMigration(models.Model):
             ),
         )
 
+    def _where(self):
+        return SQL("f.segment_id IS DISTINCT FROM m.to_segment_id")
+
+    @property
+    def _table_query(self):
+        return self._query()
+
     def init(self):
         # the segment a partner had before a day: its last change before it
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS partner_segment_history_report_idx "
             "ON partner_segment_history (scheme_id, partner_id, date)"
         )
-
-    def action_open_partner(self):
-        self.ensure_one()
-        return self.partner_id.get_formview_action()

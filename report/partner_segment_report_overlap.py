@@ -30,24 +30,28 @@ class PartnerSegmentReportOverlap(models.Model):
         string="Revenue (12 months)", readonly=True, currency_field="currency_id"
     )
 
-    @property
-    def _table_query(self):
+    def _select(self):
         return SQL(
             """
-            SELECT a.id::bigint * %(factor)s + b.scheme_id AS id,
-                   a.partner_id, a.scheme_id, a.segment_id,
-                   b.scheme_id AS other_scheme_id, b.segment_id AS other_segment_id,
-                   %(dimensions)s, 1 AS partner_count, COALESCE(rev.revenue, 0) AS revenue
-              FROM partner_segment_assignment a
-              JOIN partner_segment_assignment b
-                ON b.partner_id = a.partner_id AND b.scheme_id != a.scheme_id
-               AND b.segment_id IS NOT NULL
-              %(partners)s
-              %(revenue)s
-             WHERE a.segment_id IS NOT NULL
+            a.id::bigint * %(factor)s + b.scheme_id AS id,
+            a.partner_id, a.scheme_id, a.segment_id,
+            b.scheme_id AS other_scheme_id, b.segment_id AS other_segment_id,
+            %(dimensions)s, 1 AS partner_count, COALESCE(rev.revenue, 0) AS revenue
             """,
             factor=ID_FACTOR,
-            dimensions=common.DIMENSION_COLUMNS,
+            dimensions=self._select_dimensions(),
+        )
+
+    def _from(self):
+        return SQL(
+            """
+            partner_segment_assignment a
+            JOIN partner_segment_assignment b
+              ON b.partner_id = a.partner_id AND b.scheme_id != a.scheme_id
+             AND b.segment_id IS NOT NULL
+            %(partners)s
+            %(revenue)s
+            """,
             partners=common.partner_join(SQL("a.partner_id")),
             revenue=common.revenue_join(
                 SQL("a.partner_id"),
@@ -55,6 +59,9 @@ class PartnerSegmentReportOverlap(models.Model):
             ),
         )
 
-    def action_open_partner(self):
-        self.ensure_one()
-        return self.partner_id.get_formview_action()
+    def _where(self):
+        return SQL("a.segment_id IS NOT NULL")
+
+    @property
+    def _table_query(self):
+        return self._query()

@@ -37,7 +37,6 @@ class PartnerSegmentReportSize(models.Model):
     )
 
     def init(self):
-        common.ensure_revenue_table(self.env)
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS partner_segment_report_size_scheme_date_idx "
             "ON partner_segment_report_size (scheme_id, date)"
@@ -85,12 +84,12 @@ class PartnerSegmentReportSize(models.Model):
         # disk).  For this statement only.
         cr.execute("SELECT current_setting('enable_sort'), set_config('enable_sort', 'off', true)")
         enable_sort = cr.fetchone()[0]
+        dimensions = self._dimensions()
         cr.execute(
             SQL(
                 """
                 INSERT INTO partner_segment_report_size
-                       (date, scheme_id, segment_id, company_id, user_id, team_id,
-                        sales_channel_id, customer_type, governance_type,
+                       (date, scheme_id, segment_id, %(dimension_names)s,
                         partner_count, revenue, create_uid, write_uid, create_date, write_date)
                 SELECT %(day)s, a.scheme_id, a.segment_id, %(dimensions)s,
                        COUNT(*), COALESCE(SUM(rev.revenue), 0),
@@ -101,10 +100,11 @@ class PartnerSegmentReportSize(models.Model):
               GROUP BY a.scheme_id, a.segment_id, %(group)s
                 """,
                 day=day,
-                dimensions=common.DIMENSION_COLUMNS,
+                dimension_names=SQL(", ").join(map(SQL.identifier, dimensions)),
+                dimensions=SQL(", ").join(dimensions.values()),
                 partners=common.partner_join(SQL("a.partner_id")),
                 uid=self.env.uid,
-                group=common.DIMENSION_GROUP,
+                group=SQL(", ").join(dimensions.values()),
                 source=source,
                 revenue=common.revenue_join(
                     SQL("a.partner_id"),

@@ -96,40 +96,6 @@ class PartnerSegmentScheme(models.Model):
             lines.append(f"{scheme.name}: {' · '.join(parts)}")
         return "; ".join(lines)
 
-    def _report_refresh(self):
-        """After a full run of these schemes: the revenue snapshot, today's
-        segment sizes, the Pareto curves and the product ABC per group."""
-        env = self.env(su=True)  # the run's own bookkeeping, like the engine's writes
-        day = common.report_day(self.env)
-        common.refresh_revenue(env.cr, day)
-        schemes = self.with_env(env)
-        env["partner.segment.report.size"]._insert_day(day, schemes)
-        env["partner.segment.report.pareto"]._refresh(
-            schemes, lambda scheme: scheme._report_assigned_select(day), day
-        )
-        env["partner.segment.report.product"]._refresh(day)
-
-    def _report_assigned_select(self, day):
-        """SELECT partner_id, segment_id, value: this scheme's partners in the
-        segment its last run computed, with their ranking metric's value now."""
-        from ..engine import metrics
-
-        metric = self.metric_id.sudo()
-        return SQL(
-            """
-            SELECT a.partner_id, COALESCE(a.computed_segment_id, a.segment_id) AS segment_id,
-                   v.value
-              FROM partner_segment_assignment a
-              LEFT JOIN (%s) v ON v.partner_id = a.partner_id
-             WHERE a.scheme_id = %s
-            """,
-            # the engine's read-only SELECT of a metric (no work table involved)
-            metrics._select_metric(  # pylint: disable=protected-access
-                metric.env, metric, None, day, metrics.scheme_companies(self)
-            ),
-            self.id,
-        )
-
     def _report_ranked_select(self):
         """SELECT partner_id, segment_id, value: this scheme's partners as the
         classification step of a full run just ranked them (the engine's work

@@ -3,7 +3,7 @@
 company's segmentation, a portal user none of their own partner's."""
 
 from odoo import Command
-from odoo.addons.partner_segmentation.engine import metrics
+from odoo.addons.partner_segmentation.engine import metrics_read
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -114,7 +114,7 @@ class TestCompanies(CompaniesCase):
         self.assertNotIn("Rights Co", html)
 
     def _preview_values(self, metric):
-        rows = metrics.metric_preview(metric)
+        rows = metrics_read.metric_preview(metric)
         self.assertEqual([p.name for p, _v in rows], ["Rights Co"])
         return [f"{value:g}" for _p, value in rows]
 
