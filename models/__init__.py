@@ -13,9 +13,6 @@ from . import partner_segment_run_line
 from . import partner_segment_run_result
 from . import res_partner
 from . import res_partner_customer
-from . import partner_segment_churn_reason
-from . import partner_segment_winback_campaign
-from . import partner_segment_winback_line
 from . import crm_lead
 from . import sale_order
 from . import mailing
@@ -24,4 +21,4 @@ from . import partner_segment_queue
 from . import account_move
 from . import credit
 from . import card_check
-from . import winback_survey
+from . import winback

@@ -1,21 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
-
-# The lead fields a win-back outcome follows (won: a won stage; lost:
-# archived with no probability).
-WINBACK_LEAD_FIELDS = {"stage_id", "probability", "active"}
+from odoo import api, models
 
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
-
-    winback_campaign_id = fields.Many2one(
-        "partner.segment.winback.campaign",
-        string="Win-back Campaign",
-        index="btree_not_null",
-        ondelete="set null",
-        readonly=True,
-    )
 
     # -- near-real-time recompute --------------------------------------------
     # an opportunity won, lost, reopened or whose probability changes (a stage
@@ -34,15 +22,4 @@ class CrmLead(models.Model):
         result = super().write(vals)
         if any(field in vals for field in self._SEGMENT_QUEUE_FIELDS):
             self.env["partner.segment.queue"]._enqueue(self)
-        if WINBACK_LEAD_FIELDS & vals.keys():
-            # winback_campaign_id is read with the lead's other columns: no
-            # query for leads that are not win-back opportunities
-            winback = self.filtered("winback_campaign_id")
-            if winback:
-                lines = (
-                    self.env["partner.segment.winback.line"]
-                    .sudo()  # the outcome follows the opportunity whoever moves it
-                    .search([("lead_id", "in", winback.ids)])
-                )
-                lines._refresh_outcome()
         return result

@@ -57,19 +57,6 @@ class PartnerSegment(models.Model):
     condition_ids = fields.One2many(
         "partner.segment.condition", "segment_id", string="Conditions", copy=True
     )
-    # Policy
-    contact_frequency = fields.Integer(
-        string="Touches a Year",
-        help="How often the partners of this segment should be contacted (e.g. 6 to 18 a year).",
-    )
-    customers_per_salesperson = fields.Integer(
-        help="Service policy: how many of this segment's customers one "
-        "salesperson looks after (A 1:1, B 1:2, C 1:3–5).",
-    )
-    winback_target = fields.Boolean(
-        string="Win-back Target",
-        help="Partners of this segment are proposed for win-back campaigns.",
-    )
     # Actions
     on_enter_action_id = fields.Many2one(
         "ir.actions.server",
@@ -175,18 +162,6 @@ class PartnerSegment(models.Model):
                     error=error,
                 ),
             )
-
-    @api.constrains("contact_frequency", "customers_per_salesperson")
-    def _check_policy(self):
-        for segment in self:
-            if segment.contact_frequency < 0 or segment.customers_per_salesperson < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Segment '%(name)s': touches a year and customers per "
-                        "salesperson cannot be negative.",
-                        name=segment.name,
-                    )
-                )
 
     @api.constrains("color")
     def _check_color(self):

@@ -16,16 +16,3 @@ class SaleOrder(models.Model):
         result = super()._action_cancel()
         self.env["partner.segment.queue"]._enqueue(self)
         return result
-
-    def write(self, vals):
-        res = super().write(vals)
-        if {"state", "date_order", "partner_id"} & vals.keys():
-            # winback_open is read with the partner's other columns: orders of
-            # customers outside a running win-back campaign cost no query.
-            # sudo: the flag is staff-only (groups) and a portal customer may
-            # sign or pay an order; it only decides whether the lines' figures
-            # are refreshed, which the engine of the figures does as superuser
-            partners = self.partner_id.commercial_partner_id.sudo().filtered("winback_open")
-            if partners:
-                self.env["partner.segment.winback.line"]._refresh_for_partners(partners)
-        return res

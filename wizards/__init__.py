@@ -1,7 +1,4 @@
 from . import partner_segment_override_wizard
-from . import partner_segment_mailing_wizard
-from . import partner_segment_salesperson_wizard
-from . import partner_segment_winback_wizard
 from . import base_partner_merge_automatic_wizard
 from . import partner_segment_migration_wizard
 from . import partner_segment_preview_wizard

@@ -19,7 +19,6 @@ class MergePartnerAutomatic(models.TransientModel):
 
     def _update_foreign_keys(self, src_partners, dst_partner):
         self._merge_segment_assignments(src_partners, dst_partner)
-        self._merge_winback_lines(src_partners, dst_partner)
         res = super()._update_foreign_keys(src_partners, dst_partner)
         apply.sync_partner_segments(
             self.env,
@@ -63,54 +62,3 @@ class MergePartnerAutomatic(models.TransientModel):
                     )
         if history:
             self.env["partner.segment.history"].sudo().create(history)
-
-    # fields a kept win-back line takes from a merged one when it has none
-    WINBACK_FILL = ("churn_reason_id", "lead_id", "user_id", "segment_id")
-
-    def _winback_line_rank(self, line, dst_partner):
-        """Lower is kept first: a declined outcome (it feeds do-not-pursue),
-        then any other outcome over none, one set by hand, an answered exit
-        survey, the destination's own line, the oldest."""
-        return (
-            line.outcome != "declined",
-            line.outcome == "no_answer",
-            not line.outcome_manual,
-            line.survey_state != "answered",
-            line.partner_id != dst_partner,
-            line.id,
-        )
-
-    def _merge_winback_lines(self, src_partners, dst_partner):
-        # sudo: the addon's bookkeeping of a merge the user may do; without it
-        # Odoo's merge deletes the merged partners' lines in SQL, whatever the
-        # user's rights on them
-        lines = (
-            self.env["partner.segment.winback.line"]
-            .sudo()
-            .search([("partner_id", "in", (src_partners | dst_partner).ids)], order="id")
-        )
-        for rows in lines.grouped("campaign_id").values():
-            rows = rows.sorted(lambda line: self._winback_line_rank(line, dst_partner))
-            keep, others = rows[:1], rows[1:]
-            vals = {}
-            for fname in self.WINBACK_FILL:
-                source = others.filtered(fname)[:1]
-                if not keep[fname] and source:
-                    vals[fname] = source[fname].id
-            surveyed = others.filtered("survey_state")[:1]
-            if not keep.survey_state and surveyed:
-                vals.update(
-                    {
-                        "survey_user_input_id": surveyed.survey_user_input_id.id,
-                        "survey_state": surveyed.survey_state,
-                        "survey_sent_date": surveyed.survey_sent_date,
-                    }
-                )
-            notes = [note for note in (keep | others).mapped("churn_note") if note]
-            if len(notes) > 1:
-                vals["churn_note"] = "\n\n".join(dict.fromkeys(notes))
-            others.unlink()
-            if keep.partner_id != dst_partner:
-                vals["partner_id"] = dst_partner.id
-            if vals:
-                keep.write(vals)

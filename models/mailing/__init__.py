@@ -5,3 +5,4 @@ from . import partner_segment_assignment
 from . import mailing_mailing
 from . import mailing_list
 from . import mailing_subscription
+from . import partner_segment_mailing_wizard

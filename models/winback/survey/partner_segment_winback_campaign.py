@@ -82,6 +82,6 @@ class PartnerSegmentWinbackCampaign(models.Model):
     @api.model
     def _demo_exit_survey(self):
         """Demo data loader (demo/partner_segmentation_demo.xml)."""
-        from ...demo import winback_survey
+        from ....demo import winback_survey
 
         return winback_survey.generate(self.env)
