@@ -9,6 +9,7 @@ import functools
 
 from odoo import Command, fields
 from odoo.addons.partner_segmentation.engine import common
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase
 from odoo.tools import SQL
 
@@ -73,20 +74,28 @@ class SegmentationCase(TransactionCase):
         cls.History = cls.env["partner.segment.history"]
 
     def assertRaisesRegex(self, exception, regex, func=None, *args, **kwargs):
-        """Odoo's assertRaises (the block runs in a savepoint rolled back on
-        the error, as a refused request is) with a check of the message, so
-        that a test can then assert that nothing was saved."""
+        """Odoo's assertRaises with a check of the message (see :meth:`refused`),
+        so that a test can then assert that nothing was saved."""
         if func is not None:
-            with self.assertRaisesRegex(exception, regex):
+            with self.refused(exception, regex):
                 func(*args, **kwargs)
             return None
-        return self._raises_with_message(exception, regex)
+        return self.refused(exception, regex)
 
     @contextlib.contextmanager
-    def _raises_with_message(self, exception, regex):
-        with self.assertRaises(exception) as caught:
+    def refused(self, exception=AccessError, regex=None):
+        """The block raises ``exception`` (with a message matching ``regex``
+        when given) and nothing of it stays saved: it runs in a savepoint
+        rolled back on the error, as a refused request is, what it writes is
+        flushed inside it (a refusal on flush counts) and the cache is
+        dropped after it.  The one refusal helper of the tests; over RPC,
+        :class:`.rpc.RpcMixin`'s ``rpc_refused``."""
+        with self.assertRaises(exception) as caught, self.env.cr.savepoint():
             yield caught
-        self.assertRegex(str(caught.exception), regex)
+            self.env.flush_all()
+        if regex:
+            self.assertRegex(str(caught.exception), regex)
+        self.env.invalidate_all()
 
     @contextlib.contextmanager
     def reference_day(self, day):
@@ -309,3 +318,30 @@ class SizeAndParetoCase(SegmentationCase):
             [{"name": "A", "pareto_cutoff": 70}, {"name": "C", "pareto_cutoff": 100}],
             metric=cls.revenue,
         )
+
+    def history(self, partner, scheme):
+        return self.History.search([("partner_id", "=", partner.id), ("scheme_id", "=", scheme.id)])
+
+
+class CallerCase(SegmentationCase):
+    """A customer with a salesperson (Caller Co, 5,000 of 12-month revenue)
+    and a rules scheme on that revenue (Big ≥ 1,000, Rest the others)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.revenue = cls.env.ref("partner_segmentation.metric_revenue_12m")
+        cls.salesperson = cls.env["res.users"].create(
+            {"name": "Seg Caller", "login": "seg_caller", "email": "caller@example.com"}
+        )
+        cls.customer = cls.make_partner("Caller Co", user_id=cls.salesperson.id)
+        cls.make_invoice(cls.customer, 5000)
+        cls.scheme = cls.make_scheme(
+            "test_partner_ui",
+            "rules",
+            [
+                {"name": "Big", "conditions": [(cls.revenue, ">=", 1000)]},
+                {"name": "Rest"},
+            ],
+        )
+        cls.big, cls.rest = cls.scheme.segment_ids.sorted("sequence")

@@ -7,11 +7,10 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import SegmentationCase, on_reference_days
-from .refused import RefusedMixin
 
 
 @tagged("post_install", "-at_install")
-class TestCredit(RefusedMixin, SegmentationCase):
+class TestCredit(SegmentationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -88,7 +87,7 @@ class TestCredit(RefusedMixin, SegmentationCase):
 
 
 @tagged("post_install", "-at_install")
-class TestVolumeUnits(RefusedMixin, SegmentationCase):
+class TestVolumeUnits(SegmentationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

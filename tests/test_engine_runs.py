@@ -1,26 +1,22 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Runs: history, overrides, partial runs, failures, the run lock, contacts
-and the number of queries."""
+"""Runs: history, segments of contacts, partial runs, failures, the run
+lock, the cron (overrides in runs: test_overrides.py; the number of
+queries: test_run_queries.py)."""
 
 import datetime
 from unittest.mock import patch
 
-from odoo import Command
-from odoo.addons.partner_segmentation.engine import common, notify
+from odoo.addons.partner_segmentation.engine import notify
 from odoo.addons.partner_segmentation.engine import run as engine_run
 from odoo.addons.partner_segmentation.engine import run_sql as Q
-from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
-from .common import TODAY, SegmentationCase, SizeAndParetoCase, on_reference_days
+from .common import TODAY, SizeAndParetoCase, on_reference_days
 
 
 @tagged("post_install", "-at_install")
 class TestRuns(SizeAndParetoCase):
-    def history(self, partner, scheme):
-        return self.History.search([("partner_id", "=", partner.id), ("scheme_id", "=", scheme.id)])
-
     def rows_written(self):
         self.env.cr.execute(
             """SELECT SUM(n_tup_ins + n_tup_upd + n_tup_del) FROM pg_stat_xact_user_tables
@@ -172,63 +168,6 @@ class TestRuns(SizeAndParetoCase):
         self.assertFalse(self.big.segment_ids & self.rules.segment_ids)
         self.assertEqual(newcomer.segment_ids, a_seg)
 
-    @on_reference_days
-    def test_manual_override_survives_and_expires(self):
-        self.recompute(self.rules)
-        assignment = self.Assignment.set_manual(
-            self.small,
-            self.large,
-            "Strategic account",
-            lock_until=self.today + datetime.timedelta(days=10),
-        )
-        self.assertEqual(self.history(self.small, self.rules)[0].cause, "manual")
-        self.assertEqual(assignment.date_assigned, self.today, "since the day of the override")
-        self.assertIn(self.large, self.small.segment_ids)
-        run = self.recompute(self.rules)
-        self.assertEqual(run.change_count, 0)
-        self.assertEqual(assignment.segment_id, self.large, "the override holds")
-        self.assertEqual(assignment.computed_segment_id, self.small_seg, "the engine's view")
-        self.assertTrue(assignment.differs)
-        self.assertIn(assignment, self.Assignment.search([("differs", "=", True)]))
-        # the lock ends after lock_until: the engine takes over again
-        self.recompute(self.rules, segmentation_today=str(self.today + datetime.timedelta(days=11)))
-        self.assertFalse(assignment.locked)
-        self.assertEqual(assignment.date_assigned, self.today + datetime.timedelta(days=11))
-        self.assertEqual(assignment.segment_id, self.small_seg)
-        self.assertEqual(self.history(self.small, self.rules)[0].cause, "recompute")
-        self.assertEqual(self.small.segment_ids, self.small_seg)
-
-    @on_reference_days
-    def test_chosen_partners_expired_override_and_one_read_of_assignments(self):
-        """A run of chosen partners releases the expired overrides of all its
-        schemes, then reads the partners' assignments in all of them at once:
-        each scheme's diff sees the released lock and its own rows."""
-        both = self.rules | self.pareto
-        self.recompute(both)
-        assignment = self.Assignment.set_manual(
-            self.small,
-            self.large,
-            "Until the fair",
-            lock_until=self.today + datetime.timedelta(days=3),
-        )
-        self.mid.category_id = False  # leaves both schemes
-        later = str(self.today + datetime.timedelta(days=4))
-        apply_sql = engine_run.run_steps.apply.Q
-        with (
-            patch.object(apply_sql, "fill_current", wraps=apply_sql.fill_current) as fill,
-            patch.object(apply_sql, "insert_diff", wraps=apply_sql.insert_diff) as diff,
-        ):
-            run = self.recompute(both, self.small | self.mid, segmentation_today=later)
-        self.assertEqual(fill.call_count, 1)
-        self.assertEqual([c.args[2] for c in diff.call_args_list], [True, True])
-        self.assertFalse(assignment.locked)
-        self.assertEqual(assignment.segment_id, self.small_seg, "the engine takes over")
-        for scheme in both:
-            self.assertFalse(self.mid.segment_ids & scheme.segment_ids, scheme.code)
-        # Rules: Mid leaves, Small moves from its override; Pareto: Mid leaves
-        self.assertEqual(run.line_ids.mapped("left"), [2, 1])
-        self.assertEqual(self.codes([self.big], self.rules), ["Large"], "not chosen: as it was")
-
     def test_tables_grown_by_a_scheme_are_analyzed_for_the_next(self):
         """A table that a scheme's writes have at least doubled, by its
         statistics, is analyzed at once, so that the next scheme is not
@@ -261,41 +200,6 @@ class TestRuns(SizeAndParetoCase):
         with patch.object(apply_sql, "analyze", wraps=apply_sql.analyze) as analyze:
             run = self.recompute(self.rules)
         self.assertEqual((run.change_count, analyze.call_count), (1, 0))
-
-    @on_reference_days
-    def test_manual_override_of_unclassified_and_unlock(self):
-        assignment = self.Assignment.set_manual(self.none, self.small_seg, "Met at the fair")
-        self.recompute(self.rules)
-        self.assertEqual(assignment.segment_id, self.small_seg)
-        self.assertFalse(assignment.computed_segment_id)
-        assignment.action_unlock()
-        self.assertFalse(assignment.exists(), "nothing computed: the assignment goes")
-        self.assertFalse(self.none.segment_ids)
-
-    @on_reference_days
-    def test_override_validation(self):
-        with self.assertRaisesRegex(ValidationError, "Say why"):
-            self.Assignment.set_manual(self.big, self.large, "  ")
-        with self.assertRaisesRegex(ValidationError, "cannot end in the past"):
-            self.Assignment.set_manual(
-                self.big, self.large, "x", lock_until=self.today - datetime.timedelta(days=1)
-            )
-        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.big.id})
-        with self.assertRaisesRegex(ValidationError, "Only commercial partners"):
-            self.Assignment.create(
-                {"partner_id": contact.id, "scheme_id": self.rules.id, "segment_id": self.large.id}
-            )
-        with self.assertRaisesRegex(ValidationError, "does not belong to scheme"):
-            self.Assignment.create(
-                {
-                    "partner_id": self.big.id,
-                    "scheme_id": self.pareto.id,
-                    "segment_id": self.large.id,
-                }
-            )
-        # the override of a contact goes to its company
-        assignment = self.Assignment.set_manual(contact, self.small_seg, "Asked by the buyer")
-        self.assertEqual(assignment.partner_id, self.big)
 
     @on_reference_days
     def test_partial_recompute_equals_full(self):
@@ -398,81 +302,3 @@ class TestRuns(SizeAndParetoCase):
         # queued for the run cron, which works through it (test_run_steps)
         self.assertEqual(run.status, "queued")
         self.assertFalse(self.segment_of(self.big, self.rules))
-
-
-@tagged("post_install", "-at_install")
-class TestQueryCount(SegmentationCase):
-    """The number of queries of a recompute does not grow with the number of
-    partners (no per-partner loop)."""
-
-    def _scheme_with_partners(self, count, code):
-        tag = self.env["res.partner.category"].create({"name": code})
-        self.env["res.partner"].create(
-            [
-                {
-                    "name": f"{code} {i}",
-                    "is_company": True,
-                    "annual_potential": (i % 97) * 10.0,
-                    "category_id": [Command.link(tag.id)],
-                }
-                for i in range(count)
-            ]
-        )
-        potential = self.env.ref("partner_segmentation.metric_annual_potential")
-        order_count = self.env.ref("partner_segmentation.metric_order_count_total")
-        return self.make_scheme(
-            code,
-            "rules",
-            [
-                {"name": "High", "conditions": [(potential, ">=", 500), (order_count, "=", 0)]},
-                {"name": "Low", "conditions": [(potential, ">", 0)]},
-                {"name": "Rest"},
-            ],
-            partner_domain=f"[('category_id', 'in', [{tag.id}])]",
-        )
-
-    def _queries(self, scheme):
-        self.env.invalidate_all()
-        # the run's records take their defaults in the user's company: read
-        # once per transaction or not at all, depending on which environments
-        # the ORM still holds; the same for any number of partners
-        self.env.user.company_id  # noqa: B018  pylint: disable=pointless-statement
-        before = self.env.cr.sql_log_count
-        run = self.recompute(scheme)
-        return self.env.cr.sql_log_count - before, run
-
-    @patch.object(common, "ANALYZE_THRESHOLD", 100)  # both sizes analyze their work tables
-    # and neither the written tables: whether those need it depends on their
-    # statistics, which other tests' runs leave behind
-    @patch.object(
-        engine_run.run_steps.apply.Q,
-        "WRITTEN_STATISTICS",
-        SQL("SELECT name, 1e9::real FROM unnest(%s::text[]) AS t(name)", ["x"]),
-    )
-    def test_queries_do_not_grow_with_partners(self):
-        warmup = self._scheme_with_partners(20, "qc_warmup")
-        self._queries(warmup)
-        small = self._scheme_with_partners(200, "qc_small")
-        large = self._scheme_with_partners(2000, "qc_large")
-        small_queries, small_run = self._queries(small)
-        large_queries, large_run = self._queries(large)
-        self.assertEqual((small_run.partner_count, large_run.partner_count), (200, 2000))
-        self.assertEqual(large_run.change_count, 2000)
-        self.assertEqual(large_queries, small_queries)
-        # with chatter on, one note per changed partner is created in
-        # batches of a thousand: a few queries per batch, none per partner
-        small.post_chatter = large.post_chatter = True
-        Partner = self.env["res.partner"]
-        for code in ("qc_small", "qc_large"):
-            Partner.search([("category_id.name", "=", code)]).write({"annual_potential": 0})
-        small_queries, small_run = self._queries(small)
-        large_queries, large_run = self._queries(large)
-        # everyone with a potential (i % 97 != 0) falls from High/Low to Rest
-        self.assertEqual((small_run.change_count, large_run.change_count), (197, 1979))
-        self.assertLessEqual(large_queries - small_queries, 30)
-        partner = Partner.search([("name", "=", "qc_small 1")])
-        message = self.env["mail.message"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", partner.id)], limit=1
-        )
-        self.assertIn("qc_small: Low → Rest", message.body)
-        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_note"))

@@ -8,11 +8,10 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import SegmentationCase
-from .refused import RefusedMixin
 
 
 @tagged("post_install", "-at_install")
-class TestExitSurvey(RefusedMixin, SegmentationCase):
+class TestExitSurvey(SegmentationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

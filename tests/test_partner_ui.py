@@ -1,128 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""What users meet in the web client: the override wizard's refusals, the
-form modifiers of schemes, segments and metrics, the shipped "schedule a
-call" segment action, ending overrides from the assignment list and the
-Customers by Segment side panel."""
+"""What users meet in the web client: the form modifiers of schemes,
+segments and metrics, the shipped "schedule a call" segment action and the
+Customers by Segment side panel (overrides: test_overrides.py)."""
 
 import datetime
 
-from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import SegmentationCase, on_reference_days
+from .common import CallerCase, on_reference_days
 
 
 @tagged("post_install", "-at_install")
-class TestPartnerUi(SegmentationCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.revenue = cls.env.ref("partner_segmentation.metric_revenue_12m")
-        cls.salesperson = cls.env["res.users"].create(
-            {"name": "Seg Caller", "login": "seg_caller", "email": "caller@example.com"}
-        )
-        cls.customer = cls.make_partner("Caller Co", user_id=cls.salesperson.id)
-        cls.make_invoice(cls.customer, 5000)
-        cls.scheme = cls.make_scheme(
-            "test_partner_ui",
-            "rules",
-            [
-                {"name": "Big", "conditions": [(cls.revenue, ">=", 1000)]},
-                {"name": "Rest"},
-            ],
-        )
-        cls.big, cls.rest = cls.scheme.segment_ids.sorted("sequence")
-        cls.Wizard = cls.env["partner.segment.override.wizard"]
-
-    def wizard(self, **values):
-        return self.Wizard.create(
-            dict(
-                {
-                    "partner_id": self.customer.id,
-                    "scheme_id": self.scheme.id,
-                    "segment_id": self.rest.id,
-                    "reason": "Negotiated terms",
-                },
-                **values,
-            )
-        )
-
-    # -- override wizard ----------------------------------------------------
-    def test_wizard_refuses_an_empty_reason(self):
-        with (
-            self.assertRaisesRegex(
-                ValidationError, "Say why the segment of 'Caller Co' is set by hand"
-            ),
-            self.env.cr.savepoint(),
-        ):
-            self.wizard(reason="").action_confirm()
-            self.env.flush_all()
-        self.env.invalidate_all()
-        self.assertFalse(self.Assignment.search([("partner_id", "=", self.customer.id)]))
-
-    @on_reference_days
-    def test_wizard_refuses_an_end_date_in_the_past(self):
-        yesterday = self.today - datetime.timedelta(days=1)
-        with self.assertRaisesRegex(
-            ValidationError, "The override of 'Caller Co' cannot end in the past"
-        ):
-            self.wizard(lock_until=yesterday).action_confirm()
-
-    @on_reference_days
-    def test_wizard_override_ends_on_its_date(self):
-        self.recompute(self.scheme)
-        self.assertEqual(self.segment_of(self.customer, self.scheme), self.big)
-        until = self.today + datetime.timedelta(days=10)
-        self.wizard(lock_until=until).action_confirm()
-        assignment = self.customer.segment_assignment_ids
-        self.assertEqual(
-            (assignment.segment_id, assignment.locked, assignment.lock_until),
-            (self.rest, True, until),
-        )
-        self.assertEqual(assignment.display_name, self.rest.display_name, "the lock is an icon")
-        self.recompute(self.scheme)
-        self.assertEqual(assignment.segment_id, self.rest, "the lock holds until its date")
-        self.assertEqual(assignment.computed_segment_id, self.big)
-        self.recompute(self.scheme, segmentation_today=str(until + datetime.timedelta(days=1)))
-        self.assertFalse(assignment.locked)
-        self.assertEqual(assignment.segment_id, self.big, "after its date the engine decides")
-
-    def test_wizard_from_a_contact_sets_the_company(self):
-        contact = self.env["res.partner"].create(
-            {"name": "Ann Caller", "parent_id": self.customer.id}
-        )
-        action = contact.action_segment_override()
-        self.assertEqual(action["res_model"], "partner.segment.override.wizard")
-        self.assertEqual(action["context"]["default_partner_id"], self.customer.id)
-        with Form(self.Wizard.with_context(**action["context"])) as form:
-            form.scheme_id = self.scheme
-            form.segment_id = self.big
-            form.reason = "Head office decision"
-        form.record.action_confirm()
-        self.assertEqual(self.segment_of(self.customer, self.scheme), self.big)
-        self.assertIn(self.big, contact.segment_ids, "the contact carries the company's segment")
-
-    # -- ending overrides from the assignment list --------------------------
-    def test_unlock_server_action_on_assignments(self):
-        other = self.make_partner("Other Caller Co")
-        self.recompute(self.scheme)
-        self.Assignment.set_manual(self.customer, self.rest, "trial")
-        self.Assignment.set_manual(other, self.big, "trial")
-        assignments = self.Assignment.search(
-            [("scheme_id", "=", self.scheme.id), ("locked", "=", True)]
-        )
-        self.assertEqual(len(assignments), 2)
-        action = self.env.ref("partner_segmentation.action_server_assignment_unlock")
-        action.with_context(active_model=assignments._name, active_ids=assignments.ids).run()
-        self.assertFalse(assignments.filtered("locked"))
-        self.assertEqual(self.segment_of(self.customer, self.scheme), self.big)
-        self.assertEqual(self.segment_of(other, self.scheme), self.rest)
-        history = self.History.search(
-            [("partner_id", "=", other.id), ("note", "=", "Override ended")]
-        )
-        self.assertEqual((history.from_segment_id, history.to_segment_id), (self.big, self.rest))
-
+class TestPartnerUi(CallerCase):
     # -- the shipped segment action ------------------------------------------
     @on_reference_days
     def test_call_scheduled_when_a_customer_becomes_at_risk(self):

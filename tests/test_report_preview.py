@@ -5,34 +5,14 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import SegmentationCase
+from .common import SizeAndParetoCase
 
 
 @tagged("post_install", "-at_install")
-class TestPreviewAndExplanation(SegmentationCase):
+class TestPreviewAndExplanation(SizeAndParetoCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.revenue = cls.env.ref("partner_segmentation.metric_revenue_12m")
-        cls.big, cls.mid, cls.small = (cls.make_partner(n) for n in ("Big", "Mid", "Small"))
-        cls.make_invoice(cls.big, 5000)
-        cls.make_invoice(cls.mid, 1500)
-        cls.make_invoice(cls.small, 100)
-        cls.rules = cls.make_scheme(
-            "test_preview",
-            "rules",
-            [
-                {"name": "Large", "conditions": [(cls.revenue, ">=", 1000)]},
-                {"name": "Small", "conditions": [(cls.revenue, ">", 0)]},
-            ],
-        )
-        cls.large, cls.small_seg = cls.rules.segment_ids.sorted("sequence")
-        cls.pareto = cls.make_scheme(
-            "test_preview_abc",
-            "pareto",
-            [{"name": "A", "pareto_cutoff": 70}, {"name": "C", "pareto_cutoff": 100}],
-            metric=cls.revenue,
-        )
         cls.manager = new_test_user(
             cls.env,
             "preview_manager",

@@ -7,7 +7,6 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import SegmentationCase, on_reference_days
-from .refused import RefusedMixin
 
 # customer i (1…20): last order 10·i days ago, COUNTS[i] orders 30 days apart,
 # each of 100·i.  Hand-made quintiles (4 customers each, equal values sharing
@@ -33,7 +32,7 @@ EXPECTED_GROUP = [
 
 
 @tagged("post_install", "-at_install")
-class TestRfm(RefusedMixin, SegmentationCase):
+class TestRfm(SegmentationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -126,7 +125,7 @@ class TestRfm(RefusedMixin, SegmentationCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCompositeValidation(RefusedMixin, SegmentationCase):
+class TestCompositeValidation(SegmentationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

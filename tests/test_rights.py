@@ -4,8 +4,6 @@ with plain values only, runs, overrides, the engine-only tables, the segment
 actions, the test-only reference day.  Every refusal is asserted together
 with the fact that nothing was saved."""
 
-import contextlib
-
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -60,17 +58,6 @@ class RightsCase(SegmentationCase):
     def assertSaved(self, records, field, value):
         self.env.invalidate_all()
         self.assertEqual(records[field], value)
-
-    @contextlib.contextmanager
-    def refused(self, exception=AccessError, regex=None):
-        """The attempt raises (a request would roll back: the savepoint does)."""
-        with (
-            self.assertRaisesRegex(exception, regex) if regex else self.assertRaises(exception),
-            self.env.cr.savepoint(),
-        ):
-            yield
-            self.env.flush_all()
-        self.env.invalidate_all()
 
 
 @tagged("post_install", "-at_install")

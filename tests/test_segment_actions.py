@@ -1,14 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Override wizard, chatter notes and segment actions."""
+"""What a recompute does besides classifying: one chatter note per partner
+that moved, and the segments' on-enter / on-exit actions run once per batch
+(overrides: test_overrides.py)."""
 
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import SegmentationCase
 
 
 @tagged("post_install", "-at_install")
-class TestUiFeatures(SegmentationCase):
+class TestSegmentActions(SegmentationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -30,60 +31,6 @@ class TestUiFeatures(SegmentationCase):
         )
         cls.large, cls.small_seg = cls.scheme.segment_ids.sorted("sequence")
         cls.other = cls.make_scheme("test_ui_other", "rules", [{"name": "Any"}])
-
-    def test_override_wizard(self):
-        self.recompute(self.scheme)
-        with Form(
-            self.env["partner.segment.override.wizard"].with_context(
-                default_partner_id=self.small.id
-            )
-        ) as form:
-            form.scheme_id = self.scheme
-            self.assertEqual(form.current_segment_id, self.small_seg)
-            form.segment_id = self.large
-            form.scheme_id = self.other
-            self.assertFalse(form.segment_id, "changing the scheme clears the segment")
-            form.scheme_id = self.scheme
-            form.segment_id = self.large
-            form.reason = "Group buying agreement"
-        form.record.action_confirm()
-        assignment = self.small.segment_assignment_ids.filtered(
-            lambda a: a.scheme_id == self.scheme
-        )
-        self.assertTrue(assignment.locked)
-        self.assertEqual(assignment.display_name, self.large.display_name, "the lock is an icon")
-        self.assertEqual(self.small.segment_badge_ids, assignment)
-
-    def test_override_wizard_bad_input(self):
-        Wizard = self.env["partner.segment.override.wizard"]
-        wizard = Wizard.create(
-            {
-                "partner_id": self.big.id,
-                "scheme_id": self.scheme.id,
-                "segment_id": self.any_segment().id,
-                "reason": "x",
-            }
-        )
-        with self.assertRaisesRegex(UserError, "is not a segment of 'test_ui'"):
-            wizard.action_confirm()
-        wizard = Wizard.create(
-            {
-                "partner_id": self.big.id,
-                "scheme_id": self.scheme.id,
-                "segment_id": self.large.id,
-                "reason": "   ",
-            }
-        )
-        with self.assertRaisesRegex(ValidationError, "Say why"):
-            wizard.action_confirm()
-        form = Form(Wizard.with_context(default_partner_id=self.big.id))
-        form.scheme_id = self.scheme
-        form.segment_id = self.large
-        with self.assertRaisesRegex(AssertionError, "reason"):
-            form.save()
-
-    def any_segment(self):
-        return self.other.segment_ids
 
     def test_chatter_one_note_per_partner(self):
         self.scheme.post_chatter = True

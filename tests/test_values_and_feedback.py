@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Fixes seen in the browser: recompute feedback, value formatting, the
-lock without an emoji, lists following manual overrides."""
+"""What a user sees of values and runs: the recompute notification, metric
+values formatted as counts, days and money (also in the partner's metric
+table), a partner's recompute that leaves the full run's facts, the side
+panel's full names, and mailing lists that follow a manual override (its
+lock shown without an emoji)."""
 
 import re
 
@@ -10,7 +13,7 @@ from .common import SegmentationCase
 
 
 @tagged("post_install", "-at_install")
-class TestReportFixes(SegmentationCase):
+class TestValuesAndFeedback(SegmentationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
