@@ -1,14 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import re
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
 from ..engine import domains
-from .scheme_checks import check_pareto_cutoffs, check_quantile_buckets
+from .scheme_checks import check_codes, check_pareto_cutoffs, check_quantile_buckets
 
-CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 # operators a segment's full name ("Scheme: Segment") is searched with, and their negations
 NAME_OPERATORS = ("=", "ilike", "like", "=ilike", "=like")
 NEGATED = {"!=": "=", "not ilike": "ilike", "not like": "like"}
@@ -139,15 +136,7 @@ class PartnerSegment(models.Model):
 
     @api.constrains("code")
     def _check_code(self):
-        for segment in self:
-            if not CODE_RE.match(segment.code or ""):
-                raise ValidationError(
-                    self.env._(
-                        "The segment code '%(code)s' is not valid: use letters, digits, "
-                        "'_', '.' or '-' (at most 64).",
-                        code=segment.code,
-                    )
-                )
+        check_codes(self)
 
     @api.constrains("partner_domain")
     def _check_partner_domain(self):

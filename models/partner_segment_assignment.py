@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import apply, common
+from .rights import is_segmentation_manager
 
 
 class PartnerSegmentAssignment(models.Model):
@@ -198,10 +199,7 @@ class PartnerSegmentAssignment(models.Model):
         run has classified."""
         locked = self.filtered("locked")
         self._check_override_rights(locked.partner_id, locked.segment_id)
-        if not (
-            self.env.su
-            or self.env.user.has_group("partner_segmentation.group_segmentation_manager")
-        ):
+        if not is_segmentation_manager(self.env):
             others = locked.filtered(lambda a: a.locked_by_id != self.env.user)
             if others:
                 raise AccessError(

@@ -1,14 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import re
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import domains
 from ..engine import run as engine_run
-from .scheme_checks import check_cut_point_coverage
+from .rights import is_segmentation_manager
+from .scheme_checks import check_codes, check_cut_point_coverage
 
-CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MAX_BUCKETS = 1000
 
 
@@ -125,15 +124,7 @@ class PartnerSegmentScheme(models.Model):
 
     @api.constrains("code")
     def _check_code(self):
-        for scheme in self:
-            if not CODE_RE.match(scheme.code or ""):
-                raise ValidationError(
-                    self.env._(
-                        "The scheme code '%(code)s' is not valid: use letters, digits, "
-                        "'_', '.' or '-' (at most 64).",
-                        code=scheme.code,
-                    )
-                )
+        check_codes(self)
 
     @api.constrains("partner_domain")
     def _check_partner_domain(self):
@@ -315,10 +306,7 @@ class PartnerSegmentScheme(models.Model):
         """Recompute these schemes (all active ones from the list) for every
         partner: at once when the customer base is small, else queued for the
         cron, the user being notified when it ends."""
-        if not (
-            self.env.su
-            or self.env.user.has_group("partner_segmentation.group_segmentation_manager")
-        ):
+        if not is_segmentation_manager(self.env):
             raise AccessError(
                 self.env._("Only segmentation administrators may recompute a whole scheme.")
             )

@@ -1,11 +1,38 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""What the segments of a ranking scheme must satisfy: Pareto cut-offs in
-(0, 100] that increase in the segments' order, quantile buckets within the
-scheme's count that do not overlap, and no gap left in either."""
+"""What schemes and their segments must satisfy: codes of letters, digits,
+'_', '.' or '-'; in a ranking scheme, Pareto cut-offs in (0, 100] that
+increase in the segments' order, quantile buckets within the scheme's count
+that do not overlap, and no gap left in either."""
 
 import itertools
+import re
 
 from odoo.exceptions import ValidationError
+
+CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def check_codes(records):
+    """The codes of these schemes or segments are letters, digits, '_', '.'
+    or '-' (at most 64)."""
+    for record in records:
+        if CODE_RE.match(record.code or ""):
+            continue
+        if record._name == "partner.segment.scheme":
+            raise ValidationError(
+                records.env._(
+                    "The scheme code '%(code)s' is not valid: use letters, digits, "
+                    "'_', '.' or '-' (at most 64).",
+                    code=record.code,
+                )
+            )
+        raise ValidationError(
+            records.env._(
+                "The segment code '%(code)s' is not valid: use letters, digits, "
+                "'_', '.' or '-' (at most 64).",
+                code=record.code,
+            )
+        )
 
 
 def check_pareto_cutoffs(scheme, segments):

@@ -15,6 +15,18 @@ from .common_reports import ReportsCase
 
 @tagged("post_install", "-at_install")
 class TestReportSizes(ReportsCase):
+    def date_history(self, day, run=None):
+        """The rules scheme's history (of ``run`` only, when given) dated on
+        ``day`` at 8:00."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE partner_segment_history SET date = %s WHERE scheme_id = %s AND %s",
+                datetime.datetime.combine(day, datetime.time(8)),
+                self.rules.id,
+                SQL("run_id = %s", run.id) if run else SQL("TRUE"),
+            )
+        )
+
     # -- sizes over time ---------------------------------------------------
     def sizes(self, scheme, day=None):
         day = day or self.today
@@ -76,24 +88,11 @@ class TestReportSizes(ReportsCase):
             self.today - datetime.timedelta(days=2),
         )
         self.recompute(self.rules, segmentation_today=str(day1))
-        self.env.cr.execute(
-            SQL(
-                "UPDATE partner_segment_history SET date = %s WHERE scheme_id = %s",
-                datetime.datetime.combine(day1, datetime.time(8)),
-                self.rules.id,
-            )
-        )
+        self.date_history(day1)
         self.make_invoice(self.tiny, 4000, days_ago=5)
         run2 = self.recompute(self.rules, segmentation_today=str(day2))
         # the second run's rows (stamped with the clock's time, which may be any day)
-        self.env.cr.execute(
-            SQL(
-                "UPDATE partner_segment_history SET date = %s WHERE scheme_id = %s AND run_id = %s",
-                datetime.datetime.combine(day2, datetime.time(8)),
-                self.rules.id,
-                run2.id,
-            )
-        )
+        self.date_history(day2, run2)
         # this scheme's sizes only: the demo's days keep theirs (and cost nothing)
         self.env.cr.execute(
             SQL("DELETE FROM partner_segment_report_size WHERE scheme_id = %s", self.rules.id)
@@ -117,24 +116,11 @@ class TestReportSizes(ReportsCase):
     def test_migration_between_two_days(self):
         day1 = self.today - datetime.timedelta(days=8)
         self.recompute(self.rules, segmentation_today=str(day1))
-        self.env.cr.execute(
-            SQL(
-                "UPDATE partner_segment_history SET date = %s WHERE scheme_id = %s",
-                datetime.datetime.combine(day1, datetime.time(8)),
-                self.rules.id,
-            )
-        )
+        self.date_history(day1)
         self.make_invoice(self.tiny, 4000, days_ago=3)
         run2 = self.recompute(self.rules)
         # the second run's rows (stamped with the clock's time, which may be any day)
-        self.env.cr.execute(
-            SQL(
-                "UPDATE partner_segment_history SET date = %s WHERE scheme_id = %s AND run_id = %s",
-                datetime.datetime.combine(self.today, datetime.time(8)),
-                self.rules.id,
-                run2.id,
-            )
-        )
+        self.date_history(self.today, run2)
         Migration = self.env["partner.segment.report.migration"].with_context(
             migration_date_from=str(day1),
             migration_date_to=str(self.today),
