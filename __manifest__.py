@@ -38,6 +38,7 @@
         "models/mailing/partner_segment_mailing_wizard_views.xml",
         "models/policy/partner_segment_salesperson_wizard_views.xml",
         "models/mailing/mailing_views.xml",
+        "models/policy/partner_segment_views.xml",
         "views/partner_segmentation_menus.xml",
         "models/winback/winback_views.xml",
         "data/winback_survey_data.xml",
