@@ -124,3 +124,38 @@ class TestExitSurvey(SegmentationCase):
         with self.refused(UserError, "no exit survey step"):
             self.line_silent.action_send_exit_survey()
         self.assertFalse(self.line_silent.survey_state)
+
+    def test_partner_merge_keeps_the_exit_survey(self):
+        """Merging two customers of a campaign: the line with an answered exit
+        survey is kept before the destination's own, and a kept line without
+        survey takes the merged line's."""
+        Campaign = self.env["partner.segment.winback.campaign"]
+        dst, src = self.make_partner("Survey Keep"), self.make_partner("Survey Gone")
+        sent_on = datetime.date(2026, 6, 1)
+        answered = Campaign.create(
+            {
+                "name": "Merge answered",
+                "line_ids": [
+                    Command.create({"partner_id": p.id, "outcome": "declined"}) for p in (dst, src)
+                ],
+            }
+        )
+        kept = answered.line_ids.filtered(lambda line: line.partner_id == src)
+        # sudo: the survey fields are the addon's to write
+        kept.sudo().write({"survey_state": "answered", "survey_sent_date": sent_on})
+        sent = Campaign.create(
+            {
+                "name": "Merge sent",
+                "line_ids": [
+                    Command.create({"partner_id": dst.id, "outcome": "declined"}),
+                    Command.create({"partner_id": src.id}),
+                ],
+            }
+        )
+        own = sent.line_ids.filtered(lambda line: line.partner_id == dst)
+        (sent.line_ids - own).sudo().write({"survey_state": "sent", "survey_sent_date": sent_on})
+        self.env["base.partner.merge.automatic.wizard"].create({})._merge((dst | src).ids, dst)
+        self.assertEqual(answered.line_ids, kept, "the answered survey's line is kept")
+        self.assertEqual((kept.partner_id, kept.survey_state), (dst, "answered"))
+        self.assertEqual(sent.line_ids, own, "a declined outcome comes first")
+        self.assertEqual((own.survey_state, own.survey_sent_date), ("sent", sent_on))
