@@ -151,7 +151,8 @@ def main():
     if not same:
         # Say what differs, so that a failed check can be understood from its log.
         for name, want, got in zip(("assignment", "history"), expected, found, strict=True):
-            missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+            missing = sorted(set(want) - set(got), key=repr)
+            extra = sorted(set(got) - set(want), key=repr)
             print(f"{name}: {len(missing)} rows only uninterrupted, {len(extra)} only killed")
             for row in missing[:5]:
                 print(f"  uninterrupted only: {row}")
