@@ -196,8 +196,7 @@ class TestWhy(WhyCase):
     def test_values_of_the_readers_companies_only(self):
         """A scheme of no company counts every company's records; a reader
         of fewer companies sees values of theirs, and is told so."""
-        other = self.env["res.company"].create({"name": "Why Other Co"})
-        self.analyst.company_ids |= other
+        self.env["res.company"].create({"name": "Why Other Co"})
         self.recompute(self.pareto)
         one = new_test_user(
             self.env,
@@ -212,8 +211,19 @@ class TestWhy(WhyCase):
         )
         self.assertIn("Only the records of your companies are counted here", html)
         self.assertIn("1,000.00", html, "the invoice is of their company")
-        html = self.said(self.assignments(self.pareto, self.big))[("Big", "test_why_abc")][1]
-        self.assertNotIn("Only the records of your companies", html, "the analyst sees all")
+        every = new_test_user(
+            self.env,
+            "why_every_company",
+            groups="partner_segmentation.group_segmentation_user,account.group_account_invoice",
+            company_ids=[Command.set(self.env["res.company"].search([]).ids)],
+        )
+        html = str(
+            self.assignments(self.pareto, self.big)
+            .with_user(every)
+            .read(["explanation_html"])[0]["explanation_html"]
+        )
+        self.assertNotIn("Only the records of your companies", html, "a user of all of them")
+        self.assertIn("1,000.00", html)
 
     def test_refused_to_others_and_no_value_without_field_rights(self):
         self.recompute(self.pareto)
