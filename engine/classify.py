@@ -227,31 +227,10 @@ def classify_pareto(env, scheme, scope_ids):
     if not cutoffs:
         return
     metric_id, exclude = scheme.metric_id.id, excludes_zero(scheme)
-    edges = stored_boundaries(scheme) if scope_ids is not None else None
-    if edges is not None:
-        cutoff_of = {seg: cutoff for cutoff, seg in cutoffs}
-        ranked = sorted(
-            (
-                (Decimal(value), seg)
-                for seg, value in edges
-                if cutoff_of.get(seg, 100) < 100  # the 100 % segment takes the rest
-            ),
-            key=lambda edge: -edge[0],
-        )
-        rest = next((seg for cutoff, seg in cutoffs if cutoff >= 100), None)
+    placed = placement(scheme) if scope_ids is not None else None
+    if placed is not None:
         universe = _fill_universe(env, scheme, scope_ids)
-        value = Q.pareto_value(exclude)
-        env.cr.execute(
-            Q.insert_placed_result(
-                universe,
-                metric_id,
-                value,
-                [(str(edge_value), seg) for edge_value, seg in ranked],
-                True,
-                rest,
-                guard=SQL("%s > 0", value),
-            )
-        )
+        env.cr.execute(Q.insert_placed_result(universe, metric_id, placed))
         return
     env.cr.execute(
         Q.insert_pareto_result(_fill_universe(env, scheme), metric_id, cutoffs, scope_ids, exclude)
@@ -271,25 +250,10 @@ def classify_quantile(env, scheme, scope_ids):
     if not buckets_map:
         return
     metric_id, descending = scheme.metric_id.id, scheme.quantile_order != "asc"
-    edges = stored_boundaries(scheme) if scope_ids is not None else None
-    if edges is not None:
-
-        def segment_of(bucket):  # as the CASE of a full run: first matching segment
-            return next((seg for lo, hi, seg in buckets_map if lo <= bucket <= hi), None)
-
-        edges = sorted(edges)  # by bucket: the ranking order
-        # after every boundary: the bucket after the last one (the last when all are full)
-        last = min(max((bucket for bucket, _v in edges), default=0) + 1, scheme.quantile_count)
-        env.cr.execute(
-            Q.insert_placed_result(
-                _fill_universe(env, scheme, scope_ids),
-                metric_id,
-                quantile_value(scheme),
-                [(value, segment_of(bucket)) for bucket, value in edges],
-                descending,
-                segment_of(last),
-            )
-        )
+    placed = placement(scheme) if scope_ids is not None else None
+    if placed is not None:
+        universe = _fill_universe(env, scheme, scope_ids)
+        env.cr.execute(Q.insert_placed_result(universe, metric_id, placed))
         return
     env.cr.execute(
         Q.insert_quantile_result(
@@ -347,6 +311,56 @@ def _store_boundaries(scheme, rows):
     data = {"key": _boundary_key(scheme), "edges": [[key, value] for key, value in rows]}
     if scheme.ranking_boundaries != data:  # the daily case: where they were
         scheme.with_context(tracking_disable=True).ranking_boundaries = data
+
+
+def placement(scheme):
+    """How a partial run places partners of a ranking scheme against its
+    stored boundaries (:func:`.classify_sql.placed_segment`), or None when
+    there are none that fit: a :class:`.classify_sql.Placement` whose
+    ``value`` is over ``v.v0`` and whose edges are in ranking order."""
+    if scheme.method not in RANKING_METHODS:
+        return None
+    edges = stored_boundaries(scheme)
+    if edges is None:
+        return None
+    segments = scheme.segment_ids.filtered("active")
+    if scheme.method == "pareto":
+        cutoff_of = {seg.id: seg.pareto_cutoff for seg in segments}
+        ranked = sorted(
+            (
+                (Decimal(value), seg)
+                for seg, value in edges
+                if cutoff_of.get(seg, 100) < 100  # the 100 % segment takes the rest
+            ),
+            key=lambda edge: -edge[0],
+        )
+        rest = next(
+            (
+                seg
+                for cutoff, seg in sorted((s.pareto_cutoff, s.id) for s in segments)
+                if cutoff >= 100
+            ),
+            None,
+        )
+        value = Q.pareto_value(excludes_zero(scheme))
+        return Q.Placement(
+            value, [(str(v), seg) for v, seg in ranked], True, rest, SQL("%s > 0", value)
+        )
+    buckets_map = [(seg.quantile_from, seg.quantile_to, seg.id) for seg in segments]
+
+    def segment_of(bucket):  # as the CASE of a full run: first matching segment
+        return next((seg for lo, hi, seg in buckets_map if lo <= bucket <= hi), None)
+
+    edges = sorted(edges)  # by bucket: the ranking order
+    # after every boundary: the bucket after the last one (the last when all are full)
+    last = min(max((bucket for bucket, _v in edges), default=0) + 1, scheme.quantile_count)
+    return Q.Placement(
+        quantile_value(scheme),
+        [(value, segment_of(bucket)) for bucket, value in edges],
+        scheme.quantile_order != "asc",
+        segment_of(last),
+        None,
+    )
 
 
 def metric_scope(scheme, scope_ids):

@@ -7,6 +7,8 @@ segment_id)``, what a scheme says, per partner (read from ``psseg_value``,
 see :mod:`.metrics_sql`).
 """
 
+from typing import NamedTuple
+
 from odoo.tools import SQL
 
 TRUNCATE_RESULT = SQL("TRUNCATE psseg_result, psseg_diff")
@@ -298,36 +300,57 @@ def _at_or_before(value, edge_value, descending):
     return SQL("%s %s %s::numeric", value, SQL(">=") if descending else SQL("<="), edge_value)
 
 
-def insert_placed_result(universe, metric_id, value, edges, descending, default, guard=None):
-    """Place the universe's partners against stored boundaries: the segment
-    of the first boundary they do not pass, else ``default``.
+class Placement(NamedTuple):
+    """How partners are placed against stored boundaries.
 
     :param value: the ranking value of a partner (over ``v.v0``); a partner
         without one gets no segment
     :param edges: list of (value as text, segment id or None), in ranking order
+    :param descending: whether higher values rank first
+    :param default: the segment of a partner past every boundary
     :param guard: what every boundary also asks (Pareto: a positive value)
     """
+
+    value: SQL
+    edges: list
+    descending: bool
+    default: int | None
+    guard: SQL | None
+
+
+def placed_segment(placed):
+    """The segment of the first boundary a partner (its value over ``v.v0``)
+    does not pass, else the default one; NULL without a value."""
     cases = [
         SQL(
             "WHEN %s THEN %s::integer",
-            SQL(" AND ").join([*filter(None, [guard]), _at_or_before(value, v, descending)]),
+            SQL(" AND ").join(
+                [*filter(None, [placed.guard]), _at_or_before(placed.value, v, placed.descending)]
+            ),
             seg,
         )
-        for v, seg in edges
+        for v, seg in placed.edges
     ]
+    return SQL(
+        "CASE WHEN %(value)s IS NULL THEN NULL %(cases)s ELSE %(default)s::integer END",
+        value=placed.value,
+        cases=SQL(" ").join(cases),
+        default=placed.default,
+    )
+
+
+def insert_placed_result(universe, metric_id, placed):
+    """Place the universe's partners against stored boundaries (a
+    :class:`Placement`)."""
     return SQL(
         """
         INSERT INTO psseg_result (partner_id, segment_id)
         SELECT partner_id, segment_id FROM (
-            SELECT u.id AS partner_id,
-                   CASE WHEN %(value)s IS NULL THEN NULL %(cases)s ELSE %(default)s::integer END
-                       AS segment_id
+            SELECT u.id AS partner_id, %(segment)s AS segment_id
               FROM %(universe)s AS u(id) %(join)s
         ) x WHERE segment_id IS NOT NULL
         """,
-        value=value,
-        cases=SQL(" ").join(cases),
-        default=default,
+        segment=placed_segment(placed),
         universe=universe,
         join=values_join([(metric_id, "v0")]),
     )

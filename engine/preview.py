@@ -45,42 +45,28 @@ def preview(env, scheme):
     return counts, env.cr.fetchall()
 
 
-def explain(env, scheme, partner):
-    """What the engine says of ``partner`` in ``scheme`` and why, to be
-    called inside :func:`sandbox`.  Returns a dict: ``segment`` (id or
-    None) and, by method, ``values`` {metric id: value} (rules) or
-    ``position`` (value, rank or bucket, …) (Pareto, quantile)."""
+def explain(env, scheme, partner_ids):
+    """What the engine says of ``partner_ids`` in rules ``scheme`` and why,
+    to be called inside :func:`sandbox`: {partner id: (segment id or None,
+    {metric id: value})}.  (Rankings: :func:`.explain.place`, against the
+    stored boundaries.)"""
     today = common.today_of(env)
-    ranking = scheme.method in scheme._ranking_methods()
-    scope = None if ranking else [partner.id]
+    partner_ids = list(partner_ids)
+    if not partner_ids:
+        return {}
     metrics.compute_metrics(
-        env, classify.scheme_metrics(scheme), scope, today, {}, metrics.scheme_companies(scheme)
+        env,
+        classify.scheme_metrics(scheme),
+        partner_ids,
+        today,
+        {},
+        metrics.scheme_companies(scheme),
     )
-    classify.classify(env, scheme, [partner.id])
-    env.cr.execute("SELECT segment_id FROM psseg_result WHERE partner_id = %s", [partner.id])
-    row = env.cr.fetchone()
-    result = {"segment": row and row[0]}
-    if scheme.method == "rules":
-        env.cr.execute(
-            "SELECT metric_id, value FROM psseg_value WHERE partner_id = %s", [partner.id]
-        )
-        result["values"] = dict(env.cr.fetchall())
-        return result
-    universe = classify._fill_universe(env, scheme)  # pylint: disable=protected-access
-    metric = scheme.metric_id
-    if scheme.method == "pareto":
-        exclude = classify.excludes_zero(scheme)
-        env.cr.execute(Q.pareto_position(universe, metric.id, exclude, partner.id))
-    else:
-        env.cr.execute(
-            Q.quantile_position(
-                universe,
-                metric.id,
-                classify.quantile_value(scheme),
-                scheme.quantile_count,
-                scheme.quantile_order != "asc",
-                partner.id,
-            )
-        )
-    result["position"] = env.cr.fetchone()
-    return result
+    classify.classify(env, scheme, partner_ids)
+    env.cr.execute("SELECT partner_id, segment_id FROM psseg_result")
+    segments = dict(env.cr.fetchall())
+    env.cr.execute(Q.partner_values(partner_ids))
+    values = {pid: {} for pid in partner_ids}
+    for partner_id, metric_id, value in env.cr.fetchall():
+        values[partner_id][metric_id] = value
+    return {pid: (segments.get(pid), values[pid]) for pid in partner_ids}

@@ -3,8 +3,6 @@
 
 from odoo.tools import SQL
 
-from . import classify_sql as CQ
-
 
 def result_counts():
     """(segment id, partners) of psseg_result."""
@@ -28,42 +26,9 @@ def movers(scheme_id):
     )
 
 
-def pareto_position(universe, metric_id, exclude_zero, partner_id):
-    """(value, rank, partners, share before, share with its group, partners
-    tied) of a partner in the ranking of the ``universe`` table by a metric,
-    as the Pareto classifier ranks: the rank and the share before are those
-    of its tie group (the partners with its value)."""
+def partner_values(partner_ids):
+    """(partner id, metric id, value) of psseg_value for these partners."""
     return SQL(
-        """
-        SELECT r.v, r.rk, r.n,
-               CASE WHEN r.total > 0 THEN 100.0 * r.before / r.total END,
-               CASE WHEN r.total > 0 THEN 100.0 * r.upto / r.total END,
-               r.tied
-          FROM (SELECT s.partner_id, s.v, RANK() OVER w AS rk, COUNT(*) OVER () AS n,
-                       COUNT(*) OVER w - RANK() OVER w + 1 AS tied,
-                       SUM(s.v) OVER w - s.v * (COUNT(*) OVER w - RANK() OVER w + 1) AS before,
-                       SUM(s.v) OVER w AS upto,
-                       SUM(s.v) OVER () AS total
-                  FROM (%s) s
-                WINDOW w AS (ORDER BY s.v DESC)) r
-         WHERE r.partner_id = %s
-        """,
-        CQ.pareto_values(universe, metric_id, exclude_zero),
-        partner_id,
-    )
-
-
-def quantile_position(universe, metric_id, value, buckets, descending, partner_id):
-    """(value, bucket, partners ranked, rank, partners tied) of a partner, as
-    the quantile classifier ranks (``value``: over ``v.v0``, see
-    :func:`.classify.quantile_value`)."""
-    return SQL(
-        """
-        SELECT t.v, %s, t.n, t.rk, t.upto - t.rk + 1
-          FROM (%s) t
-         WHERE t.partner_id = %s
-        """,
-        CQ.ntile_of(SQL("t.rk")),
-        CQ.quantile_ranking(universe, metric_id, value, buckets, descending),
-        partner_id,
+        "SELECT partner_id, metric_id, value FROM psseg_value WHERE partner_id = ANY(%s)",
+        list(partner_ids),
     )

@@ -2,10 +2,14 @@
 from markupsafe import Markup
 
 from odoo import fields, models
+from odoo.exceptions import AccessError
 from odoo.tools.misc import format_date, formatLang
 
-from ..engine import domains
+from ..engine import classify, domains, metrics, metrics_read
+from ..engine import explain as engine_explain
 from ..engine import preview as engine_preview
+
+SEGMENTATION_USER = "partner_segmentation.group_segmentation_user"
 
 # the conditions as the engine's SQL reads them: a comparison with no value is false
 CONDITION_TESTS = {
@@ -21,69 +25,140 @@ CONDITION_TESTS = {
 }
 
 
+def strong(text):
+    return Markup("<strong>%s</strong>") % text
+
+
+def _boundary_texts(env, scheme, placed):
+    """Each segment's boundary in ranking order (the last value of the
+    segment: consecutive boundaries of one segment say the lowest), then the
+    segment of the rest."""
+    metric = scheme.metric_id
+    Segment = env["partner.segment"].with_context(segment_short_name=True)
+
+    def name(segment_id):
+        return Segment.browse(segment_id).display_name if segment_id else env._("no segment")
+
+    merged = []
+    for value, segment_id in placed.edges:
+        if merged and merged[-1][1] == segment_id:
+            merged[-1] = (value, segment_id)
+        else:
+            merged.append((value, segment_id))
+    texts = []
+    for value, segment_id in merged:
+        args = {"segment": name(segment_id), "value": metric._format_value(float(value))}
+        if placed.descending:
+            texts.append(env._("%(segment)s from %(value)s", **args))
+        else:
+            texts.append(env._("%(segment)s up to %(value)s", **args))
+    texts.append(env._("%(segment)s: the rest", segment=name(placed.default)))
+    return texts
+
+
+def _ranking_rule(env, scheme):
+    """How the last full run set the boundaries and how a value is placed."""
+    if scheme.method == "pareto":
+        cutoffs = [
+            env._(
+                "%(segment)s up to %(cutoff)s %%",
+                segment=s.name,
+                cutoff=formatLang(env, s.pareto_cutoff, digits=0),
+            )
+            for s in scheme.segment_ids.filtered("active").sorted("pareto_cutoff")
+        ]
+        return env._(
+            "The last full run ranked every partner by this value, highest first, and cut the "
+            "ranking where the share of the partners ranked before reaches each cut-off "
+            "(%(cutoffs)s); a boundary is the last value of its segment. A partner goes to the "
+            "first segment whose boundary its value reaches (a positive value), else to the "
+            "last one. Partners with equal values share a segment: the value of a "
+            "boundary belongs to its segment.",
+            cutoffs=", ".join(cutoffs),
+        )
+    return env._(
+        "The last full run ranked every partner with a value and cut the ranking into "
+        "%(count)s equal-count buckets; a boundary is the last value of its bucket. A partner "
+        "goes to the first bucket whose boundary its value reaches, else to the bucket after "
+        "the last boundary. Partners with equal values share a bucket: the value of a boundary "
+        "belongs to its bucket, and when one value fills more than a bucket, the buckets it "
+        "passes over stay empty.",
+        count=scheme.quantile_count,
+    )
+
+
 class PartnerSegmentAssignment(models.Model):
-    """Why is this customer here: the values of the metrics the scheme used
-    against the matched segment's conditions or cut-off, computed by the
-    engine itself in a rolled-back sandbox; for a locked assignment, what the
-    engine would say and why."""
+    """Why is this customer here: for a rules scheme, the values of the
+    metrics its conditions use against each segment's conditions, computed
+    by the engine itself in a rolled-back sandbox; for a ranking (Pareto,
+    quantile), the partner's own value against the boundaries stored by the
+    last full run, placed as a partial run places it.  For a locked
+    assignment, what the engine would say and why.  Segmentation users only."""
 
     _inherit = "partner.segment.assignment"
 
     explanation_html = fields.Html(
-        string="Why", compute="_compute_explanation_html", sanitize=False
+        string="Why",
+        compute="_compute_explanation_html",
+        sanitize=False,
+        groups="partner_segmentation.group_segmentation_user",
     )
 
     def _compute_explanation_html(self):
+        # the field's groups refuse reads; this also keeps code that reads the
+        # attribute for another user from showing anything
+        allowed = self.env.su or self.env.user.has_group(SEGMENTATION_USER)
+        explained = self.filtered("id")._explanations() if allowed else {}
         for assignment in self:
+            values = explained.get(assignment.id)
             assignment.explanation_html = (
-                self.env["ir.qweb"]._render(
-                    "partner_segmentation.segment_explanation", assignment._explanation()
-                )
-                if assignment.id
+                self.env["ir.qweb"]._render("partner_segmentation.segment_explanation", values)
+                if values
                 else False
             )
 
-    def _explanation(self):
-        """The values the explanation template shows."""
-        self.ensure_one()
-        # sudo: the engine reads every record its metrics count, as a run does;
-        # only this partner's values and position are shown
+    def _explanations(self):
+        """{assignment id: the values the explanation template shows}, one
+        computation per scheme for all its assignments in ``self``."""
+        result = {}
+        for scheme, assignments in self.grouped("scheme_id").items():
+            # sudo: the scheme's configuration (metrics, their fields), read to
+            # be described; what its values show is checked against the reader
+            scheme = scheme.sudo()
+            if scheme.method in classify.RANKING_METHODS:
+                result.update(assignments._explain_ranking(scheme))
+            else:
+                result.update(assignments._explain_by_rules(scheme))
+        return result
+
+    def _explain_by_rules(self, scheme):
+        # sudo: the engine reads every record its metrics count, as a run
+        # does; only these partners' values are shown, and only those of
+        # metrics the reader may read (see _explain_rules)
         env = self.env(su=True)
-        scheme = self.scheme_id.with_env(env)
-        partner = self.partner_id.with_env(env)
+        partner_ids = self.partner_id.ids
         with engine_preview.sandbox(env):
-            said = engine_preview.explain(env, scheme, partner)
+            said = engine_preview.explain(env, scheme.with_env(env), partner_ids)
         Segment = self.env["partner.segment"].with_context(segment_short_name=True)
-        values = {
-            "assignment": self,
-            "scheme": scheme,
-            "engine_segment": Segment.browse(said["segment"]) if said["segment"] else Segment,
-            "rows": [],
-            "position": None,
-        }
-        if scheme.method == "rules":
-            values["rows"] = self._explain_rules(scheme, partner, said["values"])
-        elif said.get("position"):
-            values["position"] = said["position"]
-            values["metric"] = scheme.metric_id
-        values["say"] = self._explanation_sentences(values)
-        return values
+        result = {}
+        for assignment in self:
+            segment_id, metric_values = said.get(assignment.partner_id.id, (None, {}))
+            values = {
+                "assignment": assignment,
+                "scheme": scheme,
+                "engine_segment": Segment.browse(segment_id),
+                "rows": assignment._explain_rules(scheme, assignment.partner_id, metric_values),
+            }
+            values["say"] = assignment._explanation_head(values["engine_segment"])
+            result[assignment.id] = values
+        return result
 
-    def _explanation_sentences(self, values):
-        """The explanation's sentences, each one whole translatable sentence
-        (translators see the sentence, not fragments around the values)."""
-        scheme, position = values["scheme"], values["position"]
-
-        def strong(text):
-            return Markup("<strong>%s</strong>") % text
-
-        def number(value, digits=0):
-            return formatLang(self.env, value, digits=digits)
-
-        segment = values["engine_segment"]
+    def _explanation_head(self, segment, placed=True):
+        """The first sentences: the lock, and what the engine says (or, when
+        it cannot say it from what the reader may see, what the last run said)."""
         said = {
             "segment": strong(segment.display_name if segment else self.env._("no segment")),
-            "scheme": scheme.name,
+            "scheme": self.scheme_id.name,
         }
         if self.locked:
             lock = {"reason": self.lock_reason or "", "user": self.locked_by_id.name}
@@ -97,72 +172,150 @@ class PartnerSegmentAssignment(models.Model):
             else:
                 text = self.env._("Set by hand: %(reason)s.")
             said["lock"] = Markup(text) % lock
+        if not placed:
+            said["head"] = (
+                Markup(self.env._("The last run placed it in %(segment)s (%(scheme)s).")) % said
+            )
+        elif self.locked:
             said["head"] = Markup(self.env._("The engine would say %(segment)s, because:")) % said
         else:
             said["head"] = (
                 Markup(self.env._("The engine says %(segment)s (%(scheme)s), because:")) % said
             )
-        if position and scheme.method == "pareto":
-            metric = values["metric"]
-            args = {
-                "rank": strong(number(position[1])),
-                "total": number(position[2]),
-                "metric": metric.name,
-                "value": strong(metric._format_value(position[0])),
-                "before": strong(f"{number(position[3], 1)} %"),
-                "with": f"{number(position[4], 1)} %",
-                "tied": number(position[5]),
+        return said
+
+    def _explain_companies(self, scheme):
+        """(the companies whose records the values shown count, whether
+        these are fewer than the engine counts): the scheme's, or every
+        company's, when the reader may see them all; else only the reader's."""
+        engine = metrics.scheme_companies(scheme)
+        if self.env.su:
+            return engine, False
+        viewer = set(self.env.companies.ids)
+        if engine is None:
+            # sudo: only counts the companies, nothing of them is shown
+            others = (
+                self.env["res.company"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_count([("id", "not in", sorted(viewer))])
+            )
+            if not others:
+                return None, False
+            return sorted(viewer), True
+        return sorted(viewer & set(engine)), not set(engine) <= viewer
+
+    def _explain_ranking(self, scheme):
+        """The values of the explanations of a Pareto or quantile scheme:
+        each partner's value, computed for these partners only, placed
+        against the stored boundaries (:func:`.explain.place`)."""
+        metric = scheme.metric_id
+        readable = metrics_read.readable_by(metric, self.env)
+        companies, fewer = self._explain_companies(scheme)
+        # sudo: the engine's reading of the records the metric counts, for
+        # these partners only, of the companies the reader may see, and only
+        # when the reader may read every field the metric reads
+        env = self.env(su=True)
+        placed, rows = engine_explain.place(
+            env, scheme.with_env(env), self.partner_id.ids if readable else [], companies
+        )
+        Segment = self.env["partner.segment"].with_context(segment_short_name=True)
+        result = {}
+        for assignment in self:
+            value, segment_id, member = rows.get(assignment.partner_id.id, (None, None, False))
+            last = assignment.computed_segment_id or assignment.segment_id
+            known = readable and placed is not None and member
+            engine_segment = Segment.browse(segment_id) if known else last
+            values = {
+                "assignment": assignment,
+                "scheme": scheme,
+                "engine_segment": engine_segment,
+                "rows": [],
             }
-            if position[5] > 1:
-                text = self.env._(
-                    "Ranked %(rank)s of %(total)s by %(metric)s (%(value)s), with %(tied)s "
-                    "partners of this value. The partners ranked before them hold %(before)s "
-                    "of the total (%(with)s with them)."
+            say = assignment._explanation_head(
+                engine_segment.with_context(segment_short_name=True), known
+            )
+            lines = []
+            if not readable:
+                lines.append(
+                    self.env._(
+                        "You may not read what this scheme ranks by (%(metric)s): its values "
+                        "and boundaries are not shown.",
+                        metric=metric.name,
+                    )
+                )
+            elif not member:
+                lines.append(
+                    self.env._(
+                        "The scheme no longer classifies this partner (its partner filter or "
+                        "its company): the next run takes it out of the scheme."
+                    )
                 )
             else:
-                text = self.env._(
-                    "Ranked %(rank)s of %(total)s by %(metric)s (%(value)s). The partners "
-                    "ranked before hold %(before)s of the total (%(with)s with this partner)."
-                )
-            said["position"] = Markup(text) % args
-            cutoffs = [
+                lines += assignment._explain_placement(scheme, placed, value, segment_id, last)
+                if fewer:
+                    lines.append(
+                        self.env._(
+                            "Only the records of your companies are counted here; the engine "
+                            "counts those of every company, so it may place this partner "
+                            "elsewhere."
+                        )
+                    )
+            say["lines"] = lines
+            if readable and member and placed is not None:
+                say["rule"] = _ranking_rule(self.env, scheme)
+            values["say"] = say
+            result[assignment.id] = values
+        return result
+
+    def _explain_placement(self, scheme, placed, value, segment_id, last):
+        """The sentences of one partner's value against the boundaries."""
+        metric = scheme.metric_id
+        shown = metrics_read._as_float(metric, value)  # pylint: disable=protected-access
+        lines = [
+            Markup(self.env._("This partner's value of %(metric)s: %(value)s."))
+            % {"metric": metric.name, "value": strong(metric._format_value(shown))}
+        ]
+        if placed is None:
+            lines.append(
                 self.env._(
-                    "%(segment)s up to %(cutoff)s %%",
-                    segment=s.name,
-                    cutoff=number(s.pareto_cutoff),
+                    "This scheme has no boundaries from a full run that fit its settings: "
+                    "its next full run ranks every partner again and stores them."
                 )
-                for s in scheme.segment_ids.filtered("active").sorted("pareto_cutoff")
-            ]
-            said["rule"] = self.env._(
-                "A partner belongs to the first segment whose cut-off is above the share of "
-                "the partners ranked before it: %(cutoffs)s. Partners with equal values share "
-                "a segment: they are placed by the share of the partners ranked before all of "
-                "them.",
-                cutoffs=", ".join(cutoffs),
             )
-        elif position:
-            metric = values["metric"]
-            said["position"] = Markup(
+            return lines
+        lines.append(
+            self.env._(
+                "Boundaries stored by the last full run: %(boundaries)s.",
+                boundaries="; ".join(_boundary_texts(self.env, scheme, placed)),
+            )
+        )
+        if segment_id is None:
+            if scheme.no_activity == "exclude":
+                lines.append(
+                    self.env._(
+                        "This partner has no activity to be ranked by (no value, or zero): the "
+                        "scheme leaves such partners out of the ranking, so it gets no segment "
+                        "here."
+                    )
+                )
+            else:
+                lines.append(
+                    self.env._(
+                        "This partner has no value to be ranked by, so it gets no segment here."
+                    )
+                )
+        if (segment_id or False) != last.id:
+            lines.append(
                 self.env._(
-                    "%(metric)s: %(value)s, ranked %(rank)s of %(partners)s partners with a "
-                    "value (%(tied)s with this value), in bucket %(bucket)s of %(count)s."
+                    "Its values changed since the last run placed it in %(segment)s: the next "
+                    "run moves it.",
+                    segment=last.with_context(segment_short_name=True).display_name
+                    if last
+                    else self.env._("no segment"),
                 )
-            ) % {
-                "metric": metric.name,
-                "value": strong(metric._format_value(position[0])),
-                "bucket": strong(position[1]),
-                "count": scheme.quantile_count,
-                "partners": number(position[2]),
-                "rank": number(position[3]),
-                "tied": number(position[4]),
-            }
-            said["rule"] = self.env._(
-                "Partners with equal values share a bucket: the bucket where the first of them "
-                "ranks (as if the buckets were cut by rank), the next bucket starting after "
-                "them. When one value fills more than a bucket, the buckets it passes over "
-                "stay empty."
             )
-        return said
+        return lines
 
     def _explain_rules(self, scheme, partner, metric_values):
         """One row per segment tried, in order, up to the one that matched:
@@ -197,7 +350,10 @@ class PartnerSegmentAssignment(models.Model):
                             if cond.operator == "between"
                             else ""
                         ),
-                        "value": metric._format_value(value),
+                        # a metric whose fields the reader may not read: no value
+                        "value": metric._format_value(value)
+                        if metrics_read.readable_by(metric, self.env)
+                        else self.env._("not shown"),
                         "holds": holds,
                     }
                 )
@@ -229,6 +385,10 @@ class PartnerSegmentAssignment(models.Model):
 
     def action_explain(self):
         self.ensure_one()
+        if not self.env.user.has_group(SEGMENTATION_USER):
+            raise AccessError(
+                self.env._("Only segmentation users see why a partner is in its segment.")
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._(

@@ -7,7 +7,7 @@ import importlib.util
 import pathlib
 
 from odoo.addons.partner_segmentation.engine import classify
-from odoo.addons.partner_segmentation.engine import preview as engine_preview
+from odoo.addons.partner_segmentation.engine import explain as engine_explain
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import SegmentationCase
@@ -110,23 +110,18 @@ class TestRankingActivity(SegmentationCase):
     def test_why_states_the_tie_rule(self):
         self.recompute(self.pareto | self.quantile)
         html = self.explanation(self.tie2, self.pareto)
-        self.assertRegex(html, r"Ranked <strong[^>]*>2</strong> of 5 by")
-        self.assertIn("with 2 partners of this value", html)
-        self.assertIn("62.5 %", html, "the share before the whole group")
-        self.assertIn("placed by the share of the partners ranked before all of them", html)
+        self.assertRegex(html, r"A from [^;]*300\.00; C: the rest")
+        self.assertIn("the value of a boundary belongs to its segment", html)
         html = self.explanation(self.tie1, self.quantile)
-        self.assertIn("ranked 2 of 5 partners with a value (2 with this value)", html)
-        self.assertRegex(html, r"in bucket <strong[^>]*>1</strong> of 2")
+        self.assertRegex(html, r"TOP from [^;]*300\.00")
         self.assertIn("the buckets it passes over stay empty", html)
-        # left out: no position, the scheme says why
+        # left out: no segment, the scheme says why
         self.quantile.no_activity = "exclude"
-        env = self.env(su=True)
-        with engine_preview.sandbox(env):
-            said = engine_preview.explain(env, self.quantile.with_env(env), self.old.with_env(env))
-        self.assertEqual((said["segment"], said.get("position")), (None, None))
-        with engine_preview.sandbox(env):
-            said = engine_preview.explain(env, self.quantile.with_env(env), self.tie2.with_env(env))
-        self.assertEqual(said["position"][1:], (1, 3, 2, 2), "bucket 1 of 3 ranked, rank 2, tied")
+        self.recompute(self.quantile)
+        placed, rows = engine_explain.place(self.env, self.quantile, (self.old | self.tie2).ids)
+        self.assertEqual(rows[self.old.id][1], None)
+        self.assertEqual(rows[self.tie2.id][1], self.segment_of(self.tie2, self.quantile).id)
+        self.assertIsNotNone(placed)
 
     def test_preview_shows_the_rule_and_who_leaves(self):
         self.recompute(self.pareto)

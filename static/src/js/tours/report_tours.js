@@ -320,7 +320,7 @@ tours.add("partner_segmentation_explain", {
         },
         {
             content: "The engine's reasons are shown",
-            trigger: ".modal .o_segment_explanation:contains('The engine says'):contains('Ranked')",
+            trigger: ".modal .o_segment_explanation:contains('The engine says'):contains('Boundaries stored by the last full run')",
         },
     ],
 });
