@@ -9,9 +9,12 @@ import datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SegmentationCase
+from .rpc import RpcMixin
+
+COCKPIT = "partner.segment.cockpit"
 
 
 @tagged("post_install", "-at_install")
@@ -236,3 +239,66 @@ class TestCockpitFigures(CockpitCase):
         self.assertNotIn("revenue_at_risk", values)
         self.assertEqual(values["at_risk"], 1)
         self.assertAlmostEqual(values["winback_rate"], 0.5, "employees read win-back lines")
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitRpc(RpcMixin, CockpitCase, HttpCase):
+    """Over XML-RPC, as the client calls it: a user of company A sees
+    nothing of company B (counts of today's segments, which no period
+    changes, and the customers a figure opens); a company not theirs is
+    refused, so is a user without segmentation rights."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.only_a = new_test_user(
+            cls.env,
+            "cockpit_rpc_a",
+            groups="sales_team.group_sale_salesman_all_leads,"
+            "partner_segmentation.group_segmentation_user,account.group_account_readonly",
+            company_id=cls.company_a.id,
+            company_ids=[Command.set(cls.company_a.ids)],
+        )
+
+    def call(self, user, **filters):
+        return self.rpc(user, COCKPIT, "get_cockpit_data", {"user_id": self.seller.id, **filters})
+
+    def test_company_a_user_sees_nothing_of_b(self):
+        both = self.call(self.manager)  # both companies: B's customer is counted
+        self.assertEqual(self.values(both)["at_risk"], 2)
+        data = self.call(self.only_a)
+        self.assertEqual(self.values(data)["at_risk"], 1)
+        self.assertEqual(
+            {s["name"]: s["customers"] for s in data["segments"]}, {"A": 1, "B": 0, "C": 1}
+        )
+        action = self.tiles(data)["at_risk"]["action"]
+        found = self.rpc(
+            self.only_a, action["res_model"], "search_read", action["domain"], ["name"]
+        )
+        self.assertEqual([row["name"] for row in found], ["Cockpit Beta"])
+        self.assertNotIn("Cockpit B", [name for _id, name in data["options"]["companies"]])
+
+    def test_refused(self):
+        self.assertRpcRefused(
+            "may not see the figures of this company",
+            self.only_a,
+            COCKPIT,
+            "get_cockpit_data",
+            {"company_id": self.company_b.id},
+        )
+        with self.rpc_refused("Access to unauthorized or invalid companies"):
+            self.rpc(
+                self.only_a,
+                COCKPIT,
+                "get_cockpit_data",
+                {},
+                context={"allowed_company_ids": (self.company_a | self.company_b).ids},
+            )
+        employee = new_test_user(self.env, "cockpit_rpc_employee", groups="base.group_user")
+        self.assertRpcRefused(
+            "Only segmentation users may open the cockpit",
+            employee,
+            COCKPIT,
+            "get_cockpit_data",
+            {},
+        )

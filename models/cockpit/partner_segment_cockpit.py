@@ -123,7 +123,7 @@ class PartnerSegmentCockpit(models.AbstractModel):
     def _options(self):
         Scheme = self.env["partner.segment.scheme"]
         users = self.env["res.users"].search([("share", "=", False)], order="name")
-        teams = self.env["crm.team"].search([], order="name")
+        teams = self.env["crm.team"].search([("active", "=", True)], order="name")
         return {
             "periods": self._period_options(),
             "companies": [(c.id, c.name) for c in self.env.user.company_ids & self.env.companies]
@@ -131,7 +131,7 @@ class PartnerSegmentCockpit(models.AbstractModel):
             else [],
             "teams": [(t.id, t.name) for t in teams],
             "users": [(u.id, u.name) for u in users],
-            "schemes": [(s.id, s.name) for s in Scheme.search([])],
+            "schemes": [(s.id, s.name) for s in Scheme.search([("active", "=", True)])],
         }
 
     def _chosen_scheme(self, filters):
@@ -184,15 +184,16 @@ class PartnerSegmentCockpit(models.AbstractModel):
         return self.env.cr.fetchall()
 
     def _segment_figures(self, ctx, segments):
-        """{segment id: (customers, revenue or None)} of these segments."""
+        """{segment id: (customers, revenue)} of these segments; revenue
+        False without access to invoices (XML-RPC carries no None)."""
         if not segments:
             return {}
         assignments = self.env["partner.segment.assignment"]._search([]).subselect()
         rows = self._fetch(
             Q.by_segment(assignments, ctx["partners"], segments.ids, ctx["moves"], ctx["rates"])
         )
-        figures = {segment.id: (0, 0.0 if ctx["moves"] else None) for segment in segments}
-        figures.update({row[0]: (row[1], row[2]) for row in rows})
+        figures = {segment.id: (0, 0.0 if ctx["moves"] else False) for segment in segments}
+        figures.update({row[0]: (row[1], row[2] if ctx["moves"] else False) for row in rows})
         return figures
 
     def _total_revenue(self, ctx):
@@ -221,7 +222,6 @@ class PartnerSegmentCockpit(models.AbstractModel):
         }
 
     def _tiles(self, ctx):
-        _ = self.env._
         lifecycle = self._scheme("partner_segmentation.scheme_lifecycle", "lifecycle")
         abc = self._scheme("partner_segmentation.scheme_value_abc", "value_abc")
         a_segment = abc.segment_ids.filtered(lambda s: s.code == "A")[:1]
@@ -235,20 +235,20 @@ class PartnerSegmentCockpit(models.AbstractModel):
             tiles.append(
                 self._tile(
                     "a_share",
-                    _("Revenue from A customers"),
+                    self.env._("Revenue from A customers"),
                     revenue / total if total else 0.0,
                     "percent",
                     self._customers_action(ctx, a_segment, a_segment.display_name),
-                    sub=_("Customers: %(count)s", count=count),
+                    sub=self.env._("Customers: %(count)s", count=count),
                 )
             )
         if risk:
             count = sum(figures[s.id][0] for s in risk)
-            action = self._customers_action(ctx, risk, _("Customers at risk or lost"))
+            action = self._customers_action(ctx, risk, self.env._("Customers at risk or lost"))
             tiles.append(
                 self._tile(
                     "at_risk",
-                    _("Customers at risk or lost"),
+                    self.env._("Customers at risk or lost"),
                     count,
                     "integer",
                     action,
@@ -259,11 +259,11 @@ class PartnerSegmentCockpit(models.AbstractModel):
                 tiles.append(
                     self._tile(
                         "revenue_at_risk",
-                        _("Revenue at risk"),
+                        self.env._("Revenue at risk"),
                         sum(figures[s.id][1] for s in risk),
                         "monetary",
                         action,
-                        sub=_("their revenue in the period"),
+                        sub=self.env._("their revenue in the period"),
                     )
                 )
         tiles += self._winback_tiles(ctx)
@@ -272,10 +272,12 @@ class PartnerSegmentCockpit(models.AbstractModel):
             tiles.append(
                 self._tile(
                     "churn",
-                    _("High churn risk"),
+                    self.env._("High churn risk"),
                     count,
                     "integer",
-                    self._customers_action(ctx, churn, _("Customers with a high churn risk")),
+                    self._customers_action(
+                        ctx, churn, self.env._("Customers with a high churn risk")
+                    ),
                     sub=", ".join(churn.mapped("name")),
                 )
             )
@@ -295,7 +297,6 @@ class PartnerSegmentCockpit(models.AbstractModel):
         return segments.filtered(lambda s: (s.code or "").upper() == "HIGH") or segments[:1]
 
     def _winback_tiles(self, ctx):
-        _ = self.env._
         Line = self.env["partner.segment.winback.line"]
         if not Line.has_access("read"):
             return []
@@ -314,29 +315,29 @@ class PartnerSegmentCockpit(models.AbstractModel):
         )[0][0]
         action = {
             "res_model": "partner.segment.winback.line",
-            "name": _("Won back"),
+            "name": self.env._("Won back"),
             "domain": won_domain,
         }
         return [
             self._tile(
                 "winback_rate",
-                _("Win-back rate"),
+                self.env._("Win-back rate"),
                 won / targeted if targeted else 0.0,
                 "percent",
                 {
                     "res_model": "partner.segment.winback.line",
-                    "name": _("Win-back customers"),
+                    "name": self.env._("Win-back customers"),
                     "domain": domain,
                 },
-                sub=_("Won back: %(won)s of %(targeted)s", won=won, targeted=targeted),
+                sub=self.env._("Won back: %(won)s of %(targeted)s", won=won, targeted=targeted),
             ),
             self._tile(
                 "winback_revenue",
-                _("Won-back revenue"),
+                self.env._("Won-back revenue"),
                 revenue,
                 "monetary",
                 action,
-                sub=_("orders since their campaign started"),
+                sub=self.env._("orders since their campaign started"),
             ),
         ]
 
@@ -380,8 +381,8 @@ class PartnerSegmentCockpit(models.AbstractModel):
                     "name": f"{scheme.name}: {names.get(from_id, none)} → {names.get(to_id, none)}",
                     "domain": [
                         *domain,
-                        ("from_segment_id", "=", from_id),
-                        ("to_segment_id", "=", to_id),
+                        ("from_segment_id", "=", from_id or False),
+                        ("to_segment_id", "=", to_id or False),
                         ("partner_id", "any", ctx["partner_domain"]),
                     ],
                 },

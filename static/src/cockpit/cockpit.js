@@ -53,7 +53,7 @@ export class SegmentationCockpit extends Component {
     }
 
     format(value, kind) {
-        if (value === null || value === undefined) {
+        if (value === null || value === undefined || value === false) {
             return "—";
         }
         if (kind === "percent") {
