@@ -40,6 +40,7 @@
         "models/mailing/mailing_views.xml",
         "models/policy/partner_segment_views.xml",
         "views/partner_segmentation_menus.xml",
+        "models/cockpit/cockpit_views.xml",
         "models/winback/winback_views.xml",
         "data/winback_survey_data.xml",
         "models/winback/survey/winback_survey_views.xml",
@@ -50,13 +51,13 @@
         "report/partner_segment_report_views.xml",
         "report/partner_segment_scheme_summary.xml",
         "report/partner_segment_explanation.xml",
-        "data/spreadsheet_dashboard_data.xml",
         "data/partner_segment_card_check_data.xml",
     ],
     "demo": ["demo/partner_segmentation_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "partner_segmentation/static/src/fields/*",
+            "partner_segmentation/static/src/cockpit/*",
         ],
         "web.assets_tests": [
             "partner_segmentation/static/src/js/tours/*.js",

@@ -22,3 +22,4 @@ from . import account_move
 from . import credit
 from . import card_check
 from . import winback
+from . import cockpit

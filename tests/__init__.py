@@ -35,6 +35,9 @@ from . import test_rights_runs
 from . import test_rights_survey
 from . import test_rights_companies
 from . import test_rights_rpc
+from . import test_scheme_list_recompute
+from . import test_cockpit
+from . import test_tours_cockpit
 from . import test_rights_input
 from . import test_rights_companies_reports
 from . import test_rights_companies_mailing

@@ -1,9 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Reports: distribution, Pareto curve, overlap, product ABC per group;
-rights, empty filters, the PDF summary and the dashboard (sizes over time
-and migration: test_report_sizes.py)."""
-
-import json
+rights, empty filters and the PDF summary (sizes over time and migration:
+test_report_sizes.py)."""
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -173,7 +171,7 @@ class TestReports(ReportsCase):
                 {"date": TODAY, "scheme_id": self.rules.id, "segment_id": self.large.id}
             )
 
-    # -- PDF and dashboard --------------------------------------------------
+    # -- PDF --------------------------------------------------
     def test_summary_pdf_renders(self):
         self.recompute(self.schemes)
         report = self.env.ref("partner_segmentation.action_report_segmentation_summary")
@@ -194,26 +192,3 @@ class TestReports(ReportsCase):
         )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
-
-    def test_dashboard_live_and_sample(self):
-        dashboard = self.env.ref("partner_segmentation.spreadsheet_dashboard_segmentation")
-        data = json.loads(dashboard.spreadsheet_data)
-        models = {f["data"]["metaData"]["resModel"] for f in data["sheets"][0]["figures"]}
-        self.assertEqual(
-            models,
-            {
-                "partner.segment.report.distribution",
-                "partner.segment.report.size",
-                "partner.segment.report.migration",
-                "partner.segment.winback.line",
-            },
-        )
-        for model in models:  # every chart's model and measure exist
-            self.assertIn(model, self.env)
-        self.recompute(self.schemes)
-        self.assertNotIn("is_sample", dashboard.get_readonly_dashboard())
-        self.env.cr.execute("DELETE FROM partner_segment_assignment")
-        self.env.invalidate_all()
-        sample = dashboard.get_readonly_dashboard()
-        self.assertTrue(sample["is_sample"])
-        self.assertEqual(len(sample["snapshot"]["sheets"][0]["figures"]), 5)

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Reports, dashboard: what users click, at desktop and phone sizes, on the
+"""Reports: what users click, at desktop and phone sizes, on the
 demo data (a year of monthly runs)."""
 
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -34,13 +34,6 @@ class ReportTourCase(HttpCase):
 
     def _pareto(self):
         self.tour("action_partner_segment_report_pareto", "partner_segmentation_report_pareto")
-
-    def _dashboard(self, tour="partner_segmentation_dashboard"):
-        self.start_tour(
-            "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
-            tour,
-            login="tour_sales_manager",
-        )
 
 
 @tagged("post_install", "-at_install")
@@ -77,9 +70,6 @@ class TestReportTours(ReportTourCase):
     def test_product(self):
         self.tour("action_partner_segment_report_product", "partner_segmentation_report_product")
 
-    def test_dashboard(self):
-        self._dashboard()
-
 
 @tagged("post_install", "-at_install")
 class TestReportToursMobile(ReportTourCase):
@@ -94,9 +84,6 @@ class TestReportToursMobile(ReportTourCase):
 
     def test_pareto(self):
         self._pareto()
-
-    def test_dashboard(self):
-        self._dashboard("partner_segmentation_dashboard_mobile")
 
 
 @tagged("post_install", "-at_install")

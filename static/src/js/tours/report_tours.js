@@ -182,40 +182,6 @@ tours.add("partner_segmentation_report_product", {
     ],
 });
 
-const dashboardDrawn = [
-    {
-        content: "Its charts are drawn",
-        trigger: ".o-spreadsheet canvas, .o_mobile_dashboard canvas",
-    },
-];
-
-tours.add("partner_segmentation_dashboard", {
-    steps: () => [
-        {
-            content: "Open the Customer Segmentation dashboard",
-            trigger: ".o_search_panel li[data-name='Customer Segmentation']",
-            run: "click",
-        },
-        ...dashboardDrawn,
-    ],
-});
-
-tours.add("partner_segmentation_dashboard_mobile", {
-    steps: () => [
-        {
-            content: "Open the dashboard selection",
-            trigger: ".o_search_panel_summary .o_search_panel_current_selection",
-            run: "click",
-        },
-        {
-            content: "Choose Customer Segmentation",
-            trigger: ".o_spreadsheet_dashboard_search_panel li:contains('Customer Segmentation')",
-            run: "click",
-        },
-        ...dashboardDrawn,
-    ],
-});
-
 function openPreview(expected) {
     return [
         {
