@@ -53,6 +53,7 @@
         "report/partner_segment_explanation.xml",
         "data/partner_segment_card_check_data.xml",
     ],
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     "demo": ["demo/partner_segmentation_demo.xml"],
     "assets": {
         "web.assets_backend": [

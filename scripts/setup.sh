@@ -84,17 +84,18 @@ fi
 # --- Python virtualenv -----------------------------------------------------
 # cbor2 5.4.2 (pinned by Odoo) does not build with setuptools>=70.
 printf 'setuptools<70\n' > "$BUILD/build-constraints.txt"
-stamp_src="$(cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements-dev.txt"; echo "$ODOO_SRC")"
+stamp_src="$(cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt"; echo "$ODOO_SRC")"
 stamp="$(printf '%s' "$stamp_src" | sha1sum | cut -c1-16)"
 if [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$stamp" ]; then
-    say "building the virtualenv in .venv (Odoo requirements and test tools)"
+    say "building the virtualenv in .venv (Odoo's and the addon's requirements, test tools)"
     [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV" || die "cannot create $VENV: install python3.11-venv"
     export PIP_BUILD_CONSTRAINT="$BUILD/build-constraints.txt" PIP_CONSTRAINT="$BUILD/build-constraints.txt"
     export PIP_DISABLE_PIP_VERSION_CHECK=1
     "$VENV/bin/pip" install -q "setuptools<70" wheel >"$BUILD/pip.log" 2>&1 \
         || die "pip could not install setuptools: see $BUILD/pip.log"
-    "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt" -r "$ROOT/requirements-dev.txt" >>"$BUILD/pip.log" 2>&1 \
-        || die "pip could not install Odoo's requirements: see $BUILD/pip.log"
+    "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt" -r "$ROOT/requirements.txt" \
+        -r "$ROOT/requirements-dev.txt" >>"$BUILD/pip.log" 2>&1 \
+        || die "pip could not install the requirements: see $BUILD/pip.log"
     echo "$stamp" > "$VENV/.stamp"
 fi
 
@@ -112,7 +113,7 @@ ADDON="$BUILD/addons/partner_segmentation"
 mkdir -p "$ADDON"
 find "$ADDON" -mindepth 1 -maxdepth 1 -type l -delete
 for entry in "$ROOT"/*; do
-    case "$(basename "$entry")" in bench|scripts|Makefile|README.md|requirements-dev.txt|pyproject.toml) continue ;; esac
+    case "$(basename "$entry")" in bench|scripts|Makefile|README.md|requirements.txt|requirements-dev.txt|pyproject.toml) continue ;; esac
     ln -sfn "$entry" "$ADDON/$(basename "$entry")"
 done
 # pytest names test modules from their path: it collects through this link
