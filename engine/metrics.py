@@ -145,6 +145,24 @@ def companies_key(metric, companies):
     return None if companies is None else tuple(sorted(companies))
 
 
+def source_query(env, metric, companies=None, with_domain=True):
+    """(model, query): the source model of ``metric`` (in the metric's
+    company, for company-dependent fields) and the ORM's query of the
+    records it counts: its source domain (``with_domain``), its company's
+    records, or without a company those of ``companies`` (ids; None: every
+    company) and those of none; ``active`` applies as the ORM applies it."""
+    model = env[metric.model_id.model]
+    if metric.company_id:  # company-dependent fields read in the metric's company
+        model = model.with_company(metric.company_id)
+    company = []
+    if metric.company_id and "company_id" in model._fields:
+        company = [("company_id", "=", metric.company_id.id)]
+    elif companies is not None and "company_id" in model._fields:
+        company = ["|", ("company_id", "=", False), ("company_id", "in", list(companies))]
+    domain = domains.eval_domain(env, metric.source_domain) if with_domain else []
+    return model, model._search(expression.AND([domain, company]))
+
+
 def _select_aggregates(env, metrics, partner_ids, today, per_metric_domain=False, companies=None):
     """SELECT partner_id, m_<id>…: the aggregates of ``metrics`` (which share
     their source) per commercial partner, in one scan of the source records,
@@ -157,16 +175,7 @@ def _select_aggregates(env, metrics, partner_ids, today, per_metric_domain=False
     each aggregate counts the records of its own domain.  Returns None when
     a domain needs joins of its own (it is then scanned alone)."""
     first = metrics[0]
-    model = env[first.model_id.model]
-    if first.company_id:  # company-dependent fields read in the metric's company
-        model = model.with_company(first.company_id)
-    company = []
-    if first.company_id and "company_id" in model._fields:
-        company = [("company_id", "=", first.company_id.id)]
-    elif companies is not None and "company_id" in model._fields:
-        company = ["|", ("company_id", "=", False), ("company_id", "in", list(companies))]
-    domain = [] if per_metric_domain else domains.eval_domain(env, first.source_domain)
-    query = model._search(expression.AND([domain, company]))
+    model, query = source_query(env, first, companies, with_domain=not per_metric_domain)
     conditions = {}
     if per_metric_domain:
         for metric in metrics:
@@ -221,6 +230,8 @@ def select_metric(env, metric, partner_ids, today, companies=None):
     dependencies computed inline), with no work table: for reads, which
     must not write (:mod:`.metrics_read`), and for reports.
     ``companies``: see :func:`_select_aggregates`."""
+    if metric.kind not in ("aggregate", "formula"):  # a kind a feature adds
+        return metric._select_values(partner_ids, today, companies)
     if metric.kind != "formula":
         return SQL(
             "SELECT a.partner_id, a.%s AS value FROM (%s) a",
@@ -319,10 +330,14 @@ def compute_metrics(env, metrics, partner_ids, today, done, companies=None):
         if scope is not False:  # computed for a subset or other companies
             env.cr.execute(Q.delete_values(metric.id))
         todo |= metric
-    # aggregates first (grouped by source), then formulas in dependency order
+    # aggregates first (grouped by source), then the kinds features add,
+    # then formulas in dependency order
     _compute_aggregates(
-        env, todo.filtered(lambda m: m.kind != "formula"), partner_ids, today, companies
+        env, todo.filtered(lambda m: m.kind == "aggregate"), partner_ids, today, companies
     )
+    added = todo.filtered(lambda m: m.kind not in ("aggregate", "formula"))
+    if added:
+        added._compute_values(partner_ids, today, companies)
     for metric in todo.filtered(lambda m: m.kind == "formula"):
         _compute_formula(env, metric)
     scope = None if partner_ids is None else True

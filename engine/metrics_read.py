@@ -28,6 +28,8 @@ def readable_by(metric, env, seen=None):
     seen.add(metric.id)
     if metric.kind == "formula":
         return all(readable_by(dep, env, seen) for dep in metric.dependency_ids)
+    if metric.kind != "aggregate":  # a kind a feature adds
+        return metric._readable_by(env)
     if not metric.model_id or metric.model_id.model not in env:
         return False
     model = env[metric.model_id.model]

@@ -23,3 +23,4 @@ from . import credit
 from . import card_check
 from . import winback
 from . import cockpit
+from . import forecast

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
 from ..engine import metrics, metrics_read, metrics_sql
@@ -34,6 +34,30 @@ class PartnerSegmentMetricValues(models.AbstractModel):
         """The aggregates whose value is 0, not none, for a partner without
         records (a condition ``< 100`` on them holds for such a partner)."""
         return metrics.ZERO_DEFAULT_AGGREGATES
+
+    # A kind of metric of its own: ``selection_add`` on ``kind`` and these
+    # three methods (how its values are computed in a run, read without
+    # writing, and who may read them)
+    def _compute_values(self, partner_ids, today, companies=None):
+        """Fill the work table ``psseg_value`` (metric_id, partner_id, value)
+        with the values of these metrics, of a kind a feature adds, for the
+        commercial partners ``partner_ids`` (None: all), as of ``today``."""
+        raise UserError(
+            self.env._("Metrics of kind '%(kind)s' cannot be computed.", kind=self[:1].kind)
+        )
+
+    def _select_values(self, partner_ids, today, companies=None):
+        """SQL ``SELECT partner_id, value`` of this metric, of a kind a
+        feature adds, for reads that must not write."""
+        self.ensure_one()
+        raise UserError(
+            self.env._("Metrics of kind '%(kind)s' cannot be computed.", kind=self.kind)
+        )
+
+    def _readable_by(self, env):
+        """Whether the user of ``env`` may read what this metric, of a kind a
+        feature adds, measures."""
+        return False
 
     def _render_preview(self, limit=8):
         """A small table of this metric's values for the partners that have
@@ -73,7 +97,7 @@ class PartnerSegmentMetricValues(models.AbstractModel):
         self.ensure_one()
         if value is None:
             return "–"
-        if self.kind != "formula" and self.aggregate in (
+        if self.kind == "aggregate" and self.aggregate in (
             "count",
             "days_since_last",
             "days_since_first",

@@ -8,6 +8,7 @@ from odoo.tools.misc import format_date, formatLang
 from ..engine import classify, domains, metrics, metrics_read
 from ..engine import explain as engine_explain
 from ..engine import preview as engine_preview
+from ..engine.metrics import zero_default
 
 SEGMENTATION_USER = "partner_segmentation.group_segmentation_user"
 
@@ -331,11 +332,7 @@ class PartnerSegmentAssignment(models.Model):
             for cond in segment.condition_ids:
                 metric = cond.metric_id
                 value = metric_values.get(metric.id)
-                if (
-                    value is None
-                    and metric.kind != "formula"
-                    and metric.aggregate in ("sum", "count")
-                ):
+                if value is None and zero_default(metric):
                     value = 0.0
                 value = None if value is None else float(value)
                 holds = CONDITION_TESTS[cond.operator](value, cond.value, cond.value_to)

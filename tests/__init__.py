@@ -48,3 +48,5 @@ from . import test_card_check
 from . import test_exit_survey
 from . import test_rfm_composite
 from . import test_universe_names
+from . import test_forecast_math
+from . import test_forecast

@@ -107,7 +107,7 @@ class TestInstall(TransactionCase):
             [("module", "=", "partner_segmentation"), ("model", "=", "partner.segment")]
         )
         segments = self.env["partner.segment"].browse(shipped.mapped("res_id"))
-        self.assertEqual(len(segments), 63)
+        self.assertEqual(len(segments), 66)
         empty = segments.filtered(lambda s: not s.partner_count)
         self.assertFalse(empty, f"segments without members: {empty.mapped('display_name')}")
         # the stories the demo tells

@@ -1,0 +1,196 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Forecasts at work: the inputs of a fit (distinct customers' figures with
+their counts, from SQL), the values of forecast metrics per customer (SQL,
+from the fitted parameters) and the back-test.  The math is in
+:mod:`.fitting`, the SQL in :mod:`.scoring_sql`.
+
+The source is read the way the engine reads a metric's: the ORM's query for
+the source domain (``active`` and companies apply, records of the
+forecast's company or, without one, of every company), grouped by
+commercial partner, for the partners the forecast's partner filter keeps
+(the universe a scheme with that filter would classify).
+"""
+
+import datetime
+
+import numpy as np
+
+from odoo.tools import SQL
+
+from ...engine import classify, metrics
+from . import fitting
+from . import scoring_sql as Q
+
+# the customers of the forecast being scored, one per transaction at a time
+CUSTOMERS_TABLE = "psseg_fc_customers"
+# which forecast CUSTOMERS_TABLE holds, in the cursor's cache
+CUSTOMERS_KEY = "partner_segmentation.forecast_customers"
+
+
+def source_metric(forecast):
+    """A metric that is never saved, with the forecast's source: the engine
+    builds its query, converts its amounts and checks it as a metric's."""
+    return forecast.env["partner.segment.metric"].new(
+        {
+            "name": forecast.name,
+            "code": "forecast",
+            "kind": "aggregate",
+            "aggregate": "sum" if forecast.value_field_id else "count",
+            "model_id": forecast.model_id.id,
+            "partner_field_id": forecast.partner_field_id.id,
+            "date_field_id": forecast.date_field_id.id,
+            "value_field_id": forecast.value_field_id.id,
+            "source_domain": forecast.source_domain,
+            "company_id": forecast.company_id.id,
+        }
+    )
+
+
+def select_customers(forecast, day, partner_ids=None, until=None):
+    """SELECT partner_id, x, t_x, t, m, actual of the forecast's customers
+    as of ``day`` (``actual``: their purchase days after it, up to
+    ``until``)."""
+    env = forecast.env
+    metric = source_metric(forecast)
+    model, query = metrics.source_query(env, metric)
+
+    def column(field):
+        return model._field_to_sql(query.table, field.name, query)
+
+    value = metrics.value_sql(metric, query.table, column) if forecast.value_field_id else None
+    # the forecast has a partner filter and a company, as a scheme has
+    universe = classify._universe(env, forecast)
+    return Q.select_customers(
+        query,
+        SQL.identifier(query.table, forecast.partner_field_id.name),
+        column(forecast.date_field_id),
+        value,
+        day,
+        until or day,
+        universe,
+        partner_ids,
+    )
+
+
+def fit_inputs(forecast, day):
+    """{"x", "t_x", "T", "weights", "spend_x", "spend_m", "spend_weights"}:
+    the distinct inputs of the purchase and spend models as of ``day``,
+    with how many customers share each."""
+    cr = forecast.env.cr
+    customers = SQL("(%s)", select_customers(forecast, day))
+    cr.execute(Q.select_triples(customers))
+    triples = np.array(cr.fetchall(), dtype=float).reshape(-1, 4)
+    spends = np.empty((0, 3))
+    if forecast.value_field_id:
+        cr.execute(Q.select_spends(customers))
+        spends = np.array(cr.fetchall(), dtype=float).reshape(-1, 3)
+    return {
+        "x": triples[:, 0],
+        "t_x": triples[:, 1],
+        "T": triples[:, 2],
+        "weights": triples[:, 3],
+        "spend_x": spends[:, 0],
+        "spend_m": spends[:, 1],
+        "spend_weights": spends[:, 2],
+    }
+
+
+def _ages(cr, customers, params, horizon):
+    """(xs, ts, ns): N(x, T) of each distinct (x, T) of ``customers``,
+    those that cannot be evaluated left out (their customers get no value)."""
+    cr.execute(Q.select_ages(customers))
+    pairs = np.array(cr.fetchall(), dtype=float).reshape(-1, 2)
+    factor = fitting.purchase_factor(params, pairs[:, 0], pairs[:, 1], float(horizon))
+    keep = np.isfinite(factor)
+    return pairs[keep, 0].tolist(), pairs[keep, 1].tolist(), factor[keep].tolist()
+
+
+def _measure_select(metric, customers):
+    """SELECT partner_id, value of forecast ``metric`` over ``customers``,
+    or None when its forecast gives no value (not fitted, or no spend model
+    for a revenue)."""
+    forecast = metric.forecast_id
+    params = forecast._purchase_params()
+    if params is None:
+        return None
+    gg = forecast._spend_params() if metric.forecast_measure == "predicted_revenue" else None
+    if metric.forecast_measure == "predicted_revenue" and gg is None:
+        return None
+    ages = None
+    if metric.forecast_measure in ("expected_orders", "predicted_revenue"):
+        ages = _ages(metric.env.cr, customers, params, metric.horizon_days)
+    return Q.select_measure(
+        customers, metric.forecast_measure, params, metric.horizon_days, ages, gg
+    )
+
+
+def compute_values(metrics_, partner_ids, today):
+    """Fill ``psseg_value`` for forecast ``metrics_`` (superuser): the
+    customers of each forecast are read once into a work table."""
+    env = metrics_.env
+    cr = env.cr
+    for forecast in metrics_.forecast_id:
+        if forecast._purchase_params() is None:
+            continue
+        cr.execute(
+            Q.create_customers(CUSTOMERS_TABLE, select_customers(forecast, today, partner_ids))
+        )
+        table = SQL.identifier(CUSTOMERS_TABLE)
+        for metric in metrics_.filtered(lambda m, f=forecast: m.forecast_id == f):
+            select = _measure_select(metric, table)
+            if select is not None:
+                cr.execute(
+                    SQL(
+                        "INSERT INTO psseg_value (metric_id, partner_id, value) "
+                        "SELECT %s, s.partner_id, s.value FROM (%s) s WHERE s.value IS NOT NULL",
+                        metric.id,
+                        select,
+                    )
+                )
+        cr.execute(SQL("DROP TABLE %s", table))
+
+
+def select_values(metric, partner_ids, today):
+    """SELECT partner_id, value of forecast ``metric``, without writing
+    (reads: a partner's figures, a metric's preview, formulas over it)."""
+    customers = SQL("(%s)", select_customers(metric.forecast_id, today, partner_ids))
+    select = _measure_select(metric, customers)
+    if select is None:
+        return SQL("SELECT NULL::integer AS partner_id, NULL::numeric AS value WHERE FALSE")
+    return select
+
+
+def backtest(forecast, today, days):
+    """Fit on the history up to ``days`` before ``today`` and predict the
+    purchase days of the last ``days``: [(repeat purchase days before the
+    cut-off 0…7 (7: 7 or more), customers, actual, predicted)] and the fit.
+    Raises :class:`.fitting.FitError` when the history is too short."""
+    cutoff = today - datetime.timedelta(days=days)
+    cr = forecast.env.cr
+    customers = SQL("(%s)", select_customers(forecast, cutoff, until=today))
+    cr.execute(
+        SQL(
+            "SELECT c.x, c.t_x, c.t, COUNT(*), SUM(c.actual) FROM %s c GROUP BY 1, 2, 3",
+            customers,
+        )
+    )
+    rows = np.array(cr.fetchall(), dtype=float).reshape(-1, 5)
+    x, t_x, T, weights, actual = rows.T
+    forecast._check_enough(x, T, weights)
+    fit = fitting.bgnbd_fit(x, t_x, T, weights)
+    params = (fit["r"], fit["alpha"], fit["a"], fit["b"])
+    predicted = fitting.expected_purchases(params, x, t_x, T, float(days)) * weights
+    groups = np.minimum(x, 7).astype(int)
+    lines = []
+    for group in range(8):
+        mask = groups == group
+        if np.any(mask):
+            lines.append(
+                (
+                    group,
+                    int(weights[mask].sum()),
+                    float(actual[mask].sum()),
+                    float(np.nansum(predicted[mask])),
+                )
+            )
+    return lines, fit

@@ -1,0 +1,174 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""The SQL of the forecasts: each customer's (x, t_x, T, m) from the source
+records, the distinct inputs a fit sums its likelihood over, and each
+measure per customer from the fitted parameters.
+
+A customer's purchase days are the distinct days (``date::date``, as the
+metrics' days-since aggregates count them) on which their commercial partner
+has at least one counted record, up to the reference day; the spend of a
+day is the sum of its records' values.  x = purchase days - 1, t_x = days
+from the first to the last, T = days from the first to the reference day,
+m = the mean spend of the purchase days after the first (none when x = 0).
+
+Statements are :class:`odoo.tools.SQL` objects: user input arrives as
+parameters or as SQL built by the ORM (domains).
+"""
+
+from odoo.tools import SQL
+
+# exp() of PostgreSQL raises on overflow and on underflow: arguments are
+# clamped where the result is then 0 or 1 to double precision anyway
+EXP_LIMIT = 700
+
+
+def select_customers(query, partner_column, date_column, value, day, until, universe, partner_ids):
+    """SELECT partner_id, x, t_x, t, m (and ``actual``: purchase days after
+    ``day`` up to ``until``, for a back-test) of the customers of
+    ``universe`` (an SQL subquery of commercial partner ids) with a purchase
+    day on or before ``day``.
+
+    :param query: the ORM's query of the counted source records
+    :param value: SQL of a record's value, or None (no spend)
+    :param partner_ids: only these commercial partners, or None
+    """
+    query.add_where(SQL("%s::date <= %s", date_column, until))
+    query.groupby = SQL("1, 2")
+    query.order = None
+    inner = query.select(
+        SQL("%s AS pid", partner_column),
+        SQL("%s::date AS day", date_column),
+        SQL("SUM(%s) AS spend", value) if value is not None else SQL("NULL::numeric AS spend"),
+    )
+    restrict = SQL("")
+    if partner_ids is not None:
+        restrict = SQL("AND rp.commercial_partner_id = ANY(%s)", list(partner_ids))
+    return SQL(
+        """
+        SELECT d.partner_id,
+               (COUNT(*) FILTER (WHERE d.day <= %(day)s) - 1)::float8 AS x,
+               (MAX(d.day) FILTER (WHERE d.day <= %(day)s) - MIN(d.day))::float8 AS t_x,
+               (%(day)s::date - MIN(d.day))::float8 AS t,
+               ((SUM(d.spend) FILTER (WHERE d.day <= %(day)s AND d.n > 1))
+                 / NULLIF(COUNT(*) FILTER (WHERE d.day <= %(day)s) - 1, 0))::float8 AS m,
+               (COUNT(*) FILTER (WHERE d.day > %(day)s))::float8 AS actual
+          FROM (SELECT p.partner_id, p.day, p.spend,
+                       ROW_NUMBER() OVER (PARTITION BY p.partner_id ORDER BY p.day) AS n
+                  FROM (SELECT rp.commercial_partner_id AS partner_id, s.day,
+                               SUM(s.spend) AS spend
+                          FROM (%(inner)s) s
+                          JOIN res_partner rp ON rp.id = s.pid
+                         WHERE rp.commercial_partner_id IN (%(universe)s) %(restrict)s
+                      GROUP BY 1, 2) p) d
+      GROUP BY d.partner_id
+        HAVING MIN(d.day) <= %(day)s
+        """,
+        day=day,
+        inner=inner,
+        universe=universe,
+        restrict=restrict,
+    )
+
+
+def create_customers(table, select):
+    return SQL(
+        "DROP TABLE IF EXISTS %(t)s; CREATE TEMP TABLE %(t)s ON COMMIT DROP AS %(s)s; "
+        "ANALYZE %(t)s",
+        t=SQL.identifier(table),
+        s=select,
+    )
+
+
+def select_triples(customers):
+    """x, t_x, T and how many customers share them."""
+    return SQL("SELECT c.x, c.t_x, c.t, COUNT(*) FROM %s c GROUP BY 1, 2, 3", customers)
+
+
+def select_spends(customers):
+    """x, m of the repeat customers with a positive mean spend, and how many share them."""
+    return SQL(
+        "SELECT c.x, c.m, COUNT(*) FROM %s c WHERE c.x > 0 AND c.m > 0 GROUP BY 1, 2", customers
+    )
+
+
+def select_ages(customers):
+    """The distinct (x, T): the expected purchases' hypergeometric part
+    depends on them only."""
+    return SQL("SELECT DISTINCT c.x, c.t FROM %s c", customers)
+
+
+def select_backtest(customers):
+    """Per group of past purchase days (1, 2, … 8+: x + 1 capped at 8):
+    customers, x, t_x, T and actual purchase days after the cut-off."""
+    return SQL("SELECT c.x, c.t_x, c.t, c.actual FROM %s c", customers)
+
+
+def _p_alive(params):
+    r, alpha, a, b = params
+    log_odds = SQL(
+        "(ln(%(a)s) - ln(%(b)s + c.x - 1)"
+        " + (%(r)s + c.x) * (ln(%(al)s + c.t) - ln(%(al)s + c.t_x)))",
+        a=a,
+        b=b,
+        r=r,
+        al=alpha,
+    )
+    return SQL(
+        "(CASE WHEN c.x = 0 THEN 1.0 ELSE 1.0 / (1.0 + exp(LEAST(GREATEST(%s, -%s), %s))) END)",
+        log_odds,
+        EXP_LIMIT,
+        EXP_LIMIT,
+    )
+
+
+def _buys_if_active(params, horizon):
+    r, alpha, _a, _b = params
+    return SQL(
+        "(1.0 - exp(GREATEST(-(%(r)s + c.x) * ln(1.0 + %(h)s / (%(al)s + c.t)), -%(lim)s)))",
+        r=r,
+        h=float(horizon),
+        al=alpha,
+        lim=EXP_LIMIT,
+    )
+
+
+def _spend(gg):
+    p, q, v = gg
+    return SQL(
+        "(CASE WHEN c.x > 0 AND c.m > 0"
+        " THEN %(p)s * (%(v)s + c.x * c.m) / (%(p)s * c.x + %(q)s - 1)"
+        " ELSE %(p)s * %(v)s / (%(q)s - 1) END)",
+        p=p,
+        q=q,
+        v=v,
+    )
+
+
+def select_measure(customers, measure, params, horizon=0, ages=None, gg=None):
+    """SELECT partner_id, value of ``measure`` for the customers of
+    ``customers`` (a table or subquery aliased ``c``-compatible).
+
+    :param params: (r, alpha, a, b) in days
+    :param ages: for expected purchases: (xs, ts, ns), the factor N(x, T) of
+        each distinct (x, T), E = N(x, T) × P(alive)
+    :param gg: (p, q, v) for the predicted revenue
+    """
+    params = tuple(float(v) for v in params)
+    alive = _p_alive(params)
+    join = SQL("")
+    if measure == "p_alive":
+        value = SQL("100.0 * %s", alive)
+    elif measure == "churn_risk":
+        value = SQL("100.0 * (1.0 - %s * %s)", alive, _buys_if_active(params, horizon))
+    else:
+        xs, ts, ns = ages
+        join = SQL(
+            "JOIN unnest(%s::float8[], %s::float8[], %s::float8[]) AS n(x, t, n)"
+            " ON n.x = c.x AND n.t = c.t",
+            list(xs),
+            list(ts),
+            list(ns),
+        )
+        value = SQL("n.n * %s", alive)
+        if measure == "predicted_revenue":
+            value = SQL("%s * %s", value, _spend(tuple(float(v) for v in gg)))
+    return SQL("SELECT c.partner_id, (%s)::numeric AS value FROM %s c %s", value, customers, join)
