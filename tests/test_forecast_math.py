@@ -178,15 +178,29 @@ class TestForecastMath(BaseCase):
 
     def test_gradients_match_finite_differences(self):
         d = self.data
-        weights = np.ones_like(d["x"])
+        customers = fitting._Customers(d["x"], d["t_x"], d["T"], np.ones_like(d["x"]))
         theta = np.log([0.5, 3.0, 0.7, 2.0])
-        _value, grad = fitting._bgnbd_objective(theta, d["x"], d["t_x"], d["T"], weights, 2357)
+        value, grad = fitting._bgnbd_objective(theta, customers)
+        direct = fitting.bgnbd_loglik((0.5, 3.0, 0.7, 2.0), d["x"], d["t_x"], d["T"])
+        self.assertAlmostEqual(value, -direct.mean(), places=10)
         for i in range(4):
             step = np.zeros(4)
             step[i] = 1e-6
-            up = fitting._bgnbd_objective(theta + step, d["x"], d["t_x"], d["T"], weights, 2357)
-            down = fitting._bgnbd_objective(theta - step, d["x"], d["t_x"], d["T"], weights, 2357)
-            self.assertAlmostEqual(grad[i], (up[0] - down[0]) / 2e-6, places=6)
+            up = fitting._bgnbd_objective(theta + step, customers)[0]
+            down = fitting._bgnbd_objective(theta - step, customers)[0]
+            self.assertAlmostEqual(grad[i], (up - down) / 2e-6, places=6)
+        repeat = d["x"] > 0
+        spends = fitting._Spends(d["x"][repeat], d["m"][repeat], np.ones(int(repeat.sum())))
+        theta = np.log([5.0, 3.0, 12.0])
+        value, grad = fitting._gg_objective(theta, spends)
+        direct = fitting.gg_loglik((5.0, 3.0, 12.0), d["x"][repeat], d["m"][repeat])
+        self.assertAlmostEqual(value, -direct.mean(), places=10)
+        for i in range(3):
+            step = np.zeros(3)
+            step[i] = 1e-6
+            up = fitting._gg_objective(theta + step, spends)[0]
+            down = fitting._gg_objective(theta - step, spends)[0]
+            self.assertAlmostEqual(grad[i], (up - down) / 2e-6, places=6)
 
     def test_each_customer_agrees_with_an_independent_computation(self):
         """P(alive) and the expected purchases in the next 39 weeks of every

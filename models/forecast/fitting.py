@@ -105,38 +105,59 @@ def bgnbd_loglik(params, x, t_x, T):
     return common + np.logaddexp(u3, u4)
 
 
-def _bgnbd_objective(theta, x, t_x, T, w, total):
-    """Minus the mean log-likelihood and its gradient in log-parameters."""
+class _Customers:
+    """Distinct (x, t_x, T) with their counts, and what the likelihood's
+    terms share: the terms of x alone are computed once per distinct x,
+    those of T and t_x once per distinct day count."""
+
+    def __init__(self, x, t_x, T, w):
+        self.x, self.t_x, self.T, self.w = x, t_x, T, w
+        self.total = w.sum()
+        self.xu, self.ix = np.unique(x, return_inverse=True)
+        self.wx = np.bincount(self.ix, weights=w, minlength=len(self.xu))
+        self.Tu, self.iT = np.unique(T, return_inverse=True)
+        self.tu, self.itx = np.unique(t_x, return_inverse=True)
+        self.repeat = x > 0
+
+
+def _bgnbd_objective(theta, c):
+    """Minus the mean log-likelihood of customers ``c`` (:class:`_Customers`)
+    and its gradient in log-parameters."""
     r, alpha, a, b = np.exp(theta)
-    s = r + x
-    repeat = x > 0
-    log_at = np.log(alpha + T)
+    xu, wx, w = c.xu, c.wx, c.w
+    # the terms of x alone, weighted by how many customers have that x
+    log_bx1 = np.full_like(xu, np.inf)
+    log_bx1[xu > 0] = np.log(b + xu[xu > 0] - 1)
+    ll_x = wx @ (
+        special.gammaln(r + xu) + special.gammaln(b + xu) - special.gammaln(a + b + xu)
+    ) + c.total * (
+        r * np.log(alpha) - special.gammaln(r) + special.gammaln(a + b) - special.gammaln(b)
+    )
+    dig_ab = special.digamma(a + b)
+    dig_abx = special.digamma(a + b + xu)
+    g_r = wx @ special.digamma(r + xu) + c.total * (np.log(alpha) - special.digamma(r))
+    g_alpha = c.total * r / alpha
+    g_a = wx @ (dig_ab - dig_abx)
+    g_b = wx @ (dig_ab + special.digamma(b + xu) - special.digamma(b) - dig_abx)
+    # the terms of each customer
+    s = r + c.x
+    log_at = np.log(alpha + c.Tu)[c.iT]
+    log_atx = np.log(alpha + c.tu)[c.itx]
     u3 = -s * log_at
-    u4 = np.full_like(u3, -np.inf)
-    log_atx = np.log(alpha + t_x)
-    u4[repeat] = np.log(a) - np.log(b + x[repeat] - 1) - s[repeat] * log_atx[repeat]
+    u4 = (np.log(a) - log_bx1)[c.ix] - s * log_atx  # -inf where x = 0
     lse = np.logaddexp(u3, u4)
     w3 = np.exp(u3 - lse)
     w4 = 1.0 - w3
-    ll = (
-        special.gammaln(s)
-        - special.gammaln(r)
-        + r * np.log(alpha)
-        + special.gammaln(a + b)
-        + special.gammaln(b + x)
-        - special.gammaln(b)
-        - special.gammaln(a + b + x)
-        + lse
-    )
-    dig_ab, dig_abx = special.digamma(a + b), special.digamma(a + b + x)
-    inv_bx1 = np.zeros_like(x)
-    inv_bx1[repeat] = 1.0 / (b + x[repeat] - 1)
-    d_r = special.digamma(s) - special.digamma(r) + np.log(alpha) - w3 * log_at - w4 * log_atx
-    d_alpha = r / alpha - w3 * s / (alpha + T) - w4 * s / (alpha + t_x)
-    d_a = dig_ab - dig_abx + w4 / a
-    d_b = dig_ab + special.digamma(b + x) - special.digamma(b) - dig_abx - w4 * inv_bx1
-    grad = np.array([w @ d_r * r, w @ d_alpha * alpha, w @ d_a * a, w @ d_b * b])
-    return -(w @ ll) / total, -grad / total
+    inv_at = (1.0 / (alpha + c.Tu))[c.iT]
+    inv_atx = (1.0 / (alpha + c.tu))[c.itx]
+    inv_bx1 = np.where(xu > 0, np.exp(-log_bx1), 0.0)[c.ix]
+    ll = ll_x + w @ lse
+    g_r += w @ (-w3 * log_at - w4 * log_atx)
+    g_alpha -= w @ (s * (w3 * inv_at + w4 * inv_atx))
+    g_a += (w @ w4) / a
+    g_b -= w @ (w4 * inv_bx1)
+    grad = np.array([g_r * r, g_alpha * alpha, g_a * a, g_b * b])
+    return -ll / c.total, -grad / c.total
 
 
 def bgnbd_fit(x, t_x, T, weights=None, start=None):
@@ -159,7 +180,8 @@ def bgnbd_fit(x, t_x, T, weights=None, start=None):
         # a purchase rate of one in the average age, churn 1 in 2
         mean_T = max(float(w @ T) / total, 1.0)
         start = (1.0, mean_T / (1.0 + float(w @ x) / total), 1.0, 1.0)
-    result = _minimize(_bgnbd_objective, start, (x, t_x, T, w, total), "the purchase model")
+    customers = _Customers(x, t_x, T, w)
+    result = _minimize(_bgnbd_objective, start, (customers,), "the purchase model")
     params = np.exp(result.x)
     r, alpha, a, b = (float(v) for v in params)
     return {
@@ -256,25 +278,41 @@ def gg_loglik(params, x, m):
     )
 
 
-def _gg_objective(theta, x, m, w, total):
+class _Spends:
+    """Distinct (x, m) with their counts, and what the likelihood's terms
+    share (the terms of x alone once per distinct x)."""
+
+    def __init__(self, x, m, w):
+        self.x, self.w = x, w
+        self.total = w.sum()
+        self.xm = x * m
+        self.xu, self.ix = np.unique(x, return_inverse=True)
+        self.wx = np.bincount(self.ix, weights=w, minlength=len(self.xu))
+        self.w_x_log = w @ (x * np.log(x * m))  # Σ w x ln(x m)
+        self.w_log_m = w @ np.log(m)
+
+
+def _gg_objective(theta, c):
+    """Minus the mean log-likelihood of spends ``c`` (:class:`_Spends`) and
+    its gradient in log-parameters."""
     p, q, v = np.exp(theta)
-    px = p * x
-    log_xm_v = np.log(v + x * m)
+    xu, wx, w = c.xu, c.wx, c.w
+    pxu = p * xu
+    log_xm_v = np.log(v + c.xm)
+    coef = p * c.x + q
     ll = (
-        special.gammaln(px + q)
-        - special.gammaln(px)
-        - special.gammaln(q)
-        + q * np.log(v)
-        + (px - 1) * np.log(m)
-        + px * np.log(x)
-        - (px + q) * log_xm_v
+        wx @ (special.gammaln(pxu + q) - special.gammaln(pxu))
+        + c.total * (q * np.log(v) - special.gammaln(q))
+        + p * c.w_x_log
+        - c.w_log_m
+        - w @ (coef * log_xm_v)
     )
-    dig = special.digamma(px + q)
-    d_p = x * (dig - special.digamma(px) + np.log(m) + np.log(x) - log_xm_v)
-    d_q = dig - special.digamma(q) + np.log(v) - log_xm_v
-    d_v = q / v - (px + q) / (v + x * m)
-    grad = np.array([w @ d_p * p, w @ d_q * q, w @ d_v * v])
-    return -(w @ ll) / total, -grad / total
+    dig = special.digamma(pxu + q)
+    g_p = wx @ (xu * (dig - special.digamma(pxu))) + c.w_x_log - w @ (c.x * log_xm_v)
+    g_q = wx @ dig + c.total * (np.log(v) - special.digamma(q)) - w @ log_xm_v
+    g_v = c.total * q / v - w @ (coef / (v + c.xm))
+    grad = np.array([g_p * p, g_q * q, g_v * v])
+    return -ll / c.total, -grad / c.total
 
 
 def gg_fit(x, m, weights=None, start=None):
@@ -294,7 +332,7 @@ def gg_fit(x, m, weights=None, start=None):
     if start is None:
         mean = float(w @ m) / total
         start = (1.0, 2.0, mean)
-    result = _minimize(_gg_objective, start, (x, m, w, total), "the spend model")
+    result = _minimize(_gg_objective, start, (_Spends(x, m, w),), "the spend model")
     params = np.exp(result.x)
     p, q, v = (float(val) for val in params)
     if q <= 1:
