@@ -40,6 +40,7 @@ fi
 # engine (bench.py), limits (a real server under --limit-time-real-cron),
 # reports, partial (chosen partners and the near-real-time path only, on the
 # classification the limits part leaves: the engine part measures them too),
+# forecast (the shipped forecast's fit, scoring and back-test),
 # killed (the first classification through a real server whose cron worker
 # is SIGKILLed in its steps KILLS=4 times, against the same run uninterrupted).
 for part in ${BENCH_PARTS:-engine limits reports}; do
@@ -50,8 +51,9 @@ for part in ${BENCH_PARTS:-engine limits reports}; do
             --limit "${CRON_LIMIT:-10}" ;;
         reports) "$VENV/bin/python" "$ROOT/bench/reports.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
         partial) "$VENV/bin/python" "$ROOT/bench/partial.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
+        forecast) "$VENV/bin/python" "$ROOT/bench/forecast.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
         killed) "$VENV/bin/python" "$ROOT/bench/killed.py" -c "$CONF" -d "$DB" --size "$SIZE" \
             --kills "${KILLS:-4}" ;;
-        *) die "BENCH_PARTS: engine, limits, reports, partial or killed, not '$part'" ;;
+        *) die "BENCH_PARTS: engine, limits, reports, partial, forecast or killed, not '$part'" ;;
     esac
 done

@@ -12,9 +12,10 @@ import numpy as np
 from odoo import Command
 from odoo.addons.partner_segmentation.models.forecast import fitting
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import SegmentationCase
+from .rpc import RpcMixin
 
 CUSTOMERS = 160
 
@@ -340,6 +341,31 @@ class TestForecastInput(SegmentationCase):
                 Metric.create({"name": "F", "code": "f_bad", "kind": "forecast", **values})
         self.assertFalse(Metric.search([("code", "=", "f_bad")]))
 
+    def test_forms(self):
+        """A forecast metric gets its unit from its measure; a forecast's
+        fields of another model are cleared when its model changes."""
+        forecast = self.env["partner.segment.forecast"].create(self.values())
+        with Form(self.env["partner.segment.metric"]) as form:
+            form.name = "Still active"
+            form.code = "f_alive"
+            form.kind = "forecast"
+            form.forecast_id = forecast
+            form.forecast_measure = "churn_risk"
+            self.assertEqual(form.unit, "%")
+            form.forecast_measure = "expected_orders"
+            self.assertFalse(form.unit)
+            form.horizon_days = 30
+        metric = self.env["partner.segment.metric"].search([("code", "=", "f_alive")])
+        self.assertEqual((metric.kind, metric.horizon_days), ("forecast", 30))
+        self.assertFalse(metric.aggregate)
+        with Form(forecast) as form:
+            form.model_id = self.env["ir.model"]._get("account.move")
+            self.assertFalse(form.partner_field_id)
+            self.assertFalse(form.date_field_id)
+            form.model_id = self.env["ir.model"]._get("sale.order")
+            form.partner_field_id = self.env["ir.model.fields"]._get("sale.order", "partner_id")
+            form.date_field_id = self.env["ir.model.fields"]._get("sale.order", "date_order")
+
 
 @tagged("post_install", "-at_install")
 class TestForecastRights(SegmentationCase):
@@ -386,3 +412,28 @@ class TestForecastRights(SegmentationCase):
         with self.assertRaises(AccessError):
             forecast.with_user(self.employee).read(["name"])
         self.assertEqual(forecast.name, "Orders")
+
+
+@tagged("post_install", "-at_install")
+class TestForecastRpc(RpcMixin, HttpCase):
+    def test_fit_refused_to_a_user_over_rpc(self):
+        user = new_test_user(
+            self.env,
+            "fc_rpc_user",
+            groups="base.group_user,partner_segmentation.group_segmentation_user",
+        )
+        forecast = self.env.ref("partner_segmentation.forecast_orders")
+        self.assertEqual(
+            self.rpc(user, "partner.segment.forecast", "read", forecast.ids, ["name"])[0]["name"],
+            forecast.name,
+        )
+        self.assertRpcRefused(
+            "not allowed to modify", user, "partner.segment.forecast", "action_fit", forecast.ids
+        )
+        self.assertRpcRefused(
+            "not allowed to modify",
+            user,
+            "partner.segment.forecast",
+            "action_backtest",
+            forecast.ids,
+        )

@@ -36,6 +36,11 @@ class PartnerSegmentMetric(models.Model):
         string="Horizon (days)", default=365, help="The days ahead the measure looks."
     )
 
+    @api.onchange("kind")
+    def _onchange_kind_forecast(self):
+        for metric in self.filtered(lambda m: m.kind == "forecast"):
+            metric.aggregate = False
+
     @api.onchange("forecast_measure")
     def _onchange_forecast_measure(self):
         for metric in self.filtered(lambda m: m.kind == "forecast"):
@@ -67,10 +72,10 @@ class PartnerSegmentMetric(models.Model):
             if partner_ids is None:
                 forecasts.forecast_id._fit_for_run(today)
             scoring.compute_values(forecasts, partner_ids, today)
-        if self - forecasts:
-            super(PartnerSegmentMetric, self - forecasts)._compute_values(
-                partner_ids, today, companies
-            )
+        others = self - forecasts
+        if not others:
+            return None
+        return super(PartnerSegmentMetric, others)._compute_values(partner_ids, today, companies)
 
     def _select_values(self, partner_ids, today, companies=None):
         if self.kind == "forecast":

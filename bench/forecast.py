@@ -1,0 +1,98 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Forecasts at the bench's size: the shipped forecast's fit (the distinct
+customers' figures from SQL, then the maximum-likelihood fits), the scoring
+of its four metrics for every customer against the SQL floor, the back-test
+and the peak RSS.  Everything is rolled back.  Appends its table to
+bench/results-<size>.md.
+"""
+
+import datetime
+import resource
+import sys
+import time
+from pathlib import Path
+
+from odoo import SUPERUSER_ID, api
+
+sys.path.insert(0, str(Path(__file__).parent))
+from floor import time_floor
+
+from bench import open_bench, write_results
+
+
+def main():
+    args, registry = open_bench()
+    from odoo.addons.partner_segmentation.engine import run_sql
+    from odoo.addons.partner_segmentation.models.forecast import scoring
+
+    rows = []
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        today = datetime.date.today()
+        floor = time_floor(cr, today)
+        forecast = env.ref("partner_segmentation.forecast_orders")
+        metrics = forecast.metric_ids
+        t0 = time.perf_counter()
+        inputs = scoring.fit_inputs(forecast, today)
+        t_inputs = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        forecast._fit(today)
+        t_fit = time.perf_counter() - t0
+        rss_fit = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rows.append(
+            (
+                f"Fit of the shipped forecast ({forecast.customer_count:,} customers, "
+                f"{len(inputs['x']):,} distinct (x, t_x, T), "
+                f"{len(inputs['spend_x']):,} distinct (x, m))",
+                f"{t_fit:.2f} s",
+                f"of which reading the figures {t_inputs:.2f} s; {forecast.state}"
+                + (f": {forecast.error}" if forecast.error else ""),
+                "≤ 10 s at 1M",
+            )
+        )
+        cr.execute(run_sql.CREATE_WORK_TABLES)
+        best = None
+        for _i in range(3):
+            cr.execute("TRUNCATE psseg_value")
+            t0 = time.perf_counter()
+            scoring.compute_values(metrics, None, today)
+            spent = time.perf_counter() - t0
+            best = spent if best is None else min(best, spent)
+        cr.execute("SELECT COUNT(*) FROM psseg_value")
+        values = cr.fetchone()[0]
+        rows.append(
+            (
+                f"Scoring its {len(metrics)} metrics for every customer ({values:,} values)",
+                f"{best:.2f} s",
+                f"{best / floor:.2f}× the floor ({floor:.2f} s)",
+                "≤ 1× floor",
+            )
+        )
+        t0 = time.perf_counter()
+        forecast._backtest(today)
+        t_back = time.perf_counter() - t0
+        rows.append(
+            (
+                f"Back-test over {forecast.backtest_days} days",
+                f"{t_back:.2f} s",
+                forecast.backtest_error or "",
+                "",
+            )
+        )
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rows.append(
+            ("Peak RSS (after the fit / at the end)", f"{rss_fit:.0f} / {rss:.0f} MB", "", "≤ 500 MB")
+        )
+        cr.rollback()
+    lines = [
+        f"### Forecasts ({args.size})",
+        "",
+        "| measure | value | ratio | target |",
+        "| --- | --- | --- | --- |",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
+    ]
+    write_results(args.size, lines)
+
+
+if __name__ == "__main__":
+    main()
