@@ -10,6 +10,7 @@ from unittest.mock import patch
 import numpy as np
 
 from odoo import Command
+from odoo.addons.partner_segmentation.engine import metrics_read
 from odoo.addons.partner_segmentation.models.forecast import fitting
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
@@ -201,6 +202,15 @@ class TestForecast(SegmentationCase):
             read = metric.values_for_partners(self.partners)
             got = np.array([read[p.id] for p in self.partners], dtype=float)
             np.testing.assert_allclose(got, values, rtol=1e-9, atol=1e-9, err_msg=measure)
+        # the customer's Segmentation tab shows them
+        partner = self.partners[5]
+        table = {
+            row["code"]: row["value"]
+            for row in metrics_read.partner_metric_table(self.env, partner)
+        }
+        index = list(self.partners).index(partner)
+        for measure, values in expected.items():
+            self.assertAlmostEqual(table[f"fc_{measure}"], values[index], places=6)
         # a churn-risk scheme classifies by them in a run
         churn = self.Metric.search([("code", "=", "fc_churn_risk")])
         scheme = self.make_scheme(
