@@ -81,7 +81,12 @@ def main():
         )
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rows.append(
-            ("Peak RSS (after the fit / at the end)", f"{rss_fit:.0f} / {rss:.0f} MB", "", "≤ 500 MB")
+            (
+                "Peak RSS (after the fit / at the end)",
+                f"{rss_fit:.0f} / {rss:.0f} MB",
+                "",
+                "≤ 500 MB",
+            )
         )
         cr.rollback()
     lines = [
