@@ -11,13 +11,14 @@ commercial partner, for the partners the forecast's partner filter keeps
 (the universe a scheme with that filter would classify).
 """
 
+import contextlib
 import datetime
 
 import numpy as np
 
 from odoo.tools import SQL
 
-from ...engine import classify, metrics
+from ...engine import classify, metrics, run_sql
 from . import fitting
 from . import scoring_sql as Q
 
@@ -25,6 +26,19 @@ from . import scoring_sql as Q
 CUSTOMERS_TABLE = "psseg_fc_customers"
 # which forecast CUSTOMERS_TABLE holds, in the cursor's cache
 CUSTOMERS_KEY = "partner_segmentation.forecast_customers"
+
+
+@contextlib.contextmanager
+def work_mem(cr):
+    """The engine's work memory for the statements of the block (a run's
+    steps have it already; a fit or a back-test from the form not): the
+    customers' days are sorted and grouped in memory, not on disk."""
+    cr.execute(run_sql.raise_work_mem())
+    previous = cr.fetchone()[0]
+    try:
+        yield
+    finally:
+        cr.execute(run_sql.restore_work_mem(previous))
 
 
 def source_metric(forecast):
@@ -77,13 +91,17 @@ def fit_inputs(forecast, day):
     the distinct inputs of the purchase and spend models as of ``day``,
     with how many customers share each."""
     cr = forecast.env.cr
-    customers = SQL("(%s)", select_customers(forecast, day))
+    # one scan of the source for both models
+    with work_mem(cr):
+        cr.execute(Q.create_customers(CUSTOMERS_TABLE, select_customers(forecast, day)))
+    customers = SQL.identifier(CUSTOMERS_TABLE)
     cr.execute(Q.select_triples(customers))
     triples = np.array(cr.fetchall(), dtype=float).reshape(-1, 4)
     spends = np.empty((0, 3))
     if forecast.value_field_id:
         cr.execute(Q.select_spends(customers))
         spends = np.array(cr.fetchall(), dtype=float).reshape(-1, 3)
+    cr.execute(SQL("DROP TABLE %s", customers))
     return {
         "x": triples[:, 0],
         "t_x": triples[:, 1],
@@ -132,9 +150,10 @@ def compute_values(metrics_, partner_ids, today):
     for forecast in metrics_.forecast_id:
         if forecast._purchase_params() is None:
             continue
-        cr.execute(
-            Q.create_customers(CUSTOMERS_TABLE, select_customers(forecast, today, partner_ids))
-        )
+        with work_mem(cr):
+            cr.execute(
+                Q.create_customers(CUSTOMERS_TABLE, select_customers(forecast, today, partner_ids))
+            )
         table = SQL.identifier(CUSTOMERS_TABLE)
         for metric in metrics_.filtered(lambda m, f=forecast: m.forecast_id == f):
             select = _measure_select(metric, table)
@@ -168,13 +187,14 @@ def backtest(forecast, today, days):
     cutoff = today - datetime.timedelta(days=days)
     cr = forecast.env.cr
     customers = SQL("(%s)", select_customers(forecast, cutoff, until=today))
-    cr.execute(
-        SQL(
-            "SELECT c.x, c.t_x, c.t, COUNT(*), SUM(c.actual) FROM %s c GROUP BY 1, 2, 3",
-            customers,
+    with work_mem(cr):
+        cr.execute(
+            SQL(
+                "SELECT c.x, c.t_x, c.t, COUNT(*), SUM(c.actual) FROM %s c GROUP BY 1, 2, 3",
+                customers,
+            )
         )
-    )
-    rows = np.array(cr.fetchall(), dtype=float).reshape(-1, 5)
+        rows = np.array(cr.fetchall(), dtype=float).reshape(-1, 5)
     x, t_x, T, weights, actual = rows.T
     forecast._check_enough(x, T, weights)
     fit = fitting.bgnbd_fit(x, t_x, T, weights)
