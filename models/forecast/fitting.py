@@ -43,7 +43,7 @@ GRADIENT_TOLERANCE = 1e-4
 POINT_MASS = 1e4
 
 
-def _minimize(objective, start, args, what):
+def _minimize(objective, start, args, what, ridge=()):
     """Minimise ``objective`` (value and gradient) over log-parameters from
     ``start`` (parameters): L-BFGS-B within bounds, then BFGS from where it
     stopped should it stop short of the optimum.  Raises FitError unless the
@@ -67,8 +67,14 @@ def _minimize(objective, start, args, what):
             message = result.message
             if not (np.all(np.isfinite(result.x)) and np.isfinite(result.fun)):
                 break
-            if np.any(np.abs(result.x) >= BOUND - 1e-6):
+            at_bound = np.abs(result.x) >= BOUND - 1e-6
+            on_ridge = list(ridge) and np.all(result.x[list(ridge)] > BOUND / 2)
+            if on_ridge:  # the parameters that run together may stop at their bound
+                at_bound[list(ridge)] = False
+            if np.any(at_bound):
                 raise FitError(f"{what} did not converge: a parameter ran to its bound")
+            if on_ridge and np.any(np.abs(result.x[list(ridge)]) >= BOUND - 1e-6):
+                return result
             gradient = objective(result.x, *args)[1]
             if np.all(np.isfinite(gradient)) and np.max(np.abs(gradient)) < GRADIENT_TOLERANCE:
                 return result
@@ -118,6 +124,9 @@ class _Customers:
         self.Tu, self.iT = np.unique(T, return_inverse=True)
         self.tu, self.itx = np.unique(t_x, return_inverse=True)
         self.repeat = x > 0
+        # whole numbers of repeat purchases: the terms of a and b as sums
+        # over k < x (stable however large a and b grow), else gammaln
+        self.whole = bool(np.all(self.xu == np.round(self.xu))) and self.xu[-1] <= 1e6
 
 
 def _bgnbd_objective(theta, c):
@@ -128,17 +137,31 @@ def _bgnbd_objective(theta, c):
     # the terms of x alone, weighted by how many customers have that x
     log_bx1 = np.full_like(xu, np.inf)
     log_bx1[xu > 0] = np.log(b + xu[xu > 0] - 1)
-    ll_x = wx @ (
-        special.gammaln(r + xu) + special.gammaln(b + xu) - special.gammaln(a + b + xu)
-    ) + c.total * (
-        r * np.log(alpha) - special.gammaln(r) + special.gammaln(a + b) - special.gammaln(b)
+    if c.whole:
+        # log Γ(b+x)Γ(a+b) / (Γ(b)Γ(a+b+x)) = Σ_{k<x} log((b+k) / (a+b+k))
+        k = np.arange(int(xu[-1]))
+        idx = xu.astype(int)
+        beta_terms = np.concatenate([[0.0], np.cumsum(np.log1p(-a / (a + b + k)))])[idx]
+        inv_abk = np.concatenate([[0.0], np.cumsum(1.0 / (a + b + k))])[idx]
+        inv_bk = np.concatenate([[0.0], np.cumsum(1.0 / (b + k))])[idx]
+        d_a_x, d_b_x = -inv_abk, inv_bk - inv_abk
+    else:
+        beta_terms = (
+            special.gammaln(b + xu)
+            - special.gammaln(b)
+            + special.gammaln(a + b)
+            - special.gammaln(a + b + xu)
+        )
+        dig_ab, dig_abx = special.digamma(a + b), special.digamma(a + b + xu)
+        d_a_x = dig_ab - dig_abx
+        d_b_x = dig_ab + special.digamma(b + xu) - special.digamma(b) - dig_abx
+    ll_x = wx @ (special.gammaln(r + xu) + beta_terms) + c.total * (
+        r * np.log(alpha) - special.gammaln(r)
     )
-    dig_ab = special.digamma(a + b)
-    dig_abx = special.digamma(a + b + xu)
     g_r = wx @ special.digamma(r + xu) + c.total * (np.log(alpha) - special.digamma(r))
     g_alpha = c.total * r / alpha
-    g_a = wx @ (dig_ab - dig_abx)
-    g_b = wx @ (dig_ab + special.digamma(b + xu) - special.digamma(b) - dig_abx)
+    g_a = wx @ d_a_x
+    g_b = wx @ d_b_x
     # the terms of each customer
     s = r + c.x
     log_at = np.log(alpha + c.Tu)[c.iT]
@@ -181,7 +204,8 @@ def bgnbd_fit(x, t_x, T, weights=None, start=None):
         mean_T = max(float(w @ T) / total, 1.0)
         start = (1.0, mean_T / (1.0 + float(w @ x) / total), 1.0, 1.0)
     customers = _Customers(x, t_x, T, w)
-    result = _minimize(_bgnbd_objective, start, (customers,), "the purchase model")
+    # a and b may run along their ridge (everyone drops out alike)
+    result = _minimize(_bgnbd_objective, start, (customers,), "the purchase model", ridge=(2, 3))
     params = np.exp(result.x)
     r, alpha, a, b = (float(v) for v in params)
     return {
