@@ -285,16 +285,17 @@ class PartnerSegmentCockpit(models.AbstractModel):
 
     def _cockpit_churn_segments(self):
         """The segments of customers with a high churn risk: those coded
-        ``HIGH`` (else the first) of the scheme ``scheme_churn_risk`` (XML id,
-        else code ``churn_risk``), once that scheme has assignments; none
-        otherwise (the tile is then left out)."""
+        ``CHURN_HIGH`` (as shipped) or ``HIGH``, else the first, of the scheme
+        ``scheme_churn_risk`` (XML id, else code ``churn_risk``), once that
+        scheme has assignments; none otherwise (the tile is then left out)."""
         scheme = self._scheme(CHURN_SCHEME_XMLID, CHURN_SCHEME_CODE)
         if not scheme or not self.env["partner.segment.assignment"].search_count(
             [("scheme_id", "=", scheme.id), ("segment_id", "!=", False)], limit=1
         ):
             return self.env["partner.segment"]
         segments = scheme.segment_ids.sorted("sequence")
-        return segments.filtered(lambda s: (s.code or "").upper() == "HIGH") or segments[:1]
+        high = segments.filtered(lambda s: (s.code or "").upper() in ("HIGH", "CHURN_HIGH"))
+        return high or segments[:1]
 
     def _winback_tiles(self, ctx):
         Line = self.env["partner.segment.winback.line"]
