@@ -69,6 +69,8 @@ def apply_result(env, scheme, scope_ids, today, run_id):
         for statement in Q.sync_rel_for_changes(scheme.id):
             cr.execute(statement)
         _analyze_grown_tables(cr, changes)
+        # the features acting on partners that entered or left a segment
+        scheme._after_apply(run_id)
     return changes
 
 

@@ -13,8 +13,8 @@ class PartnerSegmentSchemeEngine(models.AbstractModel):
     * a classification method: ``selection_add`` on ``method``, and its
       function in :meth:`_classifiers` (and in :meth:`_ranking_methods` when
       it ranks partners by ``metric_id``);
-    * work around a run: :meth:`_after_classify`, :meth:`_after_recompute`,
-      :meth:`_after_run_steps`.
+    * work around a run: :meth:`_after_classify`, :meth:`_after_apply` (the
+      partners a step moved), :meth:`_after_recompute`, :meth:`_after_run_steps`.
     """
 
     _name = "partner.segment.scheme.engine"
@@ -42,6 +42,19 @@ class PartnerSegmentSchemeEngine(models.AbstractModel):
         """Called once at the end of every run with the schemes that ran, after
         assignments, chatter and segment actions.  Features that follow the
         segments (dynamic mailing lists, …) extend it."""
+        return True
+
+    def _after_apply(self, run_id):
+        """Called in the step that writes this scheme's changes (one scheme;
+        a large scheme's partners are written over several committed steps,
+        each calling it for its range), right after they are written, in
+        every kind of run (full, chosen partners, queued by an order or an
+        invoice).  The work table ``psseg_change`` (partner_id, scheme_id,
+        from_id, to_id) then holds the step's changes; this scheme's are the
+        rows with ``scheme_id = self.id``.  Features that act on the partners
+        entering or leaving a segment (policies set on the partner, …) extend
+        it, with set-based SQL over those rows; an error fails the scheme's
+        step like any other."""
         return True
 
     def _after_classify(self, run):
