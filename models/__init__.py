@@ -24,3 +24,4 @@ from . import card_check
 from . import winback
 from . import cockpit
 from . import forecast
+from . import selling

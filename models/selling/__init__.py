@@ -1,0 +1,10 @@
+# Segments where selling happens: pricelist and payment terms by segment,
+# sales warnings on quotations and opportunities, the salespersons' watch list.
+from . import partner_segment_policy_value
+from . import partner_segment
+from . import partner_segment_scheme
+from . import partner_segment_assignment
+from . import res_partner
+from . import sale_order
+from . import crm_lead
+from . import partner_segment_watch
