@@ -42,7 +42,9 @@ fi
 # classification the limits part leaves: the engine part measures them too),
 # forecast (the shipped forecast's fit, scoring and back-test),
 # killed (the first classification through a real server whose cron worker
-# is SIGKILLed in its steps KILLS=4 times, against the same run uninterrupted).
+# is SIGKILLed in its steps KILLS=4 times, against the same run uninterrupted),
+# selling (a segment's pricelist set on N entering customers against the same
+# values written by bare SQL).
 for part in ${BENCH_PARTS:-engine limits reports}; do
     case "$part" in
         engine) "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" \
@@ -52,8 +54,10 @@ for part in ${BENCH_PARTS:-engine limits reports}; do
         reports) "$VENV/bin/python" "$ROOT/bench/reports.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
         partial) "$VENV/bin/python" "$ROOT/bench/partial.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
         forecast) "$VENV/bin/python" "$ROOT/bench/forecast.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
+        selling) "$VENV/bin/python" "$ROOT/bench/selling.py" -c "$CONF" -d "$DB" --size "$SIZE" \
+            --partners "$N" ;;
         killed) "$VENV/bin/python" "$ROOT/bench/killed.py" -c "$CONF" -d "$DB" --size "$SIZE" \
             --kills "${KILLS:-4}" ;;
-        *) die "BENCH_PARTS: engine, limits, reports, partial, forecast or killed, not '$part'" ;;
+        *) die "BENCH_PARTS: engine, limits, reports, partial, forecast, selling or killed, not '$part'" ;;
     esac
 done

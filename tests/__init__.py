@@ -50,3 +50,7 @@ from . import test_rfm_composite
 from . import test_universe_names
 from . import test_forecast_math
 from . import test_forecast
+from . import test_selling_policy
+from . import test_selling_warnings
+from . import test_selling_watch
+from . import test_selling_rights

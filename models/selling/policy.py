@@ -22,6 +22,7 @@ SQL text: :mod:`.policy_sql`.
 
 import logging
 
+from ...engine.common import ANALYZE_THRESHOLD
 from . import policy_sql as Q
 
 _logger = logging.getLogger(__name__)
@@ -102,15 +103,19 @@ def _reconcile(env):
     segments' policies; returns how many partner values changed."""
     cr = env.cr
     cr.execute(Q.SCOPE_COUNT)
-    if not cr.fetchone()[0]:
+    count = cr.fetchone()[0]
+    if not count:
         return 0
-    cr.execute(Q.ANALYZE_SCOPE)
+    if count > ANALYZE_THRESHOLD:
+        cr.execute(Q.ANALYZE_SCOPE)
     written = 0
     for field, (_segment_field, column) in FIELDS.items():
         cr.execute(Q.TRUNCATE_TODO)
         cr.execute(Q.fill_todo(field, column, policy_rows(env, field)))
         if not cr.rowcount:
             continue
+        if cr.rowcount > ANALYZE_THRESHOLD:  # planned as what it is, not as empty
+            cr.execute(Q.ANALYZE_TODO)
         cr.execute(Q.TODO_COMPANIES)
         for (company_id,) in cr.fetchall():
             cr.execute(Q.set_values(column, company_id))

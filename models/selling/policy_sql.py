@@ -95,6 +95,7 @@ def scope_from_segment(segment_id, after, upto):
 
 SCOPE_COUNT = SQL("SELECT COUNT(*) FROM psseg_policy_scope")
 ANALYZE_SCOPE = SQL("ANALYZE psseg_policy_scope")
+ANALYZE_TODO = SQL("ANALYZE psseg_policy_todo")
 
 
 def fill_todo(field, column, policies):
