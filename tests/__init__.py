@@ -54,3 +54,4 @@ from . import test_selling_policy
 from . import test_selling_warnings
 from . import test_selling_watch
 from . import test_selling_rights
+from . import test_selling_tours
