@@ -53,7 +53,7 @@ class TestSellingWarnings(SegmentationCase):
             form.partner_id = self.buyer  # a contact: its company's segments count
         self.assertIn(RISK, "\n".join(logs.output))
         self.assertEqual(form.partner_id, self.buyer, "a warning does not block")
-        self.assertIn(f"{self.risk.display_name}: {RISK}", form.segment_sale_warning)
+        self.assertIn(f"{self.risk.display_name} — {RISK}", form.segment_sale_warning)
         order = form.save()
         order.action_confirm()
         self.assertEqual(order.state, "sale")

@@ -88,5 +88,5 @@ class ResPartner(models.Model):
         if not segments:
             return "no-message", ""
         level = "block" if "block" in segments.mapped("sale_warn") else "warning"
-        message = "\n".join(f"{s.display_name}: {s.sale_warn_msg}" for s in segments)
+        message = "\n".join(f"{s.display_name} — {s.sale_warn_msg}" for s in segments)
         return level, message
