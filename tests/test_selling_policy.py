@@ -36,6 +36,9 @@ class TestSellingPolicy(SegmentationCase):
         cls.contact = cls.env["res.partner"].create(
             {"name": "Ona Buyer", "parent_id": cls.big.id, "type": "contact"}
         )
+        # a contact made under a company gets the default pricelist of the day as
+        # its own value (Odoo's sync of commercial fields): it follows its company
+        cls.contact.with_company(cls.company).specific_property_product_pricelist = cls.hand_list
         cls.mid = cls.make_partner("Sofia Retail OOD")
         cls.small = cls.make_partner("Tienda Pequeña SL")
         cls.make_invoice(cls.big, 9000)

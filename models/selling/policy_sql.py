@@ -160,9 +160,11 @@ _OURS = "(t.prov_id IS NULL AND t.cur IS NULL OR t.prov_id IS NOT NULL AND t.cur
 
 
 def set_values(column, company_id):
-    """Set the winning value on the commercial partners and their contacts
-    (which carry their company's value, as Odoo syncs it) whose value is
-    the segments' to change."""
+    """Set the winning value on the commercial partners whose value is the
+    segments' to change, and on all their contacts: a contact carries its
+    company's value, as Odoo's sync of commercial fields writes it on every
+    contact whenever the company's changes (a contact made under a company
+    even gets the default pricelist of that day as its own value)."""
     col = SQL.identifier(column)
     return SQL(
         """
@@ -173,8 +175,6 @@ def set_values(column, company_id):
          WHERE t.company_id = %(company)s AND p.commercial_partner_id = t.partner_id
            AND t.want_value IS NOT NULL AND t.cur IS DISTINCT FROM t.want_value
            AND %(ours)s
-           AND (CASE WHEN jsonb_typeof(p.%(col)s -> %(key)s) = 'number'
-                     THEN (p.%(col)s ->> %(key)s)::int END) IS NOT DISTINCT FROM t.cur
         """,
         col=col,
         key=str(company_id),
@@ -185,7 +185,8 @@ def set_values(column, company_id):
 
 def restore_values(column, company_id):
     """Put back what the segments set where no segment wants a value any
-    more and the partner still has the segments' value: the key goes, and
+    more and the partner still has the segments' value: the key goes, on
+    the partner and on its contacts (which follow it, as above), and
     Odoo's default applies again, as before the segment set it."""
     col = SQL.identifier(column)
     return SQL(
@@ -195,8 +196,6 @@ def restore_values(column, company_id):
           FROM psseg_policy_todo t
          WHERE t.company_id = %(company)s AND p.commercial_partner_id = t.partner_id
            AND t.want_value IS NULL AND t.prov_id IS NOT NULL AND t.cur = t.prov_value
-           AND (CASE WHEN jsonb_typeof(p.%(col)s -> %(key)s) = 'number'
-                     THEN (p.%(col)s ->> %(key)s)::int END) = t.prov_value
         """,
         col=col,
         key=str(company_id),
