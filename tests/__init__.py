@@ -55,3 +55,4 @@ from . import test_selling_warnings
 from . import test_selling_watch
 from . import test_selling_rights
 from . import test_selling_tours
+from . import test_winback_crm

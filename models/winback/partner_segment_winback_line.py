@@ -179,7 +179,31 @@ class PartnerSegmentWinbackLine(models.Model):
         res = super().write(vals)
         if {"churn_reason_id", "lead_id", "outcome_manual", "partner_id"} & vals.keys():
             self._refresh_outcome()
+        if "outcome" in vals and not self.env.context.get("winback_outcome_auto"):
+            self._close_opportunities()
         return res
+
+    def _close_opportunities(self):
+        """An outcome set by hand closes the line's opportunity in CRM:
+        *Declined* marks it lost, with the churn reason as its lost reason;
+        *Won back* marks it won."""
+        for line in self.filtered("lead_id"):
+            lead = line.lead_id
+            if line.outcome == "won_back" and not (lead.active and lead.stage_id.is_won):
+                lead.action_set_won()
+            elif line.outcome == "declined" and lead.active:
+                lead.action_set_lost(lost_reason_id=line._lost_reason().id)
+
+    def _lost_reason(self):
+        """CRM's lost reason named after the line's churn reason (made once)."""
+        self.ensure_one()
+        if not self.churn_reason_id:
+            return self.env["crm.lost.reason"]
+        # sudo: the reason list is the sales manager's, but whoever may close the
+        # opportunity records why it was lost; only a name is created
+        Reason = self.env["crm.lost.reason"].sudo()
+        name = self.churn_reason_id.name
+        return Reason.search([("name", "=", name)], limit=1) or Reason.create({"name": name})
 
     def action_outcome_auto(self):
         """Let the outcome follow orders and the opportunity again."""

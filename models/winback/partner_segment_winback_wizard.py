@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -163,6 +165,7 @@ class PartnerSegmentWinbackWizard(models.TransientModel):
 
     def _create_opportunities(self, campaign, partners):
         tag = self.env.ref("partner_segmentation.crm_tag_winback")
+        revenue = self._revenue_12m(partners)
         leads = self.env["crm.lead"].create(
             [
                 {
@@ -174,11 +177,31 @@ class PartnerSegmentWinbackWizard(models.TransientModel):
                     "tag_ids": [Command.link(tag.id)],
                     "campaign_id": campaign.utm_campaign_id.id,
                     "winback_campaign_id": campaign.id,
+                    # what the customer was worth: its last 12 months
+                    "expected_revenue": revenue.get(partner.id, 0.0),
                 }
                 for partner in partners
             ]
         )
         return {lead.partner_id.id: lead for lead in leads}
+
+    def _revenue_12m(self, partners):
+        """{partner id: invoiced untaxed revenue, less credit notes, of the
+        last 12 months}, from the invoices the user may read, in the
+        company's currency."""
+        since = fields.Date.context_today(self) - timedelta(days=365)
+        groups = self.env["account.move"]._read_group(
+            [
+                ("commercial_partner_id", "in", partners.ids),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("invoice_date", ">", since),
+                ("company_id", "=", self.env.company.id),
+            ],
+            ["commercial_partner_id"],
+            ["amount_untaxed_signed:sum"],
+        )
+        return {partner.id: amount for partner, amount in groups}
 
     def _create_mailing(self, campaign, utm, partners):
         # Both are sanitized HTML (Markup): Markup.replace keeps the offer's

@@ -1,0 +1,75 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Win-back closes in CRM: an outcome set by hand closes the opportunity
+(Declined: lost, with the churn reason as its lost reason; Won back: won),
+and a campaign's opportunity expects the customer's last 12 months."""
+
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from .common import SegmentationCase
+
+
+@tagged("post_install", "-at_install")
+class TestWinbackCrm(SegmentationCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        never = "[('id', '=', 0)]"
+        cls.scheme = cls.make_scheme(
+            "test_wb_crm",
+            "rules",
+            [
+                {"name": "Gone", "winback_target": True, "partner_domain": never},
+                {"name": "Fine", "partner_domain": never},
+            ],
+        )
+        cls.gone = cls.scheme.segment_ids.sorted("sequence")[0]
+        cls.team = cls.env["crm.team"].create({"name": "Win-back CRM team"})
+        cls.lost1 = cls.make_partner("Vilnius Bakery UAB", email="bakery@example.com")
+        cls.lost2 = cls.make_partner("Varna Fish OOD", email="fish@example.com")
+        # revenue dated from the real day: the opportunity counts 12 months back from it
+        days = (cls.today - fields.Date.today()).days
+        cls.make_invoice(cls.lost1, 2400, days_ago=days + 30)
+        cls.make_invoice(cls.lost1, 400, days_ago=days + 20, refund=True)
+        cls.make_invoice(cls.lost1, 9000, days_ago=days + 500)  # older than 12 months
+        for partner in (cls.lost1, cls.lost2):
+            cls.env["partner.segment.assignment"].set_manual(partner, cls.gone, "test")
+        cls.price = cls.env["partner.segment.churn.reason"].create({"name": "Price too high"})
+        wizard = cls.env["partner.segment.winback.wizard"].create(
+            {
+                "name": "Autumn win-back",
+                "segment_ids": [Command.set(cls.gone.ids)],
+                "team_id": cls.team.id,
+                "create_opportunities": True,
+            }
+        )
+        cls.campaign = cls.env["partner.segment.winback.campaign"].browse(
+            wizard.action_start()["res_id"]
+        )
+        cls.line1, cls.line2 = (
+            cls.campaign.line_ids.filtered(lambda line, p=p: line.partner_id == p)
+            for p in (cls.lost1, cls.lost2)
+        )
+
+    def test_expected_revenue_is_last_12_months(self):
+        self.assertEqual(self.line1.lead_id.expected_revenue, 2000.0)
+        self.assertEqual(self.line2.lead_id.expected_revenue, 0.0)
+
+    def test_declined_marks_lost_with_churn_reason(self):
+        self.line1.write({"churn_reason_id": self.price.id, "outcome": "declined"})
+        lead = self.line1.lead_id.with_context(active_test=False)
+        self.assertFalse(lead.active, "lost")
+        self.assertEqual(lead.lost_reason_id.name, "Price too high")
+        self.assertEqual(lead.probability, 0)
+        # a second line with the same reason reuses CRM's reason
+        self.line2.write({"churn_reason_id": self.price.id, "outcome": "declined"})
+        self.assertEqual(
+            self.line2.lead_id.with_context(active_test=False).lost_reason_id, lead.lost_reason_id
+        )
+        self.assertEqual(self.line1.outcome, "declined", "the outcome set by hand stays")
+
+    def test_won_back_marks_won(self):
+        self.line1.outcome = "won_back"
+        self.assertTrue(self.line1.lead_id.stage_id.is_won)
+        self.assertEqual(self.line1.lead_id.probability, 100)
+        self.assertFalse(self.line2.lead_id.stage_id.is_won, "the other stays open")
