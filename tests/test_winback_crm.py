@@ -41,6 +41,7 @@ class TestWinbackCrm(SegmentationCase):
                 "segment_ids": [Command.set(cls.gone.ids)],
                 "team_id": cls.team.id,
                 "create_opportunities": True,
+                "send_mailing": True,
             }
         )
         cls.campaign = cls.env["partner.segment.winback.campaign"].browse(
@@ -73,3 +74,40 @@ class TestWinbackCrm(SegmentationCase):
         self.assertTrue(self.line1.lead_id.stage_id.is_won)
         self.assertEqual(self.line1.lead_id.probability, 100)
         self.assertFalse(self.line2.lead_id.stage_id.is_won, "the other stays open")
+
+    def test_contacted_counts_sent_mails_and_done_activities(self):
+        self.line1.write({"churn_reason_id": self.price.id, "outcome": "declined"})
+        self.assertFalse(self.line1.contacted, "an outcome or a reason alone is no contact")
+        self.assertEqual(self.campaign.contacted_count, 0)
+        lead = self.line2.lead_id
+        activity = lead.activity_schedule(
+            activity_type_id=self.env.ref("mail.mail_activity_data_call").id,
+            summary="Why did you leave?",
+        )
+        self.line2.invalidate_recordset(["contacted"])
+        self.assertFalse(self.line2.contacted, "a planned call is no contact")
+        activity.action_feedback(feedback="Called: prices")
+        self.line2.invalidate_recordset(["contacted"])
+        self.assertTrue(self.line2.contacted, "a done call is")
+        self.campaign.invalidate_recordset(["contacted_count"])
+        self.assertEqual(self.campaign.contacted_count, 1)
+
+    def test_contacted_by_sent_mail_only(self):
+        mailing = self.campaign.mailing_id
+        self.assertEqual(mailing.state, "draft", "the campaign's e-mail starts as a draft")
+        self.assertFalse(self.line1.contacted, "a draft is no contact")
+        trace = self.env["mailing.trace"].create(
+            {
+                "mass_mailing_id": mailing.id,
+                "model": "res.partner",
+                "res_id": self.lost1.id,
+                "email": self.lost1.email,
+                "trace_status": "outgoing",
+            }
+        )
+        self.line1.invalidate_recordset(["contacted"])
+        self.assertFalse(self.line1.contacted, "queued, not sent")
+        trace.trace_status = "sent"
+        self.line1.invalidate_recordset(["contacted"])
+        self.assertTrue(self.line1.contacted)
+        self.assertFalse(self.line2.contacted, "sent to the other customer only")

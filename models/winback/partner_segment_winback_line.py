@@ -127,13 +127,17 @@ class PartnerSegmentWinbackLine(models.Model):
                 line.with_context(winback_outcome_auto=True).outcome = line.outcome_auto
 
     def _compute_contacted(self):
+        """Contacted: the campaign's e-mail was sent to the customer (sent,
+        opened or replied: not a draft, a queued, bounced or failed one), or
+        an activity on the line's opportunity was done.  An outcome or a
+        churn reason alone is no contact."""
         traces = (
             self.env["mailing.trace"]
-            .sudo()
+            .sudo()  # the campaign's figures: its reader may not read the mailing's traces
             .search(
                 [
                     ("mass_mailing_id", "in", self.campaign_id.sudo().mailing_id.ids),
-                    ("trace_status", "in", ("sent", "open", "reply", "pending")),
+                    ("trace_status", "in", ("sent", "open", "reply")),
                 ]
             )
         )
@@ -141,9 +145,7 @@ class PartnerSegmentWinbackLine(models.Model):
         for line in self:
             lead = line.lead_id.with_context(active_test=False)
             line.contacted = bool(
-                line.outcome != "no_answer"
-                or line.partner_id.id in mailed
-                or line.churn_reason_id
+                line.partner_id.id in mailed
                 or (lead and lead.activity_ids.filtered(lambda a: not a.active))
                 or (lead and lead.message_ids.filtered("mail_activity_type_id"))
             )
