@@ -4,7 +4,8 @@
 and a campaign's opportunity expects the customer's last 12 months."""
 
 from odoo import Command, fields
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from .common import SegmentationCase
 
@@ -111,3 +112,22 @@ class TestWinbackCrm(SegmentationCase):
         self.line1.invalidate_recordset(["contacted"])
         self.assertTrue(self.line1.contacted)
         self.assertFalse(self.line2.contacted, "sent to the other customer only")
+
+    def test_preview_shows_a_real_customer(self):
+        self.assertIn(self.campaign.line_ids.partner_id[:1].name, self.campaign.mailing_preview)
+        self.assertNotIn("object.name", self.campaign.mailing_preview)
+        self.assertNotIn("{{", self.campaign.mailing_preview_subject or "")
+
+    def test_sales_manager_sends_without_mailing_rights(self):
+        manager = new_test_user(self.env, "wb_crm_manager", groups="sales_team.group_sale_manager")
+        salesman = new_test_user(
+            self.env, "wb_crm_salesman", groups="sales_team.group_sale_salesman"
+        )
+        self.assertFalse(manager.has_group("mass_mailing.group_mass_mailing_user"))
+        with self.refused(AccessError, "Only sales administrators may send"):
+            self.campaign.with_user(salesman).action_send_mailing()
+        self.assertEqual(self.campaign.mailing_state, "draft", "nothing sent")
+        self.campaign.with_user(manager).action_send_mailing()
+        self.assertEqual(self.campaign.mailing_state, "in_queue")
+        with self.refused(UserError, "not a draft"):
+            self.campaign.with_user(manager).action_send_mailing()

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 class PartnerSegmentWinbackCampaign(models.Model):
@@ -65,6 +66,48 @@ class PartnerSegmentWinbackCampaign(models.Model):
                 else 0.0
             )
             campaign.revenue_recovered = sum(lines.mapped("revenue_recovered"))
+
+    mailing_preview_subject = fields.Char(
+        string="E-mail Subject", compute="_compute_mailing_preview"
+    )
+    mailing_preview = fields.Html(
+        string="E-mail Preview",
+        compute="_compute_mailing_preview",
+        sanitize=False,
+        help="The campaign's e-mail as its first customer receives it.",
+    )
+
+    def _compute_mailing_preview(self):
+        for campaign in self:
+            mailing = campaign.mailing_id.sudo()  # rendered for a reader of the campaign
+            partner = campaign.line_ids.partner_id.filtered("email")[:1]
+            if not (mailing and partner):
+                campaign.mailing_preview_subject = False
+                campaign.mailing_preview = False
+                continue
+            # the e-mail's own rendering (inline template and QWeb), as
+            # mass_mailing renders it for each recipient
+            campaign.mailing_preview_subject = mailing._render_field("subject", partner.ids)[
+                partner.id
+            ]
+            campaign.mailing_preview = mailing._render_field("body_html", partner.ids)[partner.id]
+
+    def action_send_mailing(self):
+        """A sales manager sends the campaign's e-mail without being an
+        e-mail marketing user: to the campaign's customers only, the e-mail
+        the campaign's wizard prepared."""
+        self.ensure_one()
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(
+                self.env._("Only sales administrators may send a win-back campaign's e-mail.")
+            )
+        self.check_access("write")
+        if not self.mailing_id or self.mailing_state != "draft":
+            raise UserError(self.env._("The campaign's e-mail is not a draft waiting to be sent."))
+        # sudo: the mailing is the campaign's own (created by its wizard for its
+        # customers); the manager's right to the campaign was checked above
+        self.mailing_id.sudo().action_put_in_queue()
+        return True
 
     def action_open_mailing(self):
         """The campaign's e-mail, to send or schedule it (e-mail marketing users)."""
