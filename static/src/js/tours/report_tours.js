@@ -51,7 +51,7 @@ tours.add("partner_segmentation_report_distribution", {
         },
         {
             content: "The partner's form is open",
-            trigger: ".o_form_view .o_field_widget[name=segment_badge_ids]",
+            trigger: ".o_form_view .o_notebook a.nav-link:contains('Segmentation')",
         },
     ],
 });
@@ -129,7 +129,7 @@ tours.add("partner_segmentation_report_migration", {
         },
         {
             content: "The partner's form is open",
-            trigger: ".o_form_view .o_field_widget[name=segment_badge_ids]",
+            trigger: ".o_form_view .o_notebook a.nav-link:contains('Segmentation')",
         },
     ],
 });

@@ -63,11 +63,6 @@ tours.add("partner_segmentation_admin_creates_scheme", {
             run: "edit Big buyers",
         },
         {
-            content: "Segment code",
-            trigger: ".modal .o_field_widget[name=code] input",
-            run: "edit BIG",
-        },
-        {
             content: "Add a condition",
             trigger: ".modal .o_field_widget[name=condition_ids] .o_field_x2many_list_row_add a",
             run: "click",
@@ -93,11 +88,6 @@ tours.add("partner_segmentation_admin_creates_scheme", {
             run: "edit Everyone else",
         },
         {
-            content: "Its code",
-            trigger: ".modal .o_field_widget[name=code] input",
-            run: "edit REST",
-        },
-        {
             content: "Save and close",
             trigger: ".modal .o_form_button_save",
             run: "click",
@@ -118,7 +108,7 @@ tours.add("partner_segmentation_admin_creates_scheme", {
         },
         {
             content: "The run is reported",
-            trigger: ".o_notification:contains('partners classified')",
+            trigger: ".o_notification:contains('Partners classified')",
         },
         {
             content: "The big buyers are counted: the test's two",
@@ -134,8 +124,8 @@ tours.add("partner_segmentation_admin_creates_scheme", {
 tours.add("partner_segmentation_salesperson_sees_segments", {
     steps: () => [
         {
-            content: "The customer's segments show as badges",
-            trigger: ".o_field_widget[name=segment_badge_ids] .o_tag:contains('Lifecycle: ')",
+            content: "The segments of the schemes shown on contacts show as short badges",
+            trigger: ".o_field_widget[name=segment_card_badge_ids] .o_tag:contains('New'):not(:contains('Lifecycle'))",
         },
         {
             content: "Open the Segmentation tab",
@@ -191,7 +181,7 @@ tours.add("partner_segmentation_user_overrides_segment", {
         },
         {
             content: "The badge shows the lock as an icon (no emoji font needed)",
-            trigger: ".o_field_widget[name=segment_badge_ids] .o_tag:has(i.fa-lock):contains('Lifecycle: Regular')",
+            trigger: ".o_field_widget[name=segment_card_badge_ids] .o_tag:has(i.fa-lock):contains('Regular')",
         },
         {
             content: "The reason is listed with the assignment",
