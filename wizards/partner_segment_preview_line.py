@@ -52,8 +52,12 @@ class PartnerSegmentPreviewLine(models.TransientModel):
                 "name": self.name,
                 "domain": [("id", "in", self.partner_ids.ids)],
                 "view_mode": "list",
-                "views": [[False, "list"]],
+                "views": [
+                    [self.env.ref("partner_segmentation.res_partner_view_list_segment_movers").id, "list"]
+                ],
                 "target": "new",
+                # a list to read: nobody creates a partner from a preview
+                "context": {"create": False, "edit": False, "delete": False},
             }
         )
         return action
