@@ -27,7 +27,7 @@ class PartnerSegment(models.Model):
     short_name = fields.Char(
         string="Badge Label",
         translate=True,
-        help="A few whole words shown on the contacts' badges (e.g. \"Value A\"); "
+        help='A few whole words shown on the contacts\' badges (e.g. "Value A"); '
         "empty: the scheme's name and the segment's.",
     )
     # not required in forms: made from the name at creation, never emptied (check_codes)

@@ -211,9 +211,7 @@ class PartnerSegmentAssignment(models.Model):
                         scheme=others[0].scheme_id.name,
                     )
                 )
-        ended = [
-            (a.partner_id.display_name, a.computed_segment_id.display_name) for a in locked
-        ]
+        ended = [(a.partner_id.display_name, a.computed_segment_id.display_name) for a in locked]
         locked.sudo()._unlock()
         if len(ended) == 1 and ended[0][1]:
             message = self.env._(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import SizeAndParetoCase
 
@@ -50,9 +51,7 @@ class TestBadges(SizeAndParetoCase):
             self.assertTrue(segment.short_name, f"{segment.display_name} has no badge label")
         for segment in shipped.filtered("short_name"):
             self.assertLessEqual(len(segment.short_name), 26, segment.short_name)
-        self.assertEqual(
-            self.env.ref("partner_segmentation.segment_abc_a").short_name, "Value A"
-        )
+        self.assertEqual(self.env.ref("partner_segmentation.segment_abc_a").short_name, "Value A")
 
     def test_cards_show_only_marked_schemes(self):
         self.recompute(self.rules | self.pareto)
@@ -76,9 +75,7 @@ class TestBadges(SizeAndParetoCase):
         badge = assignment.with_context(segment_badge=True)
         self.assertEqual(badge.display_name, "test_size: Large", "no label: the full name")
         self.large.short_name = "Large customer"
-        self.assertEqual(
-            assignment.with_context(segment_badge=True).display_name, "Large customer"
-        )
+        self.assertEqual(assignment.with_context(segment_badge=True).display_name, "Large customer")
         self.assertEqual(assignment.display_name, "test_size: Large", "elsewhere the full name")
 
     def test_scheme_and_segment_forms(self):
@@ -108,10 +105,8 @@ class TestBadges(SizeAndParetoCase):
         self.assertEqual(customers, [(self.large, 2)], "Big and Mid")
         # the Customers by Segment list counts customers
         action = self.env.ref("partner_segmentation.action_res_partner_segmented")
-        domain = eval(action.domain)  # noqa: S307 - the shipped action's literal domain
-        self.assertEqual(
-            Partner.search_count(domain + [("segment_ids", "=", self.large.id)]), 2
-        )
+        domain = safe_eval(action.domain)
+        self.assertEqual(Partner.search_count([*domain, ("segment_ids", "=", self.large.id)]), 2)
 
     def test_migration_sets_shipped_values(self):
         abc = self.env.ref("partner_segmentation.scheme_value_abc")

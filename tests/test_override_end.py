@@ -14,9 +14,7 @@ class TestOverrideEnd(SizeAndParetoCase):
     @on_reference_days
     def test_end_gives_back_the_computed_segment_and_its_day(self):
         self.recompute(self.rules)
-        assignment = self.small.segment_assignment_ids.filtered(
-            lambda a: a.scheme_id == self.rules
-        )
+        assignment = self.small.segment_assignment_ids.filtered(lambda a: a.scheme_id == self.rules)
         entered = self.history(self.small, self.rules)
         self.assertEqual(entered.to_segment_id, self.small_seg)
         since = datetime.date(2025, 3, 1)
