@@ -84,9 +84,6 @@ class PartnerSegment(models.Model):
         help="Server action run once per recompute on the partners that left.",
     )
     partner_count = fields.Integer(compute="_compute_partner_count")
-    # the conditions list shows the columns its conditions use
-    has_segment_conditions = fields.Boolean(compute="_compute_condition_columns")
-    has_between_conditions = fields.Boolean(compute="_compute_condition_columns")
 
     _sql_constraints = [
         (
@@ -168,16 +165,6 @@ class PartnerSegment(models.Model):
         if positive == operator:
             return expression.OR([domain, full])
         return expression.AND([domain, ["!", *expression.AND([full])]])
-
-    @api.depends("condition_ids.condition_type", "condition_ids.operator")
-    def _compute_condition_columns(self):
-        for segment in self:
-            types = segment.condition_ids.mapped("condition_type")
-            segment.has_segment_conditions = "segment" in types
-            segment.has_between_conditions = any(
-                c.condition_type == "metric" and c.operator == "between"
-                for c in segment.condition_ids
-            )
 
     def _compute_partner_count(self):
         counts = dict(

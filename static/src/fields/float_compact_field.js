@@ -7,7 +7,8 @@ import { FloatField, floatField } from "@web/views/fields/float/float_field";
 
 export class FloatCompactField extends FloatField {
     get formattedValue() {
-        if (this.state.hasFocus || typeof this.value !== "number") {
+        // shown compact, edited as the float field edits it
+        if (!this.props.readonly || typeof this.value !== "number") {
             return super.formattedValue;
         }
         return formatFloat(this.value, { digits: this.props.digits, trailingZeros: false });

@@ -63,15 +63,29 @@ tours.add("partner_segmentation_admin_creates_scheme", {
             run: "edit Big buyers",
         },
         {
+            content: "Its badge label (the code is made from the name)",
+            trigger: ".modal .o_field_widget[name=short_name] input",
+            run: "edit Big buyer",
+        },
+        {
             content: "Add a condition",
             trigger: ".modal .o_field_widget[name=condition_ids] .o_field_x2many_list_row_add a",
             run: "click",
         },
-        ...pickMany2one("metric_id", "Invoiced revenue, last", "Invoiced revenue, last 12 months", ".modal"),
+        {
+            content: "A test on a metric",
+            trigger: ".modal .o_selected_row .o_field_widget[name=condition_type] select",
+            run: "selectByLabel Metric",
+        },
         {
             content: "At least 10,000,000",
             trigger: ".modal .o_field_widget[name=value] input",
             run: "edit 10000000",
+        },
+        ...pickMany2one("metric_id", "Invoiced revenue, last", "Invoiced revenue, last 12 months", ".modal"),
+        {
+            content: "The metric is chosen, the value kept",
+            trigger: ".modal .o_selected_row:has(.o_field_widget[name=metric_id] input:value('Invoiced revenue, last 12 months'))",
         },
         {
             content: "Save and add the next segment",
@@ -134,7 +148,7 @@ tours.add("partner_segmentation_salesperson_sees_segments", {
         },
         {
             content: "The current segments show each segment in its colour (New: 7), as the badges do",
-            trigger: ".o_field_widget[name=segment_badge_ids] .o_data_row:contains('Lifecycle') td[name=segment_id] .o_tag.o_tag_color_7:contains('New')",
+            trigger: ".o_field_widget[name=segment_badge_ids] .o_tag.o_tag_color_7:contains('New')",
         },
         {
             content: "The history lists the changes",
@@ -285,7 +299,7 @@ tours.add("partner_segmentation_marketer_filters_by_segment", {
         },
         {
             content: "The new customer is listed with its badges",
-            trigger: ".o_kanban_record:contains('Tour Customer') .o_tag:contains('Lifecycle: New')",
+            trigger: ".o_kanban_record:contains('Tour Customer') .o_tag:contains('New')",
         },
         {
             content: "A customer of another lifecycle segment is not",
@@ -298,7 +312,7 @@ tours.add("partner_segmentation_marketer_filters_by_segment", {
         },
         {
             content: "The list shows the segments as badges too",
-            trigger: ".o_data_row:contains('Tour Customer') .o_field_many2many_tags .o_tag:contains('Lifecycle: New')",
+            trigger: ".o_data_row:contains('Tour Customer') .o_field_many2many_tags .o_tag:contains('New')",
         },
     ],
 });
