@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
@@ -22,7 +24,17 @@ class PartnerSegment(models.Model):
     _rec_names_search = ["name", "code", "scheme_id.name"]
 
     name = fields.Char(required=True, translate=True, tracking=True)
-    code = fields.Char(required=True, tracking=True)
+    short_name = fields.Char(
+        string="Badge Label",
+        translate=True,
+        help='A few whole words shown on the contacts\' badges (e.g. "Value A"); '
+        "empty: the scheme's name and the segment's.",
+    )
+    # not required in forms: made from the name at creation, never emptied (check_codes)
+    code = fields.Char(
+        tracking=True,
+        help="For formulas, imports and exports; made from the name when left empty.",
+    )
     sequence = fields.Integer(default=10)
     color = fields.Integer()
     active = fields.Boolean(default=True)
@@ -96,13 +108,42 @@ class PartnerSegment(models.Model):
                     "on the partners that enter or leave it."
                 )
             )
+        self._default_codes(vals_list)
         return super().create(vals_list)
 
-    @api.depends("name", "scheme_id.name")
-    @api.depends_context("segment_short_name")
+    def _default_codes(self, vals_list):
+        """A segment created without a code gets one from its name (users
+        see names; codes are for formulas, imports and exports)."""
+        taken = {}
+        for vals in vals_list:
+            if vals.get("code"):
+                continue
+            scheme_id = vals.get("scheme_id")
+            if scheme_id not in taken:
+                taken[scheme_id] = set(
+                    self.with_context(active_test=False)
+                    .search([("scheme_id", "=", scheme_id)])
+                    .mapped("code")
+                    if scheme_id
+                    else []
+                )
+            base = re.sub(r"[^A-Za-z0-9]+", "_", vals.get("name") or "").strip("_").upper()
+            base = base[:56] or "SEGMENT"
+            code, number = base, 1
+            while code in taken[scheme_id]:
+                number += 1
+                code = f"{base}_{number}"
+            taken[scheme_id].add(code)
+            vals["code"] = code
+
+    @api.depends("name", "short_name", "scheme_id.name")
+    @api.depends_context("segment_short_name", "segment_badge")
     def _compute_display_name(self):
+        badge = self.env.context.get("segment_badge")
         for segment in self:
-            if self.env.context.get("segment_short_name") or not segment.scheme_id:
+            if badge and segment.short_name:
+                segment.display_name = segment.short_name
+            elif self.env.context.get("segment_short_name") or not segment.scheme_id:
                 segment.display_name = segment.name
             else:
                 segment.display_name = f"{segment.scheme_id.name}: {segment.name}"

@@ -83,7 +83,8 @@ class PartnerSegmentAssignment(models.Model):
             "ON partner_segment_assignment (scheme_id, lock_until) WHERE locked"
         )
 
-    @api.depends("segment_id", "locked")
+    @api.depends("segment_id.name", "segment_id.short_name", "segment_id.scheme_id.name", "locked")
+    @api.depends_context("segment_short_name", "segment_badge")
     def _compute_display_name(self):
         # the lock is drawn as an icon by the segment_tags widget (no emoji font needed)
         for assignment in self:
@@ -210,13 +211,53 @@ class PartnerSegmentAssignment(models.Model):
                         scheme=others[0].scheme_id.name,
                     )
                 )
+        ended = [(a.partner_id.display_name, a.computed_segment_id.display_name) for a in locked]
         locked.sudo()._unlock()
-        return True
+        if len(ended) == 1 and ended[0][1]:
+            message = self.env._(
+                "Override ended: %(partner)s is back in %(segment)s, the computed segment.",
+                partner=ended[0][0],
+                segment=ended[0][1],
+            )
+        elif len(ended) == 1:
+            message = self.env._(
+                "Override ended: %(partner)s has no computed segment in this scheme.",
+                partner=ended[0][0],
+            )
+        else:
+            message = self.env._("Overrides ended: %(count)s.", count=len(ended))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _date_entered_before_override(self, segment):
+        """The day the partner entered ``segment`` before the override that
+        moved it away, when the history shows it (else False)."""
+        self.ensure_one()
+        if not segment:
+            return False
+        rows = self.env["partner.segment.history"].search(
+            [("partner_id", "=", self.partner_id.id), ("scheme_id", "=", self.scheme_id.id)],
+            order="date desc, id desc",
+            limit=20,
+        )
+        for index, row in enumerate(rows):
+            if row.cause == "manual" and row.from_segment_id == segment:
+                entry = rows[index + 1 : index + 2]
+                return bool(entry) and entry.to_segment_id == segment and entry.date.date()
+        return False
 
     def _unlock(self):
         for assignment in self.filtered("locked"):
             partner = assignment.partner_id
             old, new = assignment.segment_id, assignment.computed_segment_id
+            since = old != new and assignment._date_entered_before_override(new)
             if old != new:
                 assignment._log_manual_change(old, new, self.env._("Override ended"))
             if new:
@@ -227,7 +268,7 @@ class PartnerSegmentAssignment(models.Model):
                         "lock_until": False,
                         "locked_by_id": False,
                         "segment_id": new.id,
-                        "date_assigned": common.today_of(self.env)
+                        "date_assigned": (since or common.today_of(self.env))
                         if old != new
                         else assignment.date_assigned,
                     }

@@ -189,6 +189,7 @@ class PartnerSegmentCondition(models.Model):
     @api.depends(
         "condition_type",
         "metric_id",
+        "metric_id.unit",
         "operator",
         "value",
         "value_to",
@@ -210,4 +211,6 @@ class PartnerSegmentCondition(models.Model):
                 text += f" {cond.value:g} – {cond.value_to:g}"
             elif cond.operator not in ("set", "not set"):
                 text += f" {cond.value:g}"
+            if cond.unit and cond.operator not in ("set", "not set"):
+                text += f" {cond.unit}"
             cond.display_name = text

@@ -102,6 +102,11 @@ class PartnerSegmentMetric(models.Model):
         help="Shift the window into the past, e.g. a 365-day window with a "
         "365-day offset measures the previous year.",
     )
+    window_label = fields.Char(
+        string="Window",
+        compute="_compute_window_label",
+        help="The records measured: every record, or those of the last days.",
+    )
     source_domain = fields.Char(
         default="[]",
         help="Which source records are measured, e.g. posted customer invoices.",
@@ -137,6 +142,23 @@ class PartnerSegmentMetric(models.Model):
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "A metric with this code already exists."),
     ]
+
+    @api.depends("window_days", "offset_days")
+    @api.depends_context("lang")
+    def _compute_window_label(self):
+        for metric in self:
+            if not metric.window_days:
+                metric.window_label = self.env._("Every record")
+            elif metric.window_days == 1 and not metric.offset_days:
+                metric.window_label = self.env._("Last day")
+            elif not metric.offset_days:
+                metric.window_label = self.env._("Last %(days)s days", days=metric.window_days)
+            else:
+                metric.window_label = self.env._(
+                    "%(days)s days, ending %(offset)s days ago",
+                    days=metric.window_days,
+                    offset=metric.offset_days,
+                )
 
     @api.depends("kind", "formula")
     def _compute_dependency_ids(self):

@@ -117,6 +117,13 @@ class PartnerSegmentRun(models.Model):
                 )
             )
 
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # a number, not the date: the server would write the date in the
+        # user's time zone, the page shows dates in the browser's
+        for run in self:
+            run.display_name = self.env._("Run %(number)s", number=run.id or "")
+
     @api.depends("status", "step_done", "step_count")
     def _compute_progress(self):
         for run in self:
@@ -146,7 +153,7 @@ class PartnerSegmentRun(models.Model):
                 )
                 continue
             run.summary = self.env._(
-                "%(partners)s partners classified, %(changes)s changes in %(duration).1f s.",
+                "Partners classified: %(partners)s; changes: %(changes)s; in %(duration).1f s.",
                 partners=run.partner_count,
                 changes=run.change_count,
                 duration=run.duration,

@@ -26,6 +26,10 @@ class PartnerSegmentScheme(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     description = fields.Html(translate=True)
+    show_on_contacts = fields.Boolean(
+        help="Show this scheme's segment as a badge on the contacts' cards and lists; "
+        "every scheme's segment is on the contact's Segmentation tab.",
+    )
     company_id = fields.Many2one(
         "res.company",
         help="If set, only partners of this company (or shared ones) are classified.",

@@ -45,6 +45,13 @@ class ResPartner(models.Model):
         help="The commercial partner's assignments, a lock on those set by hand.",
         groups=SEGMENTATION_READERS,
     )
+    segment_card_badge_ids = fields.Many2many(
+        "partner.segment.assignment",
+        string="Segment Badges on Cards",
+        compute="_compute_segment_badge_ids",
+        help="The assignments of the schemes shown on contacts, a lock on those set by hand.",
+        groups=SEGMENTATION_READERS,
+    )
     segment_metric_html = fields.Html(
         string="Metric Values",
         compute="_compute_segment_metric_html",
@@ -108,12 +115,17 @@ class ResPartner(models.Model):
         for partner in self:
             partner.segment_currency_id = (partner.company_id or first).currency_id
 
-    @api.depends("commercial_partner_id.segment_assignment_ids")
+    @api.depends(
+        "commercial_partner_id.segment_assignment_ids",
+        "commercial_partner_id.segment_assignment_ids.scheme_id.show_on_contacts",
+    )
     def _compute_segment_badge_ids(self):
         for partner in self:
-            partner.segment_badge_ids = (
-                partner.commercial_partner_id.segment_assignment_ids.filtered("segment_id")
+            assignments = partner.commercial_partner_id.segment_assignment_ids.filtered(
+                "segment_id"
             )
+            partner.segment_badge_ids = assignments
+            partner.segment_card_badge_ids = assignments.filtered("scheme_id.show_on_contacts")
 
     @api.depends_context("lang", "uid", "allowed_company_ids")
     def _compute_segment_metric_html(self):

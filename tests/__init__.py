@@ -19,6 +19,8 @@ from . import test_tours
 from . import test_i18n
 from . import test_languages
 from . import test_partner_ui
+from . import test_badges
+from . import test_override_end
 from . import test_run_kills
 from . import test_run_realtime
 from . import test_run_steps

@@ -71,9 +71,9 @@ class TestPartnerUi(CallerCase):
             form.metric_id = self.revenue
             with form.segment_ids.new() as segment:
                 segment.name = "A"
-                segment.code = "A"
                 segment.pareto_cutoff = 100
         self.assertEqual(form.record.segment_ids.pareto_cutoff, 100)
+        self.assertEqual(form.record.segment_ids.code, "A", "made from the name")
 
     def test_segment_form_condition_values(self):
         with Form(self.big) as form:

@@ -58,7 +58,11 @@ class TestPreviewAndExplanation(SizeAndParetoCase):
         move = wizard.move_line_ids
         self.assertEqual((move.from_segment_id, move.to_segment_id), (self.large, self.small_seg))
         self.assertEqual(move.partner_ids, self.mid)
-        self.assertEqual(move.action_view_partners()["domain"], [("id", "in", self.mid.ids)])
+        movers = move.action_view_partners()
+        self.assertEqual(movers["domain"], [("id", "in", self.mid.ids)])
+        self.assertFalse(movers["context"]["create"], "a list to read: no New button")
+        arch = self.env["ir.ui.view"].browse(movers["views"][0][0]).arch
+        self.assertIn('create="0"', arch)
         # nothing written: the rule, the assignments, the history
         self.assertEqual(self.written(), before)
         self.assertEqual(condition.value, 1000)

@@ -281,7 +281,7 @@ class TestRunSteps(RunStepsCase):
             self.assertIn((user.id, "simple_notification", "Segmentation run ended"), sent)
         # a small selection runs at once (no cron)
         action = self.mid.with_user(salesperson).action_segment_recompute()
-        self.assertIn("partners classified", action["params"]["message"])
+        self.assertIn("Partners classified: ", action["params"]["message"])
 
     # -- the managers' alert ---------------------------------------------------------
     def test_failed_or_late_scheduled_run_alerts_managers_once(self):

@@ -149,7 +149,8 @@ class TestSegmentationTours(SegmentationTourCase):
             everyone=everyone,
         )
         scheme = Scheme.search([("code", "=", "tour_key_accounts")])
-        self.assertEqual(scheme.segment_ids.mapped("code"), ["BIG", "REST"])
+        self.assertEqual(scheme.segment_ids.mapped("code"), ["BIG_BUYERS", "EVERYONE_ELSE"])
+        self.assertEqual(scheme.segment_ids.mapped("short_name"), ["Big buyer", False])
         self.assertEqual(scheme.segment_ids[0].condition_ids.value, 10_000_000)
         self.assertTrue(scheme.last_run_date)
         self.assertEqual(

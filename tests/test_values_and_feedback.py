@@ -38,7 +38,7 @@ class TestValuesAndFeedback(SegmentationCase):
         action = self.scheme.with_context(segmentation_today="2026-06-30").action_recompute()
         self.assertEqual(action["tag"], "display_notification")
         message = action["params"]["message"]
-        self.assertIn("2 partners classified", message)
+        self.assertIn("Partners classified: 2;", message)
         self.assertIn("test_fixes: Large 1 · Small 1", message)
 
     def test_values_formatted_as_integers_and_money(self):

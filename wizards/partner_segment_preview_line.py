@@ -47,13 +47,16 @@ class PartnerSegmentPreviewLine(models.TransientModel):
     def action_view_partners(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("contacts.action_contacts")
+        movers_list = self.env.ref("partner_segmentation.res_partner_view_list_segment_movers")
         action.update(
             {
                 "name": self.name,
                 "domain": [("id", "in", self.partner_ids.ids)],
                 "view_mode": "list",
-                "views": [[False, "list"]],
+                "views": [[movers_list.id, "list"]],
                 "target": "new",
+                # a list to read: nobody creates a partner from a preview
+                "context": {"create": False, "edit": False, "delete": False},
             }
         )
         return action

@@ -51,7 +51,7 @@ tours.add("partner_segmentation_report_distribution", {
         },
         {
             content: "The partner's form is open",
-            trigger: ".o_form_view .o_field_widget[name=segment_badge_ids]",
+            trigger: ".o_form_view .o_notebook a.nav-link:contains('Segmentation')",
         },
     ],
 });
@@ -129,7 +129,7 @@ tours.add("partner_segmentation_report_migration", {
         },
         {
             content: "The partner's form is open",
-            trigger: ".o_form_view .o_field_widget[name=segment_badge_ids]",
+            trigger: ".o_form_view .o_notebook a.nav-link:contains('Segmentation')",
         },
     ],
 });
@@ -281,7 +281,10 @@ tours.add("partner_segmentation_explain", {
         },
         {
             content: "Ask why the customer is in its Value ABC segment",
-            trigger: ".o_field_widget[name=segment_badge_ids] .o_data_row:contains('Value ABC') button[name=action_explain]",
+            // a row on a desktop, a card on a phone
+            trigger:
+                ".o_field_widget[name=segment_badge_ids] .o_data_row:contains('Value ABC') button[name=action_explain], " +
+                ".o_field_widget[name=segment_badge_ids] .o_kanban_record:contains('Value ABC') button[name=action_explain]",
             run: "click",
         },
         {

@@ -63,20 +63,29 @@ tours.add("partner_segmentation_admin_creates_scheme", {
             run: "edit Big buyers",
         },
         {
-            content: "Segment code",
-            trigger: ".modal .o_field_widget[name=code] input",
-            run: "edit BIG",
+            content: "Its badge label (the code is made from the name)",
+            trigger: ".modal .o_field_widget[name=short_name] input",
+            run: "edit Big buyer",
         },
         {
             content: "Add a condition",
             trigger: ".modal .o_field_widget[name=condition_ids] .o_field_x2many_list_row_add a",
             run: "click",
         },
-        ...pickMany2one("metric_id", "Invoiced revenue, last", "Invoiced revenue, last 12 months", ".modal"),
+        {
+            content: "A test on a metric",
+            trigger: ".modal .o_selected_row .o_field_widget[name=condition_type] select",
+            run: "selectByLabel Metric",
+        },
         {
             content: "At least 10,000,000",
             trigger: ".modal .o_field_widget[name=value] input",
             run: "edit 10000000",
+        },
+        ...pickMany2one("metric_id", "Invoiced revenue, last", "Invoiced revenue, last 12 months", ".modal"),
+        {
+            content: "The metric is chosen, the value kept",
+            trigger: ".modal .o_selected_row:has(.o_field_widget[name=metric_id] input:value('Invoiced revenue, last 12 months'))",
         },
         {
             content: "Save and add the next segment",
@@ -91,11 +100,6 @@ tours.add("partner_segmentation_admin_creates_scheme", {
             content: "Second segment: the rest",
             trigger: ".modal .o_field_widget[name=name] input",
             run: "edit Everyone else",
-        },
-        {
-            content: "Its code",
-            trigger: ".modal .o_field_widget[name=code] input",
-            run: "edit REST",
         },
         {
             content: "Save and close",
@@ -118,7 +122,7 @@ tours.add("partner_segmentation_admin_creates_scheme", {
         },
         {
             content: "The run is reported",
-            trigger: ".o_notification:contains('partners classified')",
+            trigger: ".o_notification:contains('Partners classified')",
         },
         {
             content: "The big buyers are counted: the test's two",
@@ -134,8 +138,8 @@ tours.add("partner_segmentation_admin_creates_scheme", {
 tours.add("partner_segmentation_salesperson_sees_segments", {
     steps: () => [
         {
-            content: "The customer's segments show as badges",
-            trigger: ".o_field_widget[name=segment_badge_ids] .o_tag:contains('Lifecycle: ')",
+            content: "The segments of the schemes shown on contacts show as short badges",
+            trigger: ".o_field_widget[name=segment_card_badge_ids] .o_tag:contains('New'):not(:contains('Lifecycle'))",
         },
         {
             content: "Open the Segmentation tab",
@@ -144,7 +148,7 @@ tours.add("partner_segmentation_salesperson_sees_segments", {
         },
         {
             content: "The current segments show each segment in its colour (New: 7), as the badges do",
-            trigger: ".o_field_widget[name=segment_badge_ids] .o_data_row:contains('Lifecycle') td[name=segment_id] .o_tag.o_tag_color_7:contains('New')",
+            trigger: ".o_field_widget[name=segment_badge_ids] .o_tag.o_tag_color_7:contains('New')",
         },
         {
             content: "The history lists the changes",
@@ -191,7 +195,7 @@ tours.add("partner_segmentation_user_overrides_segment", {
         },
         {
             content: "The badge shows the lock as an icon (no emoji font needed)",
-            trigger: ".o_field_widget[name=segment_badge_ids] .o_tag:has(i.fa-lock):contains('Lifecycle: Regular')",
+            trigger: ".o_field_widget[name=segment_card_badge_ids] .o_tag:has(i.fa-lock):contains('Regular')",
         },
         {
             content: "The reason is listed with the assignment",
@@ -295,7 +299,7 @@ tours.add("partner_segmentation_marketer_filters_by_segment", {
         },
         {
             content: "The new customer is listed with its badges",
-            trigger: ".o_kanban_record:contains('Tour Customer') .o_tag:contains('Lifecycle: New')",
+            trigger: ".o_kanban_record:contains('Tour Customer') .o_tag:contains('New')",
         },
         {
             content: "A customer of another lifecycle segment is not",
@@ -308,7 +312,7 @@ tours.add("partner_segmentation_marketer_filters_by_segment", {
         },
         {
             content: "The list shows the segments as badges too",
-            trigger: ".o_data_row:contains('Tour Customer') .o_field_many2many_tags .o_tag:contains('Lifecycle: New')",
+            trigger: ".o_data_row:contains('Tour Customer') .o_field_many2many_tags .o_tag:contains('New')",
         },
     ],
 });
