@@ -132,7 +132,7 @@ class TestShippedUniverse(SegmentationCase):
     def test_shipped_schemes_classify_customers_and_prospects(self):
         self.assertEqual(
             sorted(self.shipped.mapped("code")),
-            sorted([*CUSTOMER_SCHEMES, *BUYER_SCHEMES, "credit"]),
+            sorted([*CUSTOMER_SCHEMES, *BUYER_SCHEMES, "credit", "churn_risk"]),
         )
         self.recompute(self.shipped)
         for code in CUSTOMER_SCHEMES:
@@ -153,6 +153,10 @@ class TestShippedUniverse(SegmentationCase):
             with self.subTest(scheme=code):
                 # the sister company and a former colleague bought too: never classified
                 self.assertEqual(self.classified(self.scheme(code)), self.buyer)
+        # churn risk: buyers whose forecast gives a value (none below the
+        # forecast's minimum), never the sister company or a former colleague
+        churn = self.classified(self.scheme("churn_risk"))
+        self.assertFalse(churn - self.buyer, "churn risk classifies buyers only")
         credit = self.classified(self.scheme("credit"))
         self.assertFalse(credit & self.never, "the credit scheme leaves out own partners too")
         self.assertEqual(credit & self.invoiced, self.invoiced)
