@@ -51,6 +51,8 @@
         "wizards/partner_segment_preview_wizard_views.xml",
         "report/partner_segment_report_views.xml",
         "report/partner_segment_scheme_summary.xml",
+        "models/policy/report_segmentation_summary.xml",
+        "models/winback/report_segmentation_summary.xml",
         "report/partner_segment_explanation.xml",
         "data/partner_segment_card_check_data.xml",
         "models/forecast/partner_segment_forecast_data.xml",
