@@ -3,7 +3,7 @@
     "name": "Customer Segmentation",
     "summary": "Classify every customer and prospect by value, size, lifecycle "
     "and potential; act on segments with mailings and win-back campaigns",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "author": "Customer Segmentation contributors",
     "license": "LGPL-3",

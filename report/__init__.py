@@ -9,3 +9,4 @@ from . import partner_segment_report_product
 from . import partner_segment_scheme
 from . import partner_segment_assignment
 from . import partner_segment_card_completeness
+from . import ir_actions_report

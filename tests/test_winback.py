@@ -99,7 +99,7 @@ class TestWinback(SegmentationCase):
         self.assertNotIn("[OFFER]", mailing.body_html)
         self.assertEqual(campaign.targeted_count, 3)
         self.assertEqual(campaign.won_back_count, 0)
-        self.assertEqual(set(campaign.line_ids.mapped("outcome")), {"no_answer"})
+        self.assertEqual(set(campaign.line_ids.mapped("outcome")), {"pending"})
 
     def _order(self, partner, amount, currency=None):
         values = {
@@ -133,10 +133,10 @@ class TestWinback(SegmentationCase):
         )
         lines = {line.partner_id: line for line in campaign.line_ids}
         self.assertEqual(campaign.targeted_count, 5)
-        self.assertEqual(set(campaign.line_ids.mapped("outcome")), {"no_answer"})
+        self.assertEqual(set(campaign.line_ids.mapped("outcome")), {"pending"})
         # an order dated before the campaign does not count
         self.make_order(self.lost1, amount=900, days_ago=3000)
-        self.assertEqual(lines[self.lost1].outcome, "no_answer")
+        self.assertEqual(lines[self.lost1].outcome, "pending")
         self.assertEqual(campaign.revenue_recovered, 0.0)
         # a confirmed order after the start: won back, its untaxed amount recovered
         self._order(self.lost1, 500)
@@ -192,7 +192,7 @@ class TestWinback(SegmentationCase):
         # stage, the opportunity is won
         lines[self.lost2].action_outcome_auto()
         self.assertEqual(lines[self.lost2].outcome, "won_back")
-        self.assertEqual(lines[lost4].outcome, "no_answer")
+        self.assertEqual(lines[lost4].outcome, "pending")
         self.env.invalidate_all()
         self.assertEqual(
             (
@@ -208,15 +208,15 @@ class TestWinback(SegmentationCase):
         order = self._order(lost4, 300)
         self.assertEqual(lines[lost4].outcome, "won_back")
         order._action_cancel()
-        self.assertEqual(lines[lost4].outcome, "no_answer")
+        self.assertEqual(lines[lost4].outcome, "pending")
         # an 'unknown' reason is no refusal
         lines[lost4].churn_reason_id = self.env.ref("partner_segmentation.churn_reason_unknown")
-        self.assertEqual(lines[lost4].outcome, "no_answer")
+        self.assertEqual(lines[lost4].outcome, "pending")
         # a closed campaign's figures stay as they were
         campaign.action_close()
         self.assertFalse(lost4.winback_open)
         self._order(lost4, 300)
-        self.assertEqual(lines[lost4].outcome, "no_answer")
+        self.assertEqual(lines[lost4].outcome, "pending")
 
     def test_outcome_costs_nothing_to_other_leads_and_orders(self):
         """Writes of leads and orders outside a running win-back never touch

@@ -4,7 +4,7 @@
 and a campaign's opportunity expects the customer's last 12 months."""
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import SegmentationCase
@@ -92,6 +92,72 @@ class TestWinbackCrm(SegmentationCase):
         self.assertTrue(self.line2.contacted, "a done call is")
         self.campaign.invalidate_recordset(["contacted_count"])
         self.assertEqual(self.campaign.contacted_count, 1)
+
+    def _call_done(self, line):
+        activity = line.lead_id.activity_schedule(
+            activity_type_id=self.env.ref("mail.mail_activity_data_call").id,
+            summary="Why did you leave?",
+        )
+        activity.action_feedback(feedback="No reply on the phone")
+        line.invalidate_recordset(["contacted"])
+
+    def test_pending_until_the_answer_period_is_over(self):
+        """A campaign just started calls nobody *No answer*: its lines are
+        pending until the customer was contacted and the answer period
+        (counted from the start) is over; the daily job turns them."""
+        self.assertEqual(self.campaign.answer_days, 14)
+        self.assertEqual(self.campaign.line_ids.mapped("outcome"), ["pending", "pending"])
+        self._call_done(self.line1)
+        self.assertTrue(self.line1.contacted)
+        Line = self.env["partner.segment.winback.line"]
+        Line._cron_refresh_answer_period()
+        self.assertEqual(self.line1.outcome, "pending", "contacted, but the period runs")
+        # 30 days later (the start moved back: the period is counted from it)
+        self.campaign.date_start = fields.Date.subtract(self.campaign.date_start, days=30)
+        self.assertEqual(self.line1.outcome, "no_answer", "contacted, no reply in 14 days")
+        self.assertEqual(self.line2.outcome, "pending", "never contacted: still pending")
+        # a longer period brings it back; the daily job turns it again once over
+        self.campaign.answer_days = 60
+        self.assertEqual(self.line1.outcome, "pending")
+        # the days pass without a write: only the daily job sees the period end
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE partner_segment_winback_campaign SET answer_days = 20 WHERE id = %s",
+            [self.campaign.id],
+        )
+        self.campaign.invalidate_recordset(["answer_days"])
+        self.assertIn(self.line1, Line._cron_refresh_answer_period())
+        self.assertEqual(self.line1.outcome, "no_answer")
+        # an order still wins the customer back after the period
+        self.line1.lead_id.action_set_won()
+        self.assertEqual(self.line1.outcome, "won_back")
+        # a closed campaign is left as it was by the daily job
+        self.campaign.action_close()
+        self.assertNotIn(self.line2, Line._cron_refresh_answer_period())
+
+    def test_answer_period_not_negative(self):
+        with (
+            self.assertRaisesRegex(ValidationError, "answer period of a campaign cannot be"),
+            self.env.cr.savepoint(),
+        ):
+            self.campaign.answer_days = -1
+        self.campaign.invalidate_recordset(["answer_days"])
+        self.assertEqual(self.campaign.answer_days, 14, "nothing saved")
+
+    def test_card_buttons_close_the_opportunity(self):
+        """The phone's card buttons set the outcome by hand and close the
+        opportunity, like the list's outcome column."""
+        self.line1.churn_reason_id = self.price
+        self.line1.action_outcome_declined()
+        self.assertEqual((self.line1.outcome, self.line1.outcome_manual), ("declined", True))
+        lead = self.line1.lead_id.with_context(active_test=False)
+        self.assertFalse(lead.active)
+        self.assertEqual(lead.lost_reason_id.name, "Price too high")
+        self.line2.action_outcome_won_back()
+        self.assertEqual(self.line2.outcome, "won_back")
+        self.assertTrue(self.line2.lead_id.stage_id.is_won)
+        self.line2.action_outcome_auto()
+        self.assertEqual(self.line2.outcome, "won_back", "the opportunity is won now")
 
     def test_contacted_by_sent_mail_only(self):
         mailing = self.campaign.mailing_id

@@ -23,7 +23,7 @@ class MergePartnerAutomatic(models.TransientModel):
         before the destination's own line)."""
         return (
             line.outcome != "declined",
-            line.outcome == "no_answer",
+            line.outcome in ("pending", "no_answer"),
             not line.outcome_manual,
             line.partner_id != dst_partner,
             line.id,

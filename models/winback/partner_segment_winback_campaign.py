@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class PartnerSegmentWinbackCampaign(models.Model):
@@ -27,6 +27,14 @@ class PartnerSegmentWinbackCampaign(models.Model):
     segment_ids = fields.Many2many("partner.segment", string="Segments", readonly=True)
     mailing_id = fields.Many2one("mailing.mailing", string="E-mail", readonly=True)
     offer = fields.Html(help="The offer put in the e-mail.")
+    answer_days = fields.Integer(
+        string="Answer Period (days)",
+        default=14,
+        tracking=True,
+        help="Days from the start a contacted customer has to answer: after them, a "
+        "customer who neither ordered nor refused counts as No answer; before them, as "
+        "Pending.",
+    )
     state = fields.Selection(
         [("running", "Running"), ("closed", "Closed")], default="running", tracking=True
     )
@@ -51,6 +59,17 @@ class PartnerSegmentWinbackCampaign(models.Model):
     mailing_schedule_date = fields.Datetime(
         related="mailing_id.schedule_date", string="E-mail Scheduled On"
     )
+
+    @api.constrains("answer_days")
+    def _check_answer_days(self):
+        if any(campaign.answer_days < 0 for campaign in self):
+            raise ValidationError(self.env._("The answer period of a campaign cannot be negative."))
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "answer_days" in vals or "date_start" in vals:
+            self.filtered(lambda c: c.state == "running").line_ids._refresh_outcome()
+        return res
 
     @api.depends("line_ids.outcome", "line_ids.contacted", "line_ids.revenue_recovered")
     def _compute_results(self):

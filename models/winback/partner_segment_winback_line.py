@@ -5,7 +5,12 @@ from pytz import timezone, utc
 
 from odoo import api, fields, models
 
-OUTCOMES = [("no_answer", "No answer"), ("won_back", "Won back"), ("declined", "Declined")]
+OUTCOMES = [
+    ("pending", "Pending"),
+    ("no_answer", "No answer"),
+    ("won_back", "Won back"),
+    ("declined", "Declined"),
+]
 
 
 class PartnerSegmentWinbackLine(models.Model):
@@ -16,10 +21,13 @@ class PartnerSegmentWinbackLine(models.Model):
     data says (``outcome_auto``): won back once the line's opportunity is won
     or the customer (or one of its contacts) confirms an order on or after the
     campaign's start; declined when the opportunity is lost or the recorded
-    reason counts as a refusal; no answer otherwise.  It is refreshed when the
+    reason counts as a refusal; no answer once the customer was contacted and
+    the campaign's answer period is over; pending before that (a campaign
+    just started has nobody who failed to answer).  It is refreshed when the
     line changes, when a win-back opportunity changes stage or is lost or
-    restored, and when an order of a customer in a running campaign is
-    confirmed or cancelled — never on writes of other leads or orders."""
+    restored, when an order of a customer in a running campaign is confirmed
+    or cancelled, and daily for the answer period — never on writes of other
+    leads or orders."""
 
     _name = "partner.segment.winback.line"
     _description = "Win-back Customer"
@@ -40,7 +48,7 @@ class PartnerSegmentWinbackLine(models.Model):
     )
     churn_reason_id = fields.Many2one("partner.segment.churn.reason", string="Why they left")
     churn_note = fields.Text(string="Note")
-    outcome = fields.Selection(OUTCOMES, required=True, default="no_answer", index=True)
+    outcome = fields.Selection(OUTCOMES, required=True, default="pending", index=True)
     outcome_manual = fields.Boolean(
         string="Outcome Set by Hand",
         help="The user chose the outcome; orders and the opportunity no longer change it.",
@@ -115,8 +123,21 @@ class PartnerSegmentWinbackLine(models.Model):
                 lead and not lead.active and not lead.probability
             ):
                 line.outcome_auto = "declined"
-            else:
+            elif line.contacted and line._answer_period_over():
                 line.outcome_auto = "no_answer"
+            else:
+                line.outcome_auto = "pending"
+
+    def _answer_period_over(self):
+        """The campaign's answer period has passed, counted in days from its
+        start where its responsible works."""
+        self.ensure_one()
+        campaign = self.campaign_id
+        if not campaign.date_start:
+            return False
+        tz = campaign.user_id.tz or self.env.user.tz or "UTC"
+        today = fields.Date.context_today(self.with_context(tz=tz))
+        return today >= fields.Date.add(campaign.date_start, days=campaign.answer_days)
 
     def _refresh_outcome(self):
         """Bring the outcome of the lines not set by hand to the automatic one."""
@@ -207,11 +228,37 @@ class PartnerSegmentWinbackLine(models.Model):
         name = self.churn_reason_id.name
         return Reason.search([("name", "=", name)], limit=1) or Reason.create({"name": name})
 
+    def action_outcome_won_back(self):
+        """The card's button on a phone: the customer came back (closes the
+        opportunity as won, like choosing the outcome in the list)."""
+        self.outcome = "won_back"
+        return True
+
+    def action_outcome_declined(self):
+        """The card's button on a phone: the customer refused (marks the
+        opportunity lost, with the churn reason)."""
+        self.outcome = "declined"
+        return True
+
     def action_outcome_auto(self):
         """Let the outcome follow orders and the opportunity again."""
         self.outcome_manual = False
         self._refresh_outcome()
         return True
+
+    @api.model
+    def _cron_refresh_answer_period(self):
+        """Daily: the lines still waiting whose answer period ends turn to
+        *No answer* (and back to *Pending* if the period is lengthened)."""
+        lines = self.search(
+            [
+                ("campaign_id.state", "=", "running"),
+                ("outcome_manual", "=", False),
+                ("outcome", "in", ("pending", "no_answer")),
+            ]
+        )
+        lines._refresh_outcome()
+        return lines
 
     @api.model
     def _refresh_for_partners(self, partners):
