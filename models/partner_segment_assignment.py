@@ -27,7 +27,6 @@ class PartnerSegmentAssignment(models.Model):
         ondelete="cascade",
         index=True,
         readonly=True,
-        check_company=True,
     )
     scheme_id = fields.Many2one(
         "partner.segment.scheme", required=True, ondelete="cascade", index=True, readonly=True
@@ -124,6 +123,26 @@ class PartnerSegmentAssignment(models.Model):
                         "to '%(company)s'.",
                         contact=assignment.partner_id.display_name,
                         company=assignment.partner_id.commercial_partner_id.display_name,
+                    )
+                )
+
+    @api.constrains("partner_id", "scheme_id")
+    def _check_partner_company(self):
+        # Not check_company on partner_id: Odoo's check would refuse every
+        # partner of a company in a scheme of all companies (an empty company
+        # there means "every company", not "shared records only").
+        for assignment in self:
+            scheme_company = assignment.scheme_id.company_id
+            partner_company = assignment.partner_id.company_id
+            if scheme_company and partner_company and partner_company != scheme_company:
+                raise ValidationError(
+                    self.env._(
+                        "'%(partner)s' belongs to %(partner_company)s: it cannot be "
+                        "classified in '%(scheme)s' of %(scheme_company)s.",
+                        partner=assignment.partner_id.display_name,
+                        partner_company=partner_company.display_name,
+                        scheme=assignment.scheme_id.name,
+                        scheme_company=scheme_company.display_name,
                     )
                 )
 

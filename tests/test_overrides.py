@@ -88,6 +88,25 @@ class TestOverrides(CallerCase):
         self.assertIn(self.big, contact.segment_ids, "the contact carries the company's segment")
 
     # -- ending overrides from the assignment list --------------------------
+    def test_override_of_a_company_partner_in_schemes_with_and_without_company(self):
+        """A scheme of every company classifies partners kept by one company
+        too (Odoo's check_company would say "Incompatible companies"); a
+        scheme of company B refuses a partner of company A, nothing saved."""
+        self.assertFalse(self.scheme.company_id)
+        self.customer.company_id = self.env.company
+        assignment = self.Assignment.set_manual(self.customer, self.rest, "Negotiated terms")
+        self.assertEqual((assignment.partner_id, assignment.segment_id), (self.customer, self.rest))
+        self.assertTrue(assignment.locked)
+        other = self.env["res.company"].create({"name": "Other Co"})
+        scheme_b = self.make_scheme(
+            "test_override_company_b", "rules", [{"name": "All of B", "code": "ALL_B"}], company_id=other.id
+        )
+        with self.assertRaisesRegex(ValidationError, "belongs to .*cannot be classified in"):
+            self.Assignment.set_manual(self.customer, scheme_b.segment_ids, "Negotiated terms")
+        self.assertFalse(
+            self.Assignment.search([("scheme_id", "=", scheme_b.id)]), "nothing saved"
+        )
+
     def test_unlock_server_action_on_assignments(self):
         other = self.make_partner("Other Caller Co")
         self.recompute(self.scheme)
