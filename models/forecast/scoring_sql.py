@@ -31,7 +31,11 @@ def select_customers(query, partner_column, date_column, value, day, until, univ
     every figure: ``query`` joins the partners, so that the records are
     grouped once by the day of their commercial partner, and the spend of
     the first purchase day (left out of ``m``) is the second element of the
-    smallest [day, spend] array: no window, no second sort.
+    smallest [day, spend] array: no window, no second sort.  The universe
+    filters the grouped days, not the records: joined to the records, its
+    semi-join (estimated at a few rows whatever it holds) leads the planner
+    to read the records partner by partner through the partner index (30 s
+    of random reads at 1M orders) instead of one sequential scan.
 
     :param query: the ORM's query of the counted source records, joined to
         their partner (``partner_column``: its ``commercial_partner_id``)
@@ -39,7 +43,6 @@ def select_customers(query, partner_column, date_column, value, day, until, univ
     :param partner_ids: only these commercial partners, or None
     """
     query.add_where(SQL("%s::date <= %s", date_column, until))
-    query.add_where(SQL("%s IN (%s)", partner_column, universe))
     if partner_ids is not None:
         query.add_where(SQL("%s = ANY(%s)", partner_column, list(partner_ids)))
     query.groupby = SQL("1, 2")
@@ -61,11 +64,13 @@ def select_customers(query, partner_column, date_column, value, day, until, univ
                  / NULLIF(COUNT(*) FILTER (WHERE d.day <= %(day)s) - 1, 0)) AS m,
                (COUNT(*) FILTER (WHERE d.day > %(day)s))::float8 AS actual
           FROM (%(days)s) d
+         WHERE d.partner_id IN (%(universe)s)
       GROUP BY d.partner_id
         HAVING MIN(d.day) <= %(day)s
         """,
         day=day,
         days=days,
+        universe=universe,
     )
 
 
