@@ -41,8 +41,10 @@ def purchase_history(rng, count):
     return histories
 
 
-@tagged("post_install", "-at_install")
-class TestForecast(SegmentationCase):
+class ForecastCase(SegmentationCase):
+    """160 customers buying at their own pace for up to 900 days (sale
+    orders of the main company) and a forecast of their orders."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -127,6 +129,21 @@ class TestForecast(SegmentationCase):
             rows.append((x, first - last, first - cutoff_days, m, actual))
         return np.array(rows, dtype=float)
 
+    def make_metric(self, code, measure, horizon=90, forecast=None):
+        return self.Metric.create(
+            {
+                "name": code,
+                "code": code,
+                "kind": "forecast",
+                "forecast_id": (forecast or self.forecast).id,
+                "forecast_measure": measure,
+                "horizon_days": horizon,
+            }
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestForecast(ForecastCase):
     def test_fit_on_purchase_days(self):
         """The fit equals the maximum-likelihood fit of the customers'
         figures computed here: two orders of a day are one purchase day
@@ -165,18 +182,6 @@ class TestForecast(SegmentationCase):
         )
         self.assertAlmostEqual(
             forecast.average_spend, spend["p"] * spend["v"] / (spend["q"] - 1), places=2
-        )
-
-    def make_metric(self, code, measure, horizon=90, forecast=None):
-        return self.Metric.create(
-            {
-                "name": code,
-                "code": code,
-                "kind": "forecast",
-                "forecast_id": (forecast or self.forecast).id,
-                "forecast_measure": measure,
-                "horizon_days": horizon,
-            }
         )
 
     def test_metrics_per_customer(self):

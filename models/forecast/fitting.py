@@ -124,6 +124,7 @@ class _Customers:
         self.Tu, self.iT = np.unique(T, return_inverse=True)
         self.tu, self.itx = np.unique(t_x, return_inverse=True)
         self.repeat = x > 0
+        self.w_x = w * x
         # whole numbers of repeat purchases: the terms of a and b as sums
         # over k < x (stable however large a and b grow), else gammaln
         self.whole = bool(np.all(self.xu == np.round(self.xu))) and self.xu[-1] <= 1e6
@@ -162,23 +163,24 @@ def _bgnbd_objective(theta, c):
     g_alpha = c.total * r / alpha
     g_a = wx @ d_a_x
     g_b = wx @ d_b_x
-    # the terms of each customer
+    # the terms of each customer: ln(e^u3 + e^u4) = u3 + softplus(d) with
+    # u3 = -(r+x) ln(α+T), u4 = ln a - ln(b+x-1) - (r+x) ln(α+t_x), d = u4 - u3;
+    # the weight of u4 in the gradients is expit(d); sums of (r+x) y are
+    # r Σ w y + Σ w x y
     s = r + c.x
     log_at = np.log(alpha + c.Tu)[c.iT]
-    log_atx = np.log(alpha + c.tu)[c.itx]
-    u3 = -s * log_at
-    u4 = (np.log(a) - log_bx1)[c.ix] - s * log_atx  # -inf where x = 0
-    lse = np.logaddexp(u3, u4)
-    w3 = np.exp(u3 - lse)
-    w4 = 1.0 - w3
+    log_gap = log_at - np.log(alpha + c.tu)[c.itx]  # ln(α+T) - ln(α+t_x) >= 0
+    d = (np.log(a) - log_bx1)[c.ix] + s * log_gap  # -inf where x = 0
+    ww4 = w * special.expit(d)
     inv_at = (1.0 / (alpha + c.Tu))[c.iT]
-    inv_atx = (1.0 / (alpha + c.tu))[c.itx]
+    inv_gap = (1.0 / (alpha + c.tu))[c.itx] - inv_at
     inv_bx1 = np.where(xu > 0, np.exp(-log_bx1), 0.0)[c.ix]
-    ll = ll_x + w @ lse
-    g_r += w @ (-w3 * log_at - w4 * log_atx)
-    g_alpha -= w @ (s * (w3 * inv_at + w4 * inv_atx))
-    g_a += (w @ w4) / a
-    g_b -= w @ (w4 * inv_bx1)
+    w_log_at = w @ log_at
+    ll = ll_x - r * w_log_at - c.w_x @ log_at + w @ np.logaddexp(0.0, d)
+    g_r += ww4 @ log_gap - w_log_at
+    g_alpha -= r * (w @ inv_at) + c.w_x @ inv_at + (ww4 * s) @ inv_gap
+    g_a += ww4.sum() / a
+    g_b -= ww4 @ inv_bx1
     grad = np.array([g_r * r, g_alpha * alpha, g_a * a, g_b * b])
     return -ll / c.total, -grad / c.total
 
@@ -304,37 +306,44 @@ def gg_loglik(params, x, m):
 
 class _Spends:
     """Distinct (x, m) with their counts, and what the likelihood's terms
-    share (the terms of x alone once per distinct x)."""
+    share (the terms of x alone once per distinct x; the sums that do not
+    depend on the parameters once)."""
 
     def __init__(self, x, m, w):
         self.x, self.w = x, w
         self.total = w.sum()
         self.xm = x * m
+        self.wx_ = w * x
         self.xu, self.ix = np.unique(x, return_inverse=True)
         self.wx = np.bincount(self.ix, weights=w, minlength=len(self.xu))
-        self.w_x_log = w @ (x * np.log(x * m))  # Σ w x ln(x m)
+        self.w_x_log = self.wx_ @ np.log(self.xm)  # Σ w x ln(x m)
         self.w_log_m = w @ np.log(m)
 
 
 def _gg_objective(theta, c):
     """Minus the mean log-likelihood of spends ``c`` (:class:`_Spends`) and
-    its gradient in log-parameters."""
+    its gradient in log-parameters.  Per customer, one logarithm and one
+    division: Σ w (p x + q) ln(v + x m) = p Σ w x L + q Σ w L."""
     p, q, v = np.exp(theta)
-    xu, wx, w = c.xu, c.wx, c.w
+    xu, wx = c.xu, c.wx
     pxu = p * xu
-    log_xm_v = np.log(v + c.xm)
-    coef = p * c.x + q
+    v_xm = v + c.xm
+    log_xm_v = np.log(v_xm)
+    inv_xm_v = np.reciprocal(v_xm, out=v_xm)
+    sum_x_log, sum_log = c.wx_ @ log_xm_v, c.w @ log_xm_v
+    sum_x_inv, sum_inv = c.wx_ @ inv_xm_v, c.w @ inv_xm_v
     ll = (
         wx @ (special.gammaln(pxu + q) - special.gammaln(pxu))
         + c.total * (q * np.log(v) - special.gammaln(q))
         + p * c.w_x_log
         - c.w_log_m
-        - w @ (coef * log_xm_v)
+        - p * sum_x_log
+        - q * sum_log
     )
     dig = special.digamma(pxu + q)
-    g_p = wx @ (xu * (dig - special.digamma(pxu))) + c.w_x_log - w @ (c.x * log_xm_v)
-    g_q = wx @ dig + c.total * (np.log(v) - special.digamma(q)) - w @ log_xm_v
-    g_v = c.total * q / v - w @ (coef / (v + c.xm))
+    g_p = wx @ (xu * (dig - special.digamma(pxu))) + c.w_x_log - sum_x_log
+    g_q = wx @ dig + c.total * (np.log(v) - special.digamma(q)) - sum_log
+    g_v = c.total * q / v - p * sum_x_inv - q * sum_inv
     grad = np.array([g_p * p, g_q * q, g_v * v])
     return -ll / c.total, -grad / c.total
 

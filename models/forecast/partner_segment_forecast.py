@@ -110,6 +110,11 @@ class PartnerSegmentForecast(models.Model):
         string="Last Attempt For", readonly=True, copy=False, help="The day the last fit was for."
     )
     error = fields.Text(readonly=True, copy=False)
+    # the fits for the companies of the schemes using a forecast without a
+    # company of its own: {"<company ids>": {"day", "state", "purchase",
+    # "spend", "error"}}; the fields above hold the fit on every company's
+    # records (or on its company's)
+    company_fits = fields.Json(string="Fits per Company", readonly=True, copy=False)
     currency_id = fields.Many2one("res.currency", compute="_compute_words")
     purchase_rate_year = fields.Float(
         string="Purchase Days a Year",
@@ -213,19 +218,48 @@ class PartnerSegmentForecast(models.Model):
     # ------------------------------------------------------------------
     # Parameters
     # ------------------------------------------------------------------
-    def _purchase_params(self):
+    def _companies_key(self, companies):
+        """Which fit serves ``companies`` (ids; None: every company): the
+        forecast's own (None) when it has a company or every company counts,
+        else the key of those companies in ``company_fits``."""
+        self.ensure_one()
+        if self.company_id or companies is None:
+            return None
+        return ",".join(str(c) for c in sorted(companies))
+
+    def _company_fit(self, companies):
+        """The stored fit for ``companies`` (see :meth:`_companies_key`), or
+        None for the forecast's own fields.  Companies never fitted for
+        (what a user's allowed companies may be) read the fit on every
+        company's records, their customers' figures from their records."""
+        key = self._companies_key(companies)
+        return (self.company_fits or {}).get(key) if key else None
+
+    def _purchase_params(self, companies=None):
         """(r, alpha, a, b) in days when fitted, else None."""
         self.ensure_one()
-        values = tuple(self[f] for f in PURCHASE_PARAMS)
-        if self.state != "fitted" or not all(v > 0 and math.isfinite(v) for v in values):
+        fit = self._company_fit(companies)
+        if fit is not None:
+            values = tuple(fit.get("purchase") or ())
+            fitted = fit.get("state") == "fitted" and len(values) == 4
+        else:
+            values = tuple(self[f] for f in PURCHASE_PARAMS)
+            fitted = self.state == "fitted"
+        if not fitted or not all(v > 0 and math.isfinite(v) for v in values):
             return None
         return values
 
-    def _spend_params(self):
+    def _spend_params(self, companies=None):
         """(p, q, v) when the spend model is fitted (its mean is finite), else None."""
         self.ensure_one()
-        values = tuple(self[f] for f in SPEND_PARAMS)
-        if self.state != "fitted" or not all(v > 0 and math.isfinite(v) for v in values):
+        fit = self._company_fit(companies)
+        if fit is not None:
+            values = tuple(fit.get("spend") or ())
+            fitted = fit.get("state") == "fitted" and len(values) == 3
+        else:
+            values = tuple(self[f] for f in SPEND_PARAMS)
+            fitted = self.state == "fitted"
+        if not fitted or not all(v > 0 and math.isfinite(v) for v in values):
             return None
         return values if values[1] > 1 else None
 
@@ -264,24 +298,62 @@ class PartnerSegmentForecast(models.Model):
             forecast._fit(today)
         return True
 
-    def _fit_for_run(self, today):
-        """Fit the forecasts not yet fitted for ``today`` (a run's day); a
-        failure is recorded on the forecast and the run goes on."""
-        for forecast in self.filtered(lambda f: f.fit_day != today):
+    def _fit_day(self, companies=None):
+        """The day of the last attempt to fit for ``companies``."""
+        self.ensure_one()
+        key = self._companies_key(companies)
+        if key is None:
+            return self.fit_day
+        day = (self.company_fits or {}).get(key, {}).get("day")
+        return fields.Date.to_date(day) if day else False
+
+    def _fit_for_run(self, today, companies=None):
+        """Fit the forecasts not yet fitted for ``today`` (a run's day) on
+        the records of ``companies`` (a scheme's, see
+        :meth:`_companies_key`); a failure is recorded on the forecast and
+        the run goes on."""
+        for forecast in self.filtered(lambda f: f._fit_day(companies) != today):
             try:
                 with self.env.cr.savepoint():
-                    forecast._fit(today)
+                    forecast._fit(today, companies)
             except Exception as exc:  # recorded, the run goes on
                 _logger.exception("Fit of forecast %s failed", forecast.id)
-                forecast.write({"error": str(exc), "fit_day": today})
+                forecast._store_fit(companies, {"error": str(exc), "fit_day": today})
 
-    def _fit(self, today):
-        """Fit both models on the history up to ``today``.  Too little
-        history: the forecast cannot fit and says why (its metrics have no
-        value).  A purchase model that does not converge keeps the previous
-        parameters and records the error."""
+    def _fit(self, today, companies=None):
+        """Fit both models on the history up to ``today`` (the records of
+        ``companies``, see :meth:`_companies_key`).  Too little history: the
+        forecast cannot fit and says why (its metrics have no value).  A
+        purchase model that does not converge keeps the previous parameters
+        and records the error."""
         self.ensure_one()
-        inputs = scoring.fit_inputs(self, today)
+        key = self._companies_key(companies)
+        inputs = scoring.fit_inputs(self, today, companies if key else None)
+        # from the last fit's parameters: a day's new records move them little
+        values = self._fit_values(inputs, today, self._purchase_params(companies))
+        self._store_fit(companies, values)
+        return values.get("state") == "fitted"
+
+    def _store_fit(self, companies, values):
+        """Write ``values`` (this model's fields) as the fit for ``companies``."""
+        key = self._companies_key(companies)
+        if key is None:
+            self.write(values)
+            return
+        fits = dict(self.company_fits or {})
+        fit = dict(fits.get(key) or {})
+        fit["day"] = fields.Date.to_string(values["fit_day"])
+        fit["error"] = values.get("error") or False
+        if "state" in values:  # else the previous parameters are kept
+            fit["state"] = values["state"]
+            fit["purchase"] = [values[f] for f in PURCHASE_PARAMS]
+            fit["spend"] = [values.get(f, 0.0) for f in SPEND_PARAMS]
+        fits[key] = fit
+        self.company_fits = fits
+
+    def _fit_values(self, inputs, today, start=None):
+        """The fields to write after a fit on ``inputs`` (the purchase model
+        from ``start``, parameters, when given)."""
         x, T, weights = inputs["x"], inputs["T"], inputs["weights"]
         counts = {
             "customer_count": round(float(weights.sum())),
@@ -292,30 +364,24 @@ class PartnerSegmentForecast(models.Model):
         try:
             self._check_enough(x, T, weights)
         except fitting.FitError as exc:
-            self.write(
-                {
-                    **counts,
-                    **dict.fromkeys(PURCHASE_PARAMS + SPEND_PARAMS, 0.0),
-                    "state": "insufficient",
-                    "log_likelihood": 0.0,
-                    "spend_customer_count": 0,
-                    "error": str(exc),
-                }
-            )
-            return False
+            return {
+                **counts,
+                **dict.fromkeys(PURCHASE_PARAMS + SPEND_PARAMS, 0.0),
+                "state": "insufficient",
+                "log_likelihood": 0.0,
+                "spend_customer_count": 0,
+                "error": str(exc),
+            }
         try:
-            purchase = fitting.bgnbd_fit(x, inputs["t_x"], T, weights)
+            purchase = fitting.bgnbd_fit(x, inputs["t_x"], T, weights, start=start)
         except fitting.FitError as exc:
-            self.write(
-                {
-                    "fit_day": today,
-                    "error": self.env._(
-                        "The fit failed; the previous parameters are kept: %(error)s",
-                        error=str(exc),
-                    ),
-                }
-            )
-            return False
+            return {
+                "fit_day": today,
+                "error": self.env._(
+                    "The fit failed; the previous parameters are kept: %(error)s",
+                    error=str(exc),
+                ),
+            }
         values = {
             **counts,
             "state": "fitted",
@@ -328,8 +394,7 @@ class PartnerSegmentForecast(models.Model):
             "error": False,
         }
         values.update(self._fit_spend(inputs))
-        self.write(values)
-        return True
+        return values
 
     def _fit_spend(self, inputs):
         """The spend model's values to write (none fitted: no revenue)."""

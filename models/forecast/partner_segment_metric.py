@@ -68,10 +68,11 @@ class PartnerSegmentMetric(models.Model):
         forecasts = self.filtered(lambda m: m.kind == "forecast")
         if forecasts:
             # a full run fits the forecasts its schemes need before their
-            # metrics (once a day); a run of chosen partners uses the last fit
+            # metrics (once a day, for the companies the scheme counts); a
+            # run of chosen partners uses the last fit
             if partner_ids is None:
-                forecasts.forecast_id._fit_for_run(today)
-            scoring.compute_values(forecasts, partner_ids, today)
+                forecasts.forecast_id._fit_for_run(today, companies)
+            scoring.compute_values(forecasts, partner_ids, today, companies)
         others = self - forecasts
         if not others:
             return None
@@ -79,7 +80,7 @@ class PartnerSegmentMetric(models.Model):
 
     def _select_values(self, partner_ids, today, companies=None):
         if self.kind == "forecast":
-            return scoring.select_values(self, partner_ids, today)
+            return scoring.select_values(self, partner_ids, today, companies)
         return super()._select_values(partner_ids, today, companies)
 
     def _readable_by(self, env):

@@ -13,6 +13,7 @@ commercial partner, for the partners the forecast's partner filter keeps
 
 import contextlib
 import datetime
+import io
 
 import numpy as np
 
@@ -60,23 +61,28 @@ def source_metric(forecast):
     )
 
 
-def select_customers(forecast, day, partner_ids=None, until=None):
+def select_customers(forecast, day, partner_ids=None, until=None, companies=None):
     """SELECT partner_id, x, t_x, t, m, actual of the forecast's customers
     as of ``day`` (``actual``: their purchase days after it, up to
-    ``until``)."""
+    ``until``), counting the records of the forecast's company or, without
+    one, of ``companies`` (ids; None: every company) and of none."""
     env = forecast.env
     metric = source_metric(forecast)
-    model, query = metrics.source_query(env, metric)
+    model, query = metrics.source_query(env, metric, companies)
 
     def column(field):
         return model._field_to_sql(query.table, field.name, query)
 
     value = metrics.value_sql(metric, query.table, column) if forecast.value_field_id else None
+    # each record counts for its partner's commercial partner: one join, one grouping
+    partner = query.join(
+        query.table, forecast.partner_field_id.name, "res_partner", "id", "psseg_fc_partner"
+    )
     # the forecast has a partner filter and a company, as a scheme has
     universe = classify._universe(env, forecast)
     return Q.select_customers(
         query,
-        SQL.identifier(query.table, forecast.partner_field_id.name),
+        SQL.identifier(partner, "commercial_partner_id"),
         column(forecast.date_field_id),
         value,
         day,
@@ -86,30 +92,41 @@ def select_customers(forecast, day, partner_ids=None, until=None):
     )
 
 
-def fit_inputs(forecast, day):
+def read_rows(cr, select, width):
+    """The rows of ``select`` (numbers) as a float array of ``width``
+    columns, NULL as NaN, through COPY: a million rows cost their numbers,
+    not a million Python tuples."""
+    buffer = io.BytesIO()
+    cr.copy_expert(
+        cr.mogrify(
+            SQL("COPY (%s) TO STDOUT WITH (FORMAT text, DELIMITER ' ', NULL 'nan')", select)
+        ).decode(),
+        buffer,
+    )
+    return np.fromstring(buffer.getvalue().decode(), sep=" ").reshape(-1, width)
+
+
+def fit_inputs(forecast, day, companies=None):
     """{"x", "t_x", "T", "weights", "spend_x", "spend_m", "spend_weights"}:
     the distinct inputs of the purchase and spend models as of ``day``,
-    with how many customers share each."""
+    with how many customers share each, from one grouping of the source
+    records (of ``companies``, see :func:`select_customers`)."""
     cr = forecast.env.cr
-    # one scan of the source for both models
+    forecast.env.flush_all()
     with work_mem(cr):
-        cr.execute(Q.create_customers(CUSTOMERS_TABLE, select_customers(forecast, day)))
-    customers = SQL.identifier(CUSTOMERS_TABLE)
-    cr.execute(Q.select_triples(customers))
-    triples = np.array(cr.fetchall(), dtype=float).reshape(-1, 4)
-    spends = np.empty((0, 3))
-    if forecast.value_field_id:
-        cr.execute(Q.select_spends(customers))
-        spends = np.array(cr.fetchall(), dtype=float).reshape(-1, 3)
-    cr.execute(SQL("DROP TABLE %s", customers))
+        rows = read_rows(
+            cr, Q.select_inputs(select_customers(forecast, day, companies=companies)), 6
+        )
+    triples = rows[rows[:, 5] == 0]
+    spends = rows[(rows[:, 5] == 1) & (rows[:, 0] > 0) & (rows[:, 3] > 0)]
     return {
         "x": triples[:, 0],
         "t_x": triples[:, 1],
         "T": triples[:, 2],
-        "weights": triples[:, 3],
+        "weights": triples[:, 4],
         "spend_x": spends[:, 0],
-        "spend_m": spends[:, 1],
-        "spend_weights": spends[:, 2],
+        "spend_m": spends[:, 3],
+        "spend_weights": spends[:, 4],
     }
 
 
@@ -123,17 +140,19 @@ def _ages(cr, customers, params, horizon):
     return pairs[keep, 0].tolist(), pairs[keep, 1].tolist(), factor[keep].tolist()
 
 
-def _measure_select(metric, customers):
+def _measure_select(metric, customers, companies=None):
     """SELECT partner_id, value of forecast ``metric`` over ``customers``,
-    or None when its forecast gives no value (not fitted, or no spend model
-    for a revenue)."""
+    or None when its forecast gives no value (not fitted for ``companies``,
+    or no spend model for a revenue)."""
     forecast = metric.forecast_id
-    params = forecast._purchase_params()
+    params = forecast._purchase_params(companies)
     if params is None:
         return None
-    gg = forecast._spend_params() if metric.forecast_measure == "predicted_revenue" else None
-    if metric.forecast_measure == "predicted_revenue" and gg is None:
-        return None
+    gg = None
+    if metric.forecast_measure == "predicted_revenue":
+        gg = forecast._spend_params(companies)
+        if gg is None:
+            return None
     ages = None
     if metric.forecast_measure in ("expected_orders", "predicted_revenue"):
         ages = _ages(metric.env.cr, customers, params, metric.horizon_days)
@@ -142,21 +161,21 @@ def _measure_select(metric, customers):
     )
 
 
-def compute_values(metrics_, partner_ids, today):
-    """Fill ``psseg_value`` for forecast ``metrics_`` (superuser): the
-    customers of each forecast are read once into a work table."""
+def compute_values(metrics_, partner_ids, today, companies=None):
+    """Fill ``psseg_value`` for forecast ``metrics_`` (superuser) from the
+    records of ``companies`` (ids; None: every company) with the fit for
+    them: the customers of each forecast are read once into a work table."""
     env = metrics_.env
     cr = env.cr
     for forecast in metrics_.forecast_id:
-        if forecast._purchase_params() is None:
+        if forecast._purchase_params(companies) is None:
             continue
+        select = select_customers(forecast, today, partner_ids, companies=companies)
         with work_mem(cr):
-            cr.execute(
-                Q.create_customers(CUSTOMERS_TABLE, select_customers(forecast, today, partner_ids))
-            )
+            cr.execute(Q.create_customers(CUSTOMERS_TABLE, select))
         table = SQL.identifier(CUSTOMERS_TABLE)
         for metric in metrics_.filtered(lambda m, f=forecast: m.forecast_id == f):
-            select = _measure_select(metric, table)
+            select = _measure_select(metric, table, companies)
             if select is not None:
                 cr.execute(
                     SQL(
@@ -169,11 +188,14 @@ def compute_values(metrics_, partner_ids, today):
         cr.execute(SQL("DROP TABLE %s", table))
 
 
-def select_values(metric, partner_ids, today):
+def select_values(metric, partner_ids, today, companies=None):
     """SELECT partner_id, value of forecast ``metric``, without writing
-    (reads: a partner's figures, a metric's preview, formulas over it)."""
-    customers = SQL("(%s)", select_customers(metric.forecast_id, today, partner_ids))
-    select = _measure_select(metric, customers)
+    (reads: a partner's figures, a metric's preview, formulas over it),
+    from the records of ``companies`` (None: every company)."""
+    customers = SQL(
+        "(%s)", select_customers(metric.forecast_id, today, partner_ids, companies=companies)
+    )
+    select = _measure_select(metric, customers, companies)
     if select is None:
         return SQL("SELECT NULL::integer AS partner_id, NULL::numeric AS value WHERE FALSE")
     return select
@@ -186,15 +208,10 @@ def backtest(forecast, today, days):
     Raises :class:`.fitting.FitError` when the history is too short."""
     cutoff = today - datetime.timedelta(days=days)
     cr = forecast.env.cr
-    customers = SQL("(%s)", select_customers(forecast, cutoff, until=today))
+    customers = select_customers(forecast, cutoff, until=today)
+    forecast.env.flush_all()
     with work_mem(cr):
-        cr.execute(
-            SQL(
-                "SELECT c.x, c.t_x, c.t, COUNT(*), SUM(c.actual) FROM %s c GROUP BY 1, 2, 3",
-                customers,
-            )
-        )
-        rows = np.array(cr.fetchall(), dtype=float).reshape(-1, 5)
+        rows = read_rows(cr, Q.select_backtest(customers), 5)
     x, t_x, T, weights, actual = rows.T
     forecast._check_enough(x, T, weights)
     fit = fitting.bgnbd_fit(x, t_x, T, weights)

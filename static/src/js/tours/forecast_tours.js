@@ -1,0 +1,132 @@
+/** @odoo-module **/
+import { registry } from "@web/core/registry";
+
+const tours = registry.category("web_tour.tours");
+
+/**
+ * A selector part matching an element whose whole text is the text the
+ * test expects under ``key`` (test_tours.py's start_tour_expecting puts
+ * them in the session storage): a wrong figure keeps the step waiting until
+ * the tour fails.
+ */
+function shows(key) {
+    const expected = JSON.parse(
+        sessionStorage.getItem("partner_segmentation.tour_expected") || "{}"
+    );
+    if (!(key in expected)) {
+        throw new Error(`The test starting this tour gives no expected '${key}'`);
+    }
+    const text = String(expected[key]).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    return `:contains(/^\\s*${text}\\s*$/)`;
+}
+
+const field = (name) => `.o_form_view .o_field_widget[name=${name}]`;
+const total = ".o_segment_forecast_backtest tr.fw-bold";
+const fittedNow = `${field("date_fitted")}:not(:contains(2020))`;
+
+/** The parameters of the forecast in words, as the test computed them. */
+function inWords() {
+    return [
+        {
+            content: "Purchase days a year of an active customer",
+            trigger: `${field("purchase_rate_year")}${shows("purchase_rate_year")}`,
+        },
+        {
+            content: "The share who stay active after a purchase",
+            trigger: `${field("stay_share")}${shows("stay_share")}`,
+        },
+        {
+            content: "The average spend of a purchase day",
+            trigger: `${field("average_spend")}${shows("average_spend")}`,
+        },
+        {
+            content: "The customers it is fitted on",
+            trigger: `${field("customer_count")}${shows("customer_count")}`,
+        },
+        {
+            content: "Those who bought on more than one day",
+            trigger: `${field("repeat_customer_count")}${shows("repeat_customer_count")}`,
+        },
+    ];
+}
+
+/**
+ * Press the header's button ``name`` (behind the actions button on a
+ * phone), until ``done`` (a selector) shows.
+ */
+function pressHeaderButton(name, content, done) {
+    const selector = `button[name=${name}]`;
+    return [
+        {
+            content,
+            trigger: ".o_form_view .o_form_statusbar, .o_control_panel button:has(i.fa-cog)",
+            run(helpers) {
+                const button = [
+                    ...document.querySelectorAll(`.o_form_view .o_form_statusbar ${selector}`),
+                ].find((b) => b.offsetParent);
+                return helpers.click(
+                    button || document.querySelector(".o_control_panel button:has(i.fa-cog)")
+                );
+            },
+        },
+        {
+            content: `${content} (from the menu on a phone)`,
+            trigger: `${done}, .o-dropdown--menu ${selector}`,
+            run(helpers) {
+                const item = document.querySelector(`.o-dropdown--menu ${selector}`);
+                if (item) {
+                    return helpers.click(item);
+                }
+            },
+        },
+    ];
+}
+
+tours.add("partner_segmentation_forecast", {
+    url: "/odoo/action-partner_segmentation.action_partner_segment_forecast",
+    steps: () => [
+        {
+            content: "Open the shipped forecast",
+            trigger: ".o_data_row td[name=name]:contains(Repeat orders), .o_kanban_record:contains(Repeat orders)",
+            run: "click",
+        },
+        ...inWords(),
+        ...pressHeaderButton("action_backtest", "Make the back-test", total),
+        {
+            content: "The back-test's customers",
+            trigger: `${total} td:eq(1)${shows("backtest_customers")}`,
+        },
+        {
+            content: "The purchase days that happened since the cut-off",
+            trigger: `${total} td:eq(2)${shows("backtest_actual")}`,
+        },
+        {
+            content: "The purchase days the forecast predicted",
+            trigger: `${total} td:eq(3)${shows("backtest_predicted")}`,
+        },
+        {
+            content: "Those with no repeat purchase before the cut-off",
+            trigger: `.o_segment_forecast_backtest tbody tr:first td:eq(1)${shows("backtest_first_customers")}`,
+        },
+        {
+            content: "Open the back-test's chart",
+            trigger: ".o_form_view button[name=action_backtest_chart]",
+            run: "click",
+        },
+        {
+            content: "The chart: actual and predicted per group",
+            trigger: ".o_graph_view .o_graph_renderer canvas",
+        },
+        {
+            content: "Back to the forecast",
+            trigger: ".o_breadcrumb .o_back_button, .o_breadcrumb li.breadcrumb-item a:contains(Repeat orders)",
+            run: "click",
+        },
+        ...pressHeaderButton("action_fit", "Fit now", fittedNow),
+        {
+            content: "Fitted now (the test left an old fit's date)",
+            trigger: fittedNow,
+        },
+        ...inWords(),
+    ],
+});
