@@ -79,9 +79,9 @@ class TestReports(ReportsCase):
         self.assertEqual(shares, sorted(shares))
         self.assertEqual(curve.mapped("customer_share")[-1], 100.0)
         # each point names the partner ranked there (none at the origin)
-        self.assertEqual(curve.partner_id.sorted("name").mapped("name"), sorted(
-            ["Big", "Mid", "Small", "Tiny"]
-        ))
+        self.assertEqual(
+            curve.partner_id.sorted("name").mapped("name"), sorted(["Big", "Mid", "Small", "Tiny"])
+        )
         self.assertFalse(curve[0].partner_id)
         self.assertEqual(curve[1].partner_id, self.big)
         self.assertNotIn(idle, curve.partner_id)
@@ -160,7 +160,7 @@ class TestReports(ReportsCase):
         self.assertNotIn("revenue_share", groups[0])
         self.assertNotIn("customer_count", groups[0])
         self.assertGreater(groups[0]["revenue"], 0)
-        self.assertFalse(Product.fields_get(["revenue_share"])["revenue_share"]["aggregator"])
+        self.assertFalse(Product.fields_get(["revenue_share"])["revenue_share"].get("aggregator"))
         self.assertFalse(
             Product.search(
                 [
