@@ -66,6 +66,12 @@
         "web.assets_backend": [
             "partner_segmentation/static/src/fields/*",
             "partner_segmentation/static/src/cockpit/*",
+            "partner_segmentation/static/src/reports/migration_wizard_form.js",
+        ],
+        # the pivot and graph views are loaded when first shown
+        "web.assets_backend_lazy": [
+            "partner_segmentation/static/src/reports/axes_pivot.*",
+            "partner_segmentation/static/src/reports/report_graph.js",
         ],
         "web.assets_tests": [
             "partner_segmentation/static/src/js/tours/*.js",

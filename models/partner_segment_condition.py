@@ -3,6 +3,7 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import formatLang
 
 OPERATORS = [
     (">", "greater than"),
@@ -208,9 +209,15 @@ class PartnerSegmentCondition(models.Model):
                 continue
             text = f"{cond.metric_id.name or ''} {labels.get(cond.operator, '')}"
             if cond.operator == "between":
-                text += f" {cond.value:g} – {cond.value_to:g}"
+                text += f" {cond._format_value(cond.value)} – {cond._format_value(cond.value_to)}"
             elif cond.operator not in ("set", "not set"):
-                text += f" {cond.value:g}"
+                text += f" {cond._format_value(cond.value)}"
             if cond.unit and cond.operator not in ("set", "not set"):
                 text += f" {cond.unit}"
             cond.display_name = text
+
+    def _format_value(self, value):
+        """``value`` as the user's language writes it, with the decimals it
+        has (up to the field's four): 180, 10,000,000, 0.25."""
+        digits = next(d for d in range(5) if round(value, d) == round(value, 4))
+        return formatLang(self.env, value, digits=digits)

@@ -30,7 +30,9 @@ class PartnerSegmentReportProduct(models.Model):
         readonly=True,
     )
     scheme_id = fields.Many2one("partner.segment.scheme", readonly=True, ondelete="cascade")
-    segment_id = fields.Many2one("partner.segment", readonly=True, ondelete="cascade")
+    segment_id = fields.Many2one(
+        "partner.segment", string="Customer Segment", readonly=True, ondelete="cascade"
+    )
     customer_type = fields.Selection(
         selection=lambda self: self.env["res.partner"]._fields["customer_type"].selection,
         readonly=True,
@@ -39,21 +41,28 @@ class PartnerSegmentReportProduct(models.Model):
     company_id = fields.Many2one("res.company", readonly=True, ondelete="cascade")
     product_id = fields.Many2one("product.product", readonly=True, ondelete="cascade")
     date = fields.Date(readonly=True)
+    # the products' own class, named so that it is not read as the customers'
+    # segment (Value ABC's segments are A, B and C too)
     abc_class = fields.Selection(
-        [("A", "A"), ("B", "B"), ("C", "C")], string="Class", readonly=True
+        [("A", "Products A"), ("B", "Products B"), ("C", "Products C")],
+        string="Product Class",
+        readonly=True,
     )
     rank = fields.Integer(readonly=True, aggregator="min")
     revenue = fields.Monetary(
         string="Revenue (12 months)", readonly=True, currency_field="currency_id"
     )
+    # a product's share of its group: summed over products of several groups
+    # it means nothing (three groups read 300 %), so no total
     revenue_share = fields.Float(
-        string="Share of the Group (%)", readonly=True, aggregator="sum", digits=(16, 1)
+        string="Share of the Group (%)", readonly=True, aggregator=None, digits=(16, 1)
     )
     cumulative_share = fields.Float(
         string="Cumulative Share (%)", readonly=True, aggregator="max", digits=(16, 1)
     )
     quantity = fields.Float(readonly=True)
-    customer_count = fields.Integer(string="Customers", readonly=True, aggregator="sum")
+    # a customer buys several products: their counts do not add up either
+    customer_count = fields.Integer(string="Customers", readonly=True, aggregator=None)
     currency_id = fields.Many2one("res.currency", related="company_id.currency_id")
 
     def init(self):

@@ -8,6 +8,7 @@ from . import test_ranking_boundaries
 from . import test_ranking_ties
 from . import test_metrics
 from . import test_validation
+from . import test_segment_form
 from . import test_segment_actions
 from . import test_overrides
 from . import test_mailing

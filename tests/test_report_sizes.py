@@ -125,19 +125,37 @@ class TestReportSizes(ReportsCase):
             migration_date_from=str(day1),
             migration_date_to=str(self.today),
         )
-        moved = Migration.search([("scheme_id", "=", self.rules.id)])
+        moved = Migration.search([("scheme_id", "=", self.rules.id), ("moved", "=", True)])
         self.assertEqual(moved.partner_id, self.tiny)
         self.assertEqual((moved.from_segment_id, moved.to_segment_id), (self.small_seg, self.large))
+        # who stayed is in the report too: From = To
+        stayed = Migration.search([("scheme_id", "=", self.rules.id), ("moved", "=", False)])
+        self.assertEqual(stayed.partner_id, self.big | self.mid | self.small)
+        for row in stayed:
+            self.assertEqual(row.from_segment_id, row.to_segment_id)
         cells = Migration._read_group(
             [("scheme_id", "=", self.rules.id)],
             ["from_segment_id", "to_segment_id"],
             ["partner_count:sum"],
         )
-        self.assertEqual(cells, [(self.small_seg, self.large, 1)])
+        self.assertEqual(
+            sorted(cells, key=lambda c: (c[0].id, c[1].id)),
+            sorted(
+                [
+                    (self.large, self.large, 2),
+                    (self.small_seg, self.small_seg, 1),
+                    (self.small_seg, self.large, 1),
+                ],
+                key=lambda c: (c[0].id, c[1].id),
+            ),
+        )
         # the partners of a cell are one click away
         action = moved.action_open_partner()
         self.assertEqual(action["res_id"], self.tiny.id)
         # days before any change: every first assignment is an entry from nowhere
+        # (rows are ids of history lines, the same in both windows: the first
+        # window's values must not be read from the cache)
+        self.env.invalidate_all()
         early = self.env["partner.segment.report.migration"].with_context(
             migration_date_from=str(day1 - datetime.timedelta(days=5)),
             migration_date_to=str(day1),
@@ -145,6 +163,13 @@ class TestReportSizes(ReportsCase):
         entries = early.search([("scheme_id", "=", self.rules.id)])
         self.assertEqual(len(entries), 4)
         self.assertFalse(entries.from_segment_id)
+        self.assertEqual(set(entries.mapped("moved")), {True})
+        # days before the first run: nobody is classified, no row
+        before = self.env["partner.segment.report.migration"].with_context(
+            migration_date_from=str(day1 - datetime.timedelta(days=5)),
+            migration_date_to=str(day1 - datetime.timedelta(days=1)),
+        )
+        self.assertFalse(before.search([("scheme_id", "=", self.rules.id)]))
 
     @on_reference_days
     def test_migration_wizard_opens_the_report_and_refuses_reversed_days(self):
@@ -164,3 +189,16 @@ class TestReportSizes(ReportsCase):
                 {"date_from": self.today, "date_to": self.today - datetime.timedelta(days=1)}
             )
         self.assertEqual(self.env["partner.segment.migration.wizard"].search_count([]), count)
+        # closed without choosing, alone (a link): the report of the default
+        # days, its title naming them
+        Wizard = self.env["partner.segment.migration.wizard"].with_context(
+            segmentation_today=str(self.today)
+        )
+        action = Wizard.action_open_default_report()
+        self.assertEqual(action["res_model"], "partner.segment.report.migration")
+        self.assertEqual(action["context"]["migration_date_to"], str(self.today))
+        self.assertEqual(
+            action["context"]["migration_date_from"],
+            str(self.today - datetime.timedelta(days=30)),
+        )
+        self.assertIn("→", action["name"])

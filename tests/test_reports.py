@@ -62,11 +62,32 @@ class TestReports(ReportsCase):
     # -- Pareto ------------------------------------------------------------
     @on_reference_days
     def test_pareto_curve_and_boundary_rule(self):
+        # a customer without revenue: ranked (last segment), not on the curve
+        idle = self.make_partner("Idle", customer_type="retail")
         self.recompute(self.schemes)
+        self.assertEqual(self.segment_of(idle, self.pareto), self.seg_c)
         Pareto = self.env["partner.segment.report.pareto"]
-        curve = Pareto.search([("scheme_id", "=", self.pareto.id), ("kind", "=", "curve")])
-        self.assertEqual(sorted(curve.mapped("customer_percent")), [25, 50, 75, 100])
-        self.assertAlmostEqual(max(curve.mapped("metric_share")), 100.0)
+        curve = Pareto.search(
+            [("scheme_id", "=", self.pareto.id), ("kind", "=", "curve")], order="customer_percent"
+        )
+        # from the origin to exactly 100 % of the four partners with revenue,
+        # never falling
+        self.assertEqual(curve.mapped("customer_percent"), [0, 25, 50, 75, 100])
+        shares = curve.mapped("metric_share")
+        self.assertEqual(shares[0], 0.0)
+        self.assertEqual(shares[-1], 100.0)
+        self.assertEqual(shares, sorted(shares))
+        self.assertEqual(curve.mapped("customer_share")[-1], 100.0)
+        # each point names the partner ranked there (none at the origin)
+        self.assertEqual(
+            curve.partner_id.sorted("name").mapped("name"), sorted(["Big", "Mid", "Small", "Tiny"])
+        )
+        self.assertFalse(curve[0].partner_id)
+        self.assertEqual(curve[1].partner_id, self.big)
+        self.assertNotIn(idle, curve.partner_id)
+        # the partners without revenue are counted, per segment, off the curve
+        none = Pareto.search([("scheme_id", "=", self.pareto.id), ("kind", "=", "none")])
+        self.assertEqual((none.segment_id, none.partner_count), (self.seg_c, 1))
         boundaries = Pareto.search(
             [("scheme_id", "=", self.pareto.id), ("kind", "=", "boundary")],
             order="customer_share",
@@ -76,11 +97,14 @@ class TestReports(ReportsCase):
         self.assertEqual(boundaries.segment_id, self.seg_a | self.seg_b | self.seg_c)
         first = boundaries[0]
         self.assertEqual(first.segment_id, self.seg_a)
+        self.assertEqual(first.partner_id, self.big, "the partner that ends segment A")
         self.assertEqual(first.partner_count, 1)
         self.assertLess(first.metric_share_before, first.cutoff)
         self.assertGreater(first.metric_share, first.cutoff)
         for boundary in boundaries:
             self.assertLess(boundary.metric_share_before, boundary.cutoff)
+        self.assertEqual(boundaries[-1].partner_id, self.tiny)
+        self.assertEqual(boundaries[-1].metric_share, 100.0)
         self.assertEqual(self.segment_of(self.big, self.pareto), self.seg_a)
 
     # -- overlap -----------------------------------------------------------
@@ -125,6 +149,18 @@ class TestReports(ReportsCase):
             order="rank",
         )
         self.assertEqual(channel.mapped("customer_count"), [1, 1])
+        # shares of a group and counts of customers do not add up across
+        # products or groups: no total (a total row read "300 %")
+        groups = Product.read_group(
+            [("group_kind", "=", "segment")],
+            ["revenue:sum", "revenue_share", "customer_count"],
+            ["group_kind"],
+        )
+        self.assertEqual(len(groups), 1)
+        self.assertNotIn("revenue_share", groups[0])
+        self.assertNotIn("customer_count", groups[0])
+        self.assertGreater(groups[0]["revenue"], 0)
+        self.assertFalse(Product.fields_get(["revenue_share"])["revenue_share"].get("aggregator"))
         self.assertFalse(
             Product.search(
                 [

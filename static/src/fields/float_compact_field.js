@@ -7,8 +7,12 @@ import { FloatField, floatField } from "@web/views/fields/float/float_field";
 
 export class FloatCompactField extends FloatField {
     get formattedValue() {
-        // shown compact, edited as the float field edits it
-        if (!this.props.readonly || typeof this.value !== "number") {
+        // shown and edited compact (365, not 365.0000, in a condition's form)
+        if (
+            typeof this.value !== "number" ||
+            !this.props.formatNumber ||
+            this.props.inputType === "number"
+        ) {
             return super.formattedValue;
         }
         return formatFloat(this.value, { digits: this.props.digits, trailingZeros: false });

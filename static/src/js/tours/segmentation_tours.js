@@ -73,19 +73,31 @@ tours.add("partner_segmentation_admin_creates_scheme", {
             run: "click",
         },
         {
-            content: "A test on a metric",
-            trigger: ".modal .o_selected_row .o_field_widget[name=condition_type] select",
-            run: "selectByLabel Metric",
+            content: "The condition opens in its own small form: a test on a metric by default",
+            trigger: ".modal:not(.o_inactive_modal) .o_field_widget[name=condition_type] input[data-value=metric]:checked",
         },
         {
-            content: "At least 10,000,000",
-            trigger: ".modal .o_field_widget[name=value] input",
+            content: "The fields of a segment test are not shown",
+            trigger: ".modal:not(.o_inactive_modal) .o_form_view:not(:has(.o_field_widget[name=ref_segment_ids]))",
+        },
+        {
+            content: "At least 10,000,000 (typed before the metric)",
+            trigger: ".modal:not(.o_inactive_modal) .o_field_widget[name=value] input",
             run: "edit 10000000",
         },
-        ...pickMany2one("metric_id", "Invoiced revenue, last", "Invoiced revenue, last 12 months", ".modal"),
+        ...pickMany2one("metric_id", "Invoiced revenue, last", "Invoiced revenue, last 12 months", ".modal:not(.o_inactive_modal)"),
         {
             content: "The metric is chosen, the value kept",
-            trigger: ".modal .o_selected_row:has(.o_field_widget[name=metric_id] input:value('Invoiced revenue, last 12 months'))",
+            trigger: ".modal:not(.o_inactive_modal) .o_field_widget[name=value] input:value('10,000,000')",
+        },
+        {
+            content: "Save the condition",
+            trigger: ".modal:not(.o_inactive_modal) .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "One line sums the condition up",
+            trigger: ".modal .o_field_widget[name=condition_ids] .o_data_row:contains('Invoiced revenue, last 12 months at least 10,000,000')",
         },
         {
             content: "Save and add the next segment",
