@@ -99,13 +99,14 @@ class TestOverrides(CallerCase):
         self.assertTrue(assignment.locked)
         other = self.env["res.company"].create({"name": "Other Co"})
         scheme_b = self.make_scheme(
-            "test_override_company_b", "rules", [{"name": "All of B", "code": "ALL_B"}], company_id=other.id
+            "test_override_company_b",
+            "rules",
+            [{"name": "All of B", "code": "ALL_B"}],
+            company_id=other.id,
         )
         with self.assertRaisesRegex(ValidationError, "belongs to .*cannot be classified in"):
             self.Assignment.set_manual(self.customer, scheme_b.segment_ids, "Negotiated terms")
-        self.assertFalse(
-            self.Assignment.search([("scheme_id", "=", scheme_b.id)]), "nothing saved"
-        )
+        self.assertFalse(self.Assignment.search([("scheme_id", "=", scheme_b.id)]), "nothing saved")
 
     def test_unlock_server_action_on_assignments(self):
         other = self.make_partner("Other Caller Co")
