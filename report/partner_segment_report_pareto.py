@@ -58,7 +58,11 @@ class PartnerSegmentReportPareto(models.Model):
     def _refresh(self, schemes, ranked_select, day):
         """Rewrite the curve of each Pareto scheme from ``ranked_select(scheme)``
         (SELECT partner_id, segment_id, value of its partners), one statement
-        per scheme."""
+        per scheme: one sort of the partners, one pass of windows over it
+        (the running sum and the next partner's segment follow the ranking's
+        own order, unique with the partner id); a curve point is the last
+        partner of its percent, found from the next partner's rank, not by a
+        sort."""
         cr = self.env.cr
         for scheme in schemes.filtered(lambda s: s.method == "pareto" and s.metric_id):
             cr.execute(
@@ -67,34 +71,32 @@ class PartnerSegmentReportPareto(models.Model):
             cr.execute(
                 SQL(
                     """
-                    WITH ranked AS (
-                        SELECT r.segment_id, r.value,
-                               ROW_NUMBER() OVER w AS rn, COUNT(*) OVER () AS n,
-                               SUM(r.value) OVER g
-                                   - r.value * (COUNT(*) OVER g - RANK() OVER g + 1)
-                                   AS group_before
-                          FROM (SELECT partner_id, segment_id,
-                                       GREATEST(COALESCE(value, 0), 0) AS value
-                                  FROM (%(ranked)s) r0
-                                 WHERE segment_id IS NOT NULL) r
-                        WINDOW w AS (ORDER BY r.value DESC, r.partner_id),
-                               g AS (ORDER BY r.value DESC)
-                    ),
-                    cum AS (
-                        SELECT *, SUM(value) OVER (ORDER BY rn) AS cum_value,
-                               SUM(value) OVER () AS total,
-                               LEAD(segment_id) OVER (ORDER BY rn) AS next_segment_id
-                          FROM ranked
-                    ),
-                    points AS (
-                        SELECT segment_id, rn, n, value,
-                               100.0 * rn / n AS customer_share,
+                    WITH points AS (
+                        SELECT r.segment_id, r.value, r.rn, r.n,
+                               100.0 * r.rn / r.n AS customer_share,
                                CASE WHEN total > 0 THEN 100.0 * cum_value / total ELSE 0 END
                                    AS metric_share,
                                CASE WHEN total > 0 THEN 100.0 * group_before / total
                                     ELSE 0 END AS metric_share_before,
-                               next_segment_id IS DISTINCT FROM segment_id AS last_of_segment
-                          FROM cum
+                               next_segment_id IS DISTINCT FROM r.segment_id AS last_of_segment,
+                               r.rn = r.n OR CEIL(100.0 * r.rn / r.n)
+                                   <> CEIL(100.0 * (r.rn + 1) / r.n) AS last_of_percent
+                          FROM (
+                            SELECT r.segment_id, r.value,
+                                   ROW_NUMBER() OVER w AS rn, COUNT(*) OVER () AS n,
+                                   SUM(r.value) OVER g
+                                       - r.value * (COUNT(*) OVER g - RANK() OVER g + 1)
+                                       AS group_before,
+                                   SUM(r.value) OVER w AS cum_value,
+                                   SUM(r.value) OVER () AS total,
+                                   LEAD(r.segment_id) OVER w AS next_segment_id
+                              FROM (SELECT partner_id, segment_id,
+                                           GREATEST(COALESCE(value, 0), 0) AS value
+                                      FROM (%(ranked)s) r0
+                                     WHERE segment_id IS NOT NULL) r
+                            WINDOW w AS (ORDER BY r.value DESC, r.partner_id),
+                                   g AS (ORDER BY r.value DESC)
+                          ) r
                     )
                     INSERT INTO partner_segment_report_pareto
                            (scheme_id, segment_id, date, kind, customer_percent, customer_share,
@@ -104,9 +106,9 @@ class PartnerSegmentReportPareto(models.Model):
                            CEIL(pt.customer_share)::int, pt.customer_share, pt.metric_share,
                            pt.metric_share_before, s.pareto_cutoff, pt.rn,
                            %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-                      FROM (SELECT DISTINCT ON (CEIL(customer_share)) *
-                              FROM points ORDER BY CEIL(customer_share), rn DESC) pt
+                      FROM points pt
                       JOIN partner_segment s ON s.id = pt.segment_id
+                     WHERE pt.last_of_percent
                     UNION ALL
                     SELECT %(scheme)s, pt.segment_id, %(day)s, 'boundary',
                            CEIL(pt.customer_share)::int, pt.customer_share, pt.metric_share,
