@@ -12,7 +12,7 @@ import subprocess
 import time
 
 import realtime  # bench/realtime.py, beside this script
-from floor import floor_queries, time_floor
+from floor import daily_floor_queries, floor_queries, time_floor
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -198,6 +198,18 @@ def main():
         results["again_changes"] = sum(run.change_count for run in runs)
         results["again_written"] = written
         results["again_queries"] = runs[0].query_count
+        # the daily run's floor: the same 16 aggregates, the forecast's
+        # inputs and the reports' aggregates (bench/floor.py), taken once
+        # the first run has filled the assignments the sizes count
+        results["daily_floor"] = time_floor(cr, today, queries=daily_floor_queries)
+        # the day's first run: the same, with the forecasts fitted again (once a day)
+        runs = []
+        for _i in range(REPEAT):
+            env["partner.segment.forecast"].search([]).write({"fit_day": False})
+            runs.append(engine_run.run(env, schemes))
+            cr.commit()
+        results["daily_fit"], results["daily_fit_all"] = best([run.duration for run in runs])
+        results["daily_fit_changes"] = sum(run.change_count for run in runs)
 
         cr.execute("SELECT id FROM res_partner WHERE name LIKE 'Bench customer %%' ORDER BY id")
         bench_ids = [row[0] for row in cr.fetchall()]
@@ -313,6 +325,29 @@ def report(args, r):
             f"{r['again'] / floor:.1f}×; {r['again_written']} rows written; best of "
             f"{spread(r['again_all'])}",
             "≤ 2× floor, 0 rows",
+        ),
+        (
+            f"Daily floor: the {len(daily_floor_queries(datetime.date.today()))} bare "
+            "aggregates of the daily run (the 16, the forecast's (partner, day) grouping, "
+            "the reports' revenue, sizes and product lines)",
+            f"{r['daily_floor']:.2f} s",
+            f"{r['daily_floor'] / floor:.1f}× the SQL floor",
+            "",
+        ),
+        (
+            "Nothing-changed run with forecasts and the reports' refresh (the second run "
+            "above: the forecast scored on today's fit)",
+            f"{r['again']:.2f} s",
+            f"{r['again'] / r['daily_floor']:.1f}× the daily floor",
+            "≤ 3× the daily floor",
+        ),
+        (
+            "The same as the day's first run (the forecast fitted again), "
+            f"{r['daily_fit_changes']} changes",
+            f"{r['daily_fit']:.2f} s",
+            f"{r['daily_fit'] / r['daily_floor']:.1f}× the daily floor; best of "
+            f"{spread(r['daily_fit_all'])}",
+            "≤ 3× the daily floor",
         ),
         (
             "Recompute of 1,000 chosen partners (placed against the last full run's boundaries)",

@@ -27,8 +27,10 @@ from .metrics import zero_default
 
 # the methods that rank partners by a metric (a scheme's _ranking_methods)
 RANKING_METHODS = ("pareto", "quantile")
-# universe tables a run keeps filled (see _fill_universe)
-UNIVERSE_SLOTS = 3
+# universe tables a run keeps filled (see _fill_universe): as many as the
+# distinct partner filters of the shipped schemes and more, so that a run
+# fills each filter once while it writes nothing a filter reads
+UNIVERSE_SLOTS = 6
 
 
 def _universe(env, scheme, partner_ids=None):
@@ -142,22 +144,27 @@ def _fill_universe(env, scheme, partner_ids=None):
     a table with statistics, so that the planner joins it to the metric
     values by hash rather than partner by partner.  The partners of the last
     few partner filters stay in their tables (``UNIVERSE_SLOTS``, listed in
-    the run's state, which forgets them whenever they may not hold): schemes
-    often share their partners, not always one after the other."""
+    the run's state, which forgets those whose statement reads a table the
+    run has written since, see :meth:`.run_state.RunState.forget_written`):
+    schemes often share their partners, not always one after the other."""
     subquery = _universe(env, scheme, partner_ids)
     key = (subquery.code, repr(subquery.params))
     state = run_state.of(env)
     filled = state.universes
     table = filled.pop(key, None)
-    if table is None:
-        if len(filled) < UNIVERSE_SLOTS:
-            table = Q.universe_table(len(filled))
-        else:  # the least recently used filter gives its table
-            table = filled.pop(next(iter(filled)))
-        env.cr.execute(Q.fill_universe(table, subquery))
-        if env.cr.rowcount > common.ANALYZE_THRESHOLD:
-            env.cr.execute(SQL("ANALYZE %s", table))
-    filled[key] = table  # the most recently used, last
+    if table is not None:
+        filled[key] = table  # the most recently used, last
+        return table
+    if len(filled) < UNIVERSE_SLOTS:
+        used = {table.code for table in filled.values()}  # SQL identifiers
+        slots = map(Q.universe_table, range(UNIVERSE_SLOTS))
+        table = next(slot for slot in slots if slot.code not in used)
+    else:  # the least recently used filter gives its table
+        table = state.evict(next(iter(filled)))
+    env.cr.execute(Q.fill_universe(table, subquery))
+    if env.cr.rowcount > common.ANALYZE_THRESHOLD:
+        env.cr.execute(SQL("ANALYZE %s", table))
+    state.filled(env.cr, key, table, subquery)
     return table
 
 

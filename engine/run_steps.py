@@ -167,7 +167,7 @@ def _scheme_step(env, run_rec):
             else:
                 _write(env, run_rec, line)
     except Exception as exc:
-        run_state.of(env).universes = {}  # rolled back with the savepoint
+        run_state.of(env).forget_tables()  # rolled back with the savepoint
         _logger.exception("Segmentation of scheme %s failed", line.scheme_id.code)
         fail_line(env, line, str(exc))
     line.duration += time.perf_counter() - t0
@@ -187,7 +187,7 @@ def _classify(env, run_rec, line):
     if (line.dependent or not inline) and apply.release_expired_locks(
         env, scheme.ids, today, scope
     ):
-        state.forget_tables()
+        state.forget_written(env)
     computed = _computed(env, run_rec, scope, today) if inline else {}
     new_computed = dict(computed)
     needed = classify.scheme_metrics(scheme)
@@ -210,7 +210,7 @@ def _classify(env, run_rec, line):
         if scope is not None:  # before apply_result, which may empty psseg_result
             env.cr.execute(Q.sync_kept_results(scheme.id, scope, apply.ranking_metric(scheme)))
         if apply.apply_result(env, scheme, scope, today, run_rec.id):
-            state.forget_tables()
+            state.forget_written(env)
         _line_done(env, line)
     else:  # kept for the write steps, a range of partner ids each
         env.cr.execute(Q.keep_result(run_rec.id, scheme.id, apply.ranking_metric(scheme)))

@@ -70,6 +70,18 @@ def revenue_company(scheme_column, company_id, partner="p"):
     )
 
 
+def scheme_revenue_company(scheme_column, company_id, partner="p"):
+    """(JOIN, company SQL): the company whose revenue a report row of the
+    scheme ``scheme_column`` shows, as :func:`revenue_company` says, for a
+    statement over many rows: the scheme joined once (a small table,
+    hashed), where :func:`revenue_company`'s subquery runs once per row (a
+    million times for the sizes of 13 schemes at 100k partners)."""
+    return (
+        SQL("JOIN partner_segment_scheme rs ON rs.id = %s", scheme_column),
+        SQL("COALESCE(rs.company_id, %s, %s)", SQL.identifier(partner, "company_id"), company_id),
+    )
+
+
 def revenue_join(partner_column, company):
     """LEFT JOIN of the revenue snapshot as ``rev`` on ``partner_column`` and
     the company ``company`` (SQL, see :func:`revenue_company`)."""

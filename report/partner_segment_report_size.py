@@ -85,6 +85,7 @@ class PartnerSegmentReportSize(models.Model):
         cr.execute("SELECT current_setting('enable_sort'), set_config('enable_sort', 'off', true)")
         enable_sort = cr.fetchone()[0]
         dimensions = self._dimensions()
+        scheme, company = common.scheme_revenue_company(SQL("a.scheme_id"), self.env.company.id)
         cr.execute(
             SQL(
                 """
@@ -96,6 +97,7 @@ class PartnerSegmentReportSize(models.Model):
                        %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
                   FROM (%(source)s) a
                   %(partners)s
+                  %(scheme)s
                   %(revenue)s
               GROUP BY a.scheme_id, a.segment_id, %(group)s
                 """,
@@ -106,10 +108,8 @@ class PartnerSegmentReportSize(models.Model):
                 uid=self.env.uid,
                 group=SQL(", ").join(dimensions.values()),
                 source=source,
-                revenue=common.revenue_join(
-                    SQL("a.partner_id"),
-                    common.revenue_company(SQL("a.scheme_id"), self.env.company.id),
-                ),
+                scheme=scheme,
+                revenue=common.revenue_join(SQL("a.partner_id"), company),
             )
         )
         cr.execute(SQL("SELECT set_config('enable_sort', %s, true)", enable_sort))

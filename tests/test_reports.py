@@ -3,8 +3,11 @@
 rights, empty filters and the PDF summary (sizes over time and migration:
 test_report_sizes.py)."""
 
+import random
+
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import TODAY, on_reference_days
 from .common_reports import ReportsCase
@@ -106,6 +109,85 @@ class TestReports(ReportsCase):
         self.assertEqual(boundaries[-1].partner_id, self.tiny)
         self.assertEqual(boundaries[-1].metric_share, 100.0)
         self.assertEqual(self.segment_of(self.big, self.pareto), self.seg_a)
+
+    def test_pareto_curve_of_many_partners_with_ties_and_zeros(self):
+        """The curve as documented, on 265 classified partners with ties,
+        zeros, negative and missing values: the partners with a positive
+        value ranked by value then partner (several per percent), the origin,
+        a point for the last partner of each percent, a boundary for the last
+        of each segment, the share before a tie group of the partners ranked
+        strictly before it; the others counted per segment, off the curve."""
+        rng = random.Random(25)
+        segments = [self.seg_a.id, self.seg_b.id, self.seg_c.id, None]
+        rows = [
+            (
+                pid,
+                segments[min(pid // 80, 2)] if pid % 17 else None,
+                rng.choice([None, 0, -5, 10, 10, 10, 25, 100, rng.randint(1, 500)]),
+            )
+            for pid in range(1, 266)
+        ]
+        ranked = SQL(
+            "SELECT * FROM (VALUES %s) AS t(partner_id, segment_id, value)",
+            SQL(", ").join(SQL("(%s, %s::int, %s::numeric)", *row) for row in rows),
+        )
+        Pareto = self.env["partner.segment.report.pareto"]
+        Pareto._refresh(self.pareto, lambda scheme: ranked, self.today)
+        items = sorted(
+            (
+                (-value, pid, segment)
+                for pid, segment, value in rows
+                if segment and (value or 0) > 0
+            ),
+            key=lambda item: item[:2],
+        )
+        n, total = len(items), -sum(value for value, _pid, _seg in items)
+        self.assertGreater(n, 100)
+        curve, boundaries, cum = {0: (False, 0, 0.0, 0.0)}, [], 0
+        for rn, (value, _pid, segment) in enumerate(items, 1):
+            cum -= value
+            before = -sum(v for v, _p, _s in items if v < value)  # greater values, ranked first
+            point = (segment, rn, 100 * cum / total, 100 * before / total)
+            curve[-(-100 * rn // n)] = point  # the last partner of its percent
+            if rn == n or items[rn][2] != segment:
+                boundaries.append(point)
+
+        def read(kind):
+            records = Pareto.search(
+                [("scheme_id", "=", self.pareto.id), ("kind", "=", kind)], order="partner_count"
+            )
+            return [
+                (
+                    r.customer_percent,
+                    r.segment_id.id,
+                    r.partner_count,
+                    r.metric_share,
+                    r.metric_share_before,
+                    r.date,
+                )
+                for r in records
+            ]
+
+        def expected(points):
+            return [
+                (-(-100 * rn // n), segment, rn, share, before, self.today)
+                for segment, rn, share, before in points
+            ]
+
+        for kind, points in (("curve", list(curve.values())), ("boundary", boundaries)):
+            got, want = read(kind), expected(points)
+            self.assertEqual(len(got), len(want), kind)
+            for got_row, want_row in zip(got, want, strict=True):
+                self.assertEqual(got_row[:3] + got_row[5:], want_row[:3] + want_row[5:], kind)
+                self.assertAlmostEqual(got_row[3], want_row[3], delta=0.006)
+                self.assertAlmostEqual(got_row[4], want_row[4], delta=0.006)
+        self.assertEqual(len(read("curve")), 101, "the origin and one point per percent")
+        off_curve = {}
+        for _pid, segment, value in rows:
+            if segment and not (value or 0) > 0:
+                off_curve[segment] = off_curve.get(segment, 0) + 1
+        none = Pareto.search([("scheme_id", "=", self.pareto.id), ("kind", "=", "none")])
+        self.assertEqual({r.segment_id.id: r.partner_count for r in none}, off_curve)
 
     # -- overlap -----------------------------------------------------------
     def test_overlap_of_two_schemes(self):

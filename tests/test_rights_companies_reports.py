@@ -6,6 +6,7 @@ segments and classifications."""
 from odoo import Command
 from odoo.addons.partner_segmentation.report import common
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import TODAY
 from .rpc import RpcMixin
@@ -164,3 +165,46 @@ class TestReportsOfCompanies(CompaniesRpcCase):
             context=self.days,
         )
         self.assertEqual([row["revenue"] for row in migration], [5000.0])
+
+    def test_sizes_show_the_revenue_of_each_schemes_company(self):
+        """The sizes of a day: a scheme of B shows B's revenue of a shared
+        partner, a scheme without company the partner's company's, else the
+        run's company's; the scheme is joined once, with the same figures as
+        the report's per-row rule (``common.revenue_company``)."""
+        move = self.make_invoice(self.customer, 777)
+        self.env.cr.execute(
+            "UPDATE account_move SET company_id = %s WHERE id = %s", [self.company_b.id, move.id]
+        )
+        common.refresh_revenue(self.env.cr, TODAY)
+        schemes = self.scheme | self.scheme_b
+        self.env["partner.segment.report.size"]._insert_day(TODAY, schemes)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT a.scheme_id, a.segment_id, COUNT(*), COALESCE(SUM(rev.revenue), 0)
+                  FROM partner_segment_assignment a
+                  %s %s
+                 WHERE a.scheme_id = ANY(%s) AND a.segment_id IS NOT NULL
+              GROUP BY 1, 2
+                """,
+                common.partner_join(SQL("a.partner_id")),
+                common.revenue_join(
+                    SQL("a.partner_id"),
+                    common.revenue_company(SQL("a.scheme_id"), self.company_a.id),
+                ),
+                schemes.ids,
+            )
+        )
+        expected = {
+            (scheme, segment): (n, float(rev)) for scheme, segment, n, rev in self.env.cr.fetchall()
+        }
+        rows = self.env["partner.segment.report.size"]._read_group(
+            [("scheme_id", "in", schemes.ids), ("date", "=", TODAY)],
+            ["scheme_id", "segment_id"],
+            ["partner_count:sum", "revenue:sum"],
+        )
+        sizes = {(scheme.id, segment.id): (n, rev) for scheme, segment, n, rev in rows}
+        self.assertEqual(sizes, expected)
+        b_buyers = self.scheme_b.segment_ids
+        self.assertEqual(sizes[self.scheme_b.id, b_buyers.id][1], 777.0, "B's invoice only")
+        self.assertEqual(sizes[self.scheme.id, self.big.id], (1, 5000.0), "A's revenue only")

@@ -1,14 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """The partners a scheme classifies: schemes of one run with the same
-partner filter share them until the run writes something (a partner filter
-may test the segments an earlier scheme of the run has just changed); a
-filter with ORs runs as a UNION of its conjunctions."""
+partner filter share them until the run writes a table the filter reads (a
+partner filter may test the segments an earlier scheme of the run has just
+changed, or a partner field a feature sets on the partners who changed
+segment); a filter with ORs runs as a UNION of its conjunctions."""
 
 from ast import literal_eval
 from unittest.mock import patch
 
-from odoo.addons.partner_segmentation.engine import classify
+from odoo.addons.partner_segmentation.engine import classify, run_state
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import SizeAndParetoCase, on_reference_days
 
@@ -44,10 +46,56 @@ class TestRunUniverse(SizeAndParetoCase):
         self.assertEqual(fills, 2, "filled again after the first scheme wrote")
         self.assertEqual(run.line_ids.mapped("partner_count"), [3, 0])
 
-    def test_same_filter_shares_the_partners_when_nothing_is_written(self):
+    def test_a_feature_writing_what_the_filter_reads_fills_it_again(self):
+        """A feature acting on the partners who entered a segment (here: a
+        reference set through the ORM, not yet flushed) writes what the next
+        scheme's filter reads: that scheme sees it."""
+        first, second = self.buyers("test_first", 1), self.buyers("test_second", 2)
+        (first | second).partner_domain = f"['&', ('ref', '!=', 'TAKEN'), {self.domain[1:-1]}]"
+        Scheme = type(self.env["partner.segment.scheme"])
+        real = Scheme._after_apply
+
+        def after_apply(scheme, run_id):
+            if scheme == first:
+                scheme.env.cr.execute(
+                    "SELECT partner_id FROM psseg_change WHERE scheme_id = %s", [scheme.id]
+                )
+                entered = [row[0] for row in scheme.env.cr.fetchall()]
+                scheme.env["res.partner"].browse(entered).write({"ref": "TAKEN"})
+            return real(scheme, run_id)
+
+        with patch.object(Scheme, "_after_apply", after_apply):
+            run, fills = self.recompute_counting_fills(first | second)
+        partners = [self.big, self.mid, self.small, self.none]
+        self.assertEqual(self.codes(partners, first), ["Buyer", "Buyer", "Buyer", None])
+        self.assertEqual(self.codes(partners, second), [None, None, None, None])
+        self.assertEqual(fills, 2, "filled again after the feature wrote the partners")
+        self.assertEqual(run.line_ids.mapped("partner_count"), [3, 0])
+
+    def test_a_filter_read_through_a_view_is_filled_again_after_any_write(self):
+        """A view reads tables it does not name: its universe never outlives a write."""
+        self.env.cr.execute("CREATE TEMP VIEW psseg_test_partners AS SELECT id FROM res_partner")
+        state = run_state.RunState(inline=True)
+        sql = SQL("SELECT id FROM psseg_test_partners")
+        state.filled(self.env.cr, "view", "t0", sql)
+        state.filled(self.env.cr, "table", "t1", SQL("SELECT id FROM res_country"))
+        self.make_partner("Written")  # a table the view reads, the other filter does not
+        state.forget_written(self.env)
+        self.assertEqual(list(state.universes), ["table"])
+        self.env["res.country"].search([], limit=1).write({"phone_code": 999})
+        state.forget_written(self.env)
+        self.assertEqual(state.universes, {}, "the country written: filled again")
+
+    def test_same_filter_shares_the_partners_when_nothing_it_reads_is_written(self):
         same = self.rules | self.buyers("test_same", 99)
-        _run, fills = self.recompute_counting_fills(same)
-        self.assertEqual(fills, 2, "the first run writes: filled again")
+        run, fills = self.recompute_counting_fills(same)
+        # the first run writes assignments, history and segments of partners,
+        # none of which the filter (a tag of the partners) reads
+        self.assertEqual((run.change_count > 0, fills), (True, 1), "one fill for both schemes")
+        self.assertEqual(
+            self.codes([self.big, self.small, self.none], self.rules.browse(same.ids[1])),
+            ["Buyer", "Buyer", None],
+        )
         run, fills = self.recompute_counting_fills(same)
         self.assertEqual((run.change_count, fills), (0, 1), "one fill for both schemes")
         self.assertEqual(
