@@ -19,7 +19,15 @@ UNREAD = object()
 class RunState:
     """What a cursor's run knows of its work tables and of itself."""
 
-    __slots__ = ("computed", "current", "inline", "members", "scope", "universes")
+    __slots__ = (
+        "computed",
+        "current",
+        "inline",
+        "members",
+        "ranking_run",
+        "scope",
+        "universes",
+    )
 
     def __init__(self, inline=False):
         # the whole run in this transaction (a button, the queue, tests), or
@@ -39,6 +47,9 @@ class RunState:
         self.computed = None
         # the run's chosen partners (or None), read once (see run_steps._scope)
         self.scope = UNREAD
+        # the full run whose classification keeps its ranking (the run's id;
+        # see classify.keep_ranking), None when nothing keeps it (a preview)
+        self.ranking_run = None
 
     def forget_tables(self):
         """The next scheme fills its universe and reads the members again: the

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..engine import preview as engine_preview
+from ..engine import preview_kept as engine_preview_kept
 
 
 class PartnerSegmentPreviewWizard(models.TransientModel):
@@ -82,7 +83,10 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
             scheme = apply()
             env = self.env(su=True)
             scheme = scheme.with_env(env)
-            counts, movers = engine_preview.preview(env, scheme)
+            # new cut-offs of a ranking: looked up in the ranking the last
+            # full run kept; anything else: the engine in the sandbox
+            found = engine_preview_kept.preview(env, scheme)
+            counts, movers = found or engine_preview.preview(env, scheme)
             Segment = env["partner.segment"].with_context(segment_short_name=True)
             segments = scheme.segment_ids.sorted(lambda s: (s.sequence, s.id))
             current = dict(
