@@ -22,10 +22,12 @@ from . import preview_sql as Q
 
 
 def preview(env, scheme):
-    """What :func:`.preview.preview` gives for ``scheme`` (as it is in this
+    """What :func:`.preview.preview` says of ``scheme`` (as it is in this
     transaction, inside the sandbox), from the kept ranking: ({segment id:
-    partners}, [(partner id, from segment id, to segment id)]); or None
-    when the scheme has no kept ranking that says where its partners rank."""
+    partners}, {(from segment id, to segment id): (partners, [[first
+    position, position after the last], …])}), the movers counted, not read
+    (:func:`movers` reads them); or None when the scheme has no kept ranking
+    that says where its partners rank."""
     if scheme.method not in scheme._ranking_methods():
         return None
     data = classify.kept_ranking(scheme)
@@ -33,6 +35,8 @@ def preview(env, scheme):
         return None
     probe = _Probe(env, scheme.id, data["total"])
     count = data["count"]
+    if count and probe.group_rank(count) is None:
+        return None  # its rows are gone (the table is unlogged: a crash empties it)
     segments = scheme.segment_ids.filtered("active")
     if scheme.method == "pareto":
         old = _pareto_runs(probe, data["cutoffs"], count)
@@ -47,12 +51,27 @@ def preview(env, scheme):
     for start, end, segment in new:
         if segment and end > start:
             counts[segment] = counts.get(segment, 0) + end - start
-    movers = []
+    moves = {}
     for start, end, before, after in _differences(old, new):
-        if before != after:
-            env.cr.execute(Q.kept_movers(scheme.id, start, end, after))
-            movers.extend(env.cr.fetchall())
-    return counts, movers
+        if before == after:
+            continue
+        # who is where now: the assignments (locked ones stay)
+        env.cr.execute(Q.kept_move_counts(scheme.id, start, end, after))
+        for current, partners in env.cr.fetchall():
+            count, ranges = moves.setdefault((current, after), (0, []))
+            ranges.append([start, end])
+            moves[current, after] = (count + partners, ranges)
+    return counts, moves
+
+
+def movers(env, scheme_id, old, new, ranges):
+    """The ids of the partners at ``ranges`` of the scheme's kept ranking
+    who would move from ``old`` to ``new`` (as :func:`preview` counted them)."""
+    ids = []
+    for start, end in ranges:
+        env.cr.execute(Q.kept_movers(scheme_id, start, end, old, new))
+        ids.extend(row[0] for row in env.cr.fetchall())
+    return ids
 
 
 class _Probe:
@@ -65,7 +84,8 @@ class _Probe:
     def group_rank(self, position):
         if position not in self.ranks:
             self.cr.execute(Q.kept_group_rank(self.scheme_id, position))
-            self.ranks[position] = self.cr.fetchone()[0]
+            row = self.cr.fetchone()
+            self.ranks[position] = row and row[0]
         return self.ranks[position]
 
     def within(self, position, cutoff):

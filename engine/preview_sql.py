@@ -62,13 +62,12 @@ def kept_within(scheme_id, position, total, cutoff):
     )
 
 
-def kept_movers(scheme_id, start, end, segment_id):
-    """(partner id, from, to) of the partners at positions [start, end)
-    whose segment would become ``segment_id`` (None: none), against the
-    scheme's assignments; locked ones stay (as :func:`movers`)."""
+def _kept_moving(scheme_id, start, end, segment_id):
+    """FROM … WHERE of the partners at positions [start, end) of the kept
+    ranking whose segment would become ``segment_id`` (None: none), against
+    the scheme's assignments; locked ones stay (as :func:`movers`)."""
     return SQL(
         """
-        SELECT k.partner_id, a.segment_id, %(segment)s::integer
           FROM partner_segment_run_ranking k
           LEFT JOIN partner_segment_assignment a
             ON a.partner_id = k.partner_id AND a.scheme_id = %(scheme)s
@@ -80,4 +79,23 @@ def kept_movers(scheme_id, start, end, segment_id):
         start=start,
         end=end,
         segment=segment_id,
+    )
+
+
+def kept_move_counts(scheme_id, start, end, segment_id):
+    """(from segment, partners) of the partners at positions [start, end)
+    who would move to ``segment_id``."""
+    return SQL(
+        "SELECT a.segment_id, COUNT(*) %s GROUP BY a.segment_id",
+        _kept_moving(scheme_id, start, end, segment_id),
+    )
+
+
+def kept_movers(scheme_id, start, end, old, new):
+    """(partner id) of the partners at positions [start, end) who would
+    move from ``old`` to ``new``."""
+    return SQL(
+        "SELECT k.partner_id %s AND a.segment_id IS NOT DISTINCT FROM %s::integer",
+        _kept_moving(scheme_id, start, end, new),
+        old,
     )

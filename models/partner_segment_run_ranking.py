@@ -16,7 +16,9 @@ class PartnerSegmentRunRanking(models.Model):
     Written and read by the engine's SQL only, in bulk (engine/classify_sql.py,
     engine/preview_kept.py): a table of its own (no ``id``, no log columns,
     no foreign key, so that writing a million rows checks none), made here,
-    that nobody reads through the ORM (no access for anyone).  A scheme's
+    that nobody reads through the ORM (no access for anyone).  Unlogged:
+    what it holds, the next full run writes again, and a preview that finds
+    it empty (after a crash) runs the engine in the sandbox.  A scheme's
     rows are replaced by its next full run and deleted with it; uninstalling
     drops the table as any model's."""
 
@@ -36,7 +38,7 @@ class PartnerSegmentRunRanking(models.Model):
     def init(self):
         self.env.cr.execute(
             """
-            CREATE TABLE IF NOT EXISTS partner_segment_run_ranking (
+            CREATE UNLOGGED TABLE IF NOT EXISTS partner_segment_run_ranking (
                 scheme_id integer NOT NULL,
                 position integer NOT NULL,
                 partner_id integer NOT NULL,
