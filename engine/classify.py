@@ -239,11 +239,14 @@ def classify_pareto(env, scheme, scope_ids):
         universe = _fill_universe(env, scheme, scope_ids)
         env.cr.execute(Q.insert_placed_result(universe, metric_id, placed))
         return
+    keep = scheme.id if scope_ids is None and run_state.of(env).ranking_run else None
     env.cr.execute(
-        Q.insert_pareto_result(_fill_universe(env, scheme), metric_id, cutoffs, scope_ids, exclude)
+        Q.insert_pareto_result(
+            _fill_universe(env, scheme), metric_id, cutoffs, scope_ids, exclude, keep
+        )
     )
     if scope_ids is None:
-        _store_boundaries(scheme, env.cr.fetchall())
+        _store_ranking(env, scheme, env.cr.fetchall(), keep, {"cutoffs": cutoffs})
 
 
 def quantile_value(scheme):
@@ -262,6 +265,7 @@ def classify_quantile(env, scheme, scope_ids):
         universe = _fill_universe(env, scheme, scope_ids)
         env.cr.execute(Q.insert_placed_result(universe, metric_id, placed))
         return
+    keep = scheme.id if scope_ids is None and run_state.of(env).ranking_run else None
     env.cr.execute(
         Q.insert_quantile_result(
             _fill_universe(env, scheme),
@@ -271,10 +275,12 @@ def classify_quantile(env, scheme, scope_ids):
             descending,
             buckets_map,
             scope_ids,
+            keep,
         )
     )
     if scope_ids is None:
-        _store_boundaries(scheme, env.cr.fetchall())
+        settings = {"buckets": scheme.quantile_count, "map": buckets_map}
+        _store_ranking(env, scheme, env.cr.fetchall(), keep, settings)
 
 
 # -- boundaries of the last full run ---------------------------------------------
@@ -318,6 +324,65 @@ def _store_boundaries(scheme, rows):
     data = {"key": _boundary_key(scheme), "edges": [[key, value] for key, value in rows]}
     if scheme.ranking_boundaries != data:  # the daily case: where they were
         scheme.with_context(tracking_disable=True).ranking_boundaries = data
+
+
+def _store_ranking(env, scheme, rows, keep, settings):
+    """Store the boundaries a full run returned; when it kept its ranking
+    (``keep``), ``rows`` also hold its first partner, and the scheme says
+    what the kept ranking is (see :func:`kept_ranking`)."""
+    if not keep:
+        return _store_boundaries(scheme, rows)
+    _store_boundaries(scheme, [(key, value) for key, value, is_edge, _t, _n in rows if is_edge])
+    total, count = next(((total, n) for _k, _v, _e, total, n in rows), (None, 0))
+    scheme.with_context(tracking_disable=True).ranking_kept = {
+        "key": _ranking_key(scheme),
+        "run": run_state.of(env).ranking_run,
+        "date": str(common.today_of(env)),
+        "total": total,
+        "count": count,
+        **settings,  # how the run cut the ranking
+    }
+
+
+# the kept rankings are of this format: of another, they never fit, the
+# next full run keeps them again
+RANKING_FORMAT = "kept-1"
+
+
+def _ranking_key(scheme):
+    """What the ranking a full run keeps depends on besides the data (the
+    cut-offs, buckets and segments do not change it)."""
+    metrics = scheme.metric_id | scheme.metric_id.dependency_ids
+    return [
+        RANKING_FORMAT,
+        scheme.method,
+        scheme.no_activity or "",
+        scheme.partner_domain or "",
+        scheme.company_id.id,
+        scheme.quantile_order or "" if scheme.method == "quantile" else "",
+        [[m.id, str(m.write_date)] for m in metrics.sorted("id")],
+    ]
+
+
+def kept_ranking(scheme):
+    """What the last full run of this ranking scheme kept of its ranking
+    (the scheme's ``ranking_kept``, its rows in
+    ``partner_segment_run_ranking``), or None when it does not say where
+    the scheme's partners rank today: none kept, the scheme ranks by
+    something else now (metric, partner filter, company, what counts as no
+    activity), it was kept another day (the metrics' windows moved), that
+    run did not write the scheme, or a later run changed its assignments."""
+    data = scheme.ranking_kept
+    env = scheme.env
+    if (
+        scheme.method not in RANKING_METHODS
+        or not data
+        or data.get("key") != _ranking_key(scheme)
+        or data.get("date") != str(common.today_of(env))
+    ):
+        return None
+    env.cr.execute(Q.kept_run_current(scheme.id, data["run"]))
+    return data if env.cr.fetchone()[0] else None
 
 
 def placement(scheme):

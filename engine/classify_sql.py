@@ -116,10 +116,14 @@ def insert_rules_result(universe, joins, cases, scope_ids):
     )
 
 
-def _ranked_insert(ranked, scope_ids, edges):
+def _ranked_insert(ranked, scope_ids, edges, keep=None):
     """INSERT the segments of ``ranked`` (partner_id, v, segment_id, edge_key,
-    is_edge) into psseg_result.  With ``edges`` (a full run), the statement
-    also returns the boundary rows: (edge key, value as text)."""
+    is_edge, pos, rk, before, total, n) into psseg_result.  With ``edges`` (a
+    full run), the statement also returns the boundary rows: (edge key, value
+    as text).  With ``keep`` (a scheme id), it also keeps the ranking in
+    ``partner_segment_run_ranking`` (the scheme's rows, deleted first) and
+    returns (edge key, value as text, is edge, total as text, n) for the
+    boundaries and the first partner (see :func:`.classify.keep_ranking`)."""
     if not edges:
         return SQL(
             """
@@ -129,6 +133,23 @@ def _ranked_insert(ranked, scope_ids, edges):
             """,
             ranked,
             SQL("AND partner_id = ANY(%s)", list(scope_ids)) if scope_ids is not None else SQL(),
+        )
+    if keep:
+        return SQL(
+            """
+            DELETE FROM partner_segment_run_ranking WHERE scheme_id = %(scheme)s;
+            WITH ranked AS (%(ranked)s), inserted AS (
+                INSERT INTO psseg_result (partner_id, segment_id)
+                SELECT partner_id, segment_id FROM ranked WHERE segment_id IS NOT NULL
+            ), kept AS (
+                INSERT INTO partner_segment_run_ranking
+                       (scheme_id, position, partner_id, group_rank, value, value_before)
+                SELECT %(scheme)s, pos, partner_id, rk, v, before FROM ranked)
+            SELECT edge_key, v::text, is_edge, total::text, n
+              FROM ranked WHERE is_edge OR pos = 1 ORDER BY edge_key
+            """,
+            scheme=keep,
+            ranked=ranked,
         )
     return SQL(
         """
@@ -173,19 +194,22 @@ def pareto_values(universe, metric_id, exclude_zero):
 # it + 1), COUNT(*) and SUM() with w's default frame run up to the last
 # partner of the group (peers included), ROW_NUMBER() = COUNT(*) on exactly
 # one row of each group (its last), LEAD() from that row reads the next group.
+# ROW_NUMBER() is the partner's position, RANK() its group's (kept by a full
+# run, see _ranked_insert).
 PARETO_RANKING = """
     SELECT s.partner_id, s.v,
            SUM(s.v) OVER w - s.v * (COUNT(*) OVER w - RANK() OVER w + 1) AS before,
            SUM(s.v) OVER w AS upto,
            SUM(s.v) OVER () AS total,
            ROW_NUMBER() OVER w = COUNT(*) OVER w AS last_of_group,
-           LEAD(s.v) OVER w AS next_v
+           LEAD(s.v) OVER w AS next_v,
+           ROW_NUMBER() OVER w AS pos, RANK() OVER w AS rk, COUNT(*) OVER () AS n
       FROM (%(values)s) s
     WINDOW w AS (ORDER BY s.v DESC)
 """
 
 
-def insert_pareto_result(universe, metric_id, cutoffs, scope_ids, exclude_zero=False):
+def insert_pareto_result(universe, metric_id, cutoffs, scope_ids, exclude_zero=False, keep=None):
     """Rank by value, highest first; a partner belongs to the first segment
     whose cut-off is above the cumulative share of the partners ranked
     before its tie group (partners with an equal value share their segment:
@@ -196,6 +220,7 @@ def insert_pareto_result(universe, metric_id, cutoffs, scope_ids, exclude_zero=F
     of each segment (its boundary): (segment, value).
 
     :param cutoffs: list of (cutoff percent, segment id), ascending
+    :param keep: the scheme id whose ranking a full run keeps (see _ranked_insert)
     """
     this = _pareto_case(SQL("r.v"), SQL("r.before"), cutoffs)
     following = _pareto_case(SQL("r.next_v"), SQL("r.upto"), cutoffs)
@@ -203,14 +228,15 @@ def insert_pareto_result(universe, metric_id, cutoffs, scope_ids, exclude_zero=F
         """
         SELECT r.partner_id, r.v, %(this)s AS segment_id, %(this)s AS edge_key,
                (r.last_of_group AND %(this)s IS NOT NULL
-                AND (r.next_v IS NULL OR %(following)s IS DISTINCT FROM %(this)s)) AS is_edge
+                AND (r.next_v IS NULL OR %(following)s IS DISTINCT FROM %(this)s)) AS is_edge,
+               r.pos, r.rk, r.before, r.total, r.n
           FROM (%(ranking)s) r
         """,
         this=this,
         following=following,
         ranking=SQL(PARETO_RANKING, values=pareto_values(universe, metric_id, exclude_zero)),
     )
-    return _ranked_insert(ranked, scope_ids, scope_ids is None)
+    return _ranked_insert(ranked, scope_ids, scope_ids is None, keep)
 
 
 def ntile_of(rank):
@@ -239,7 +265,8 @@ def quantile_ranking(universe, metric_id, value, buckets, descending):
     (n = q * buckets + r partners with a value): one sort, one window pass."""
     return SQL(
         """
-        SELECT s.partner_id, s.v, RANK() OVER w AS rk, COUNT(*) OVER w AS upto,
+        SELECT s.partner_id, s.v, RANK() OVER w AS rk, ROW_NUMBER() OVER w AS pos,
+               COUNT(*) OVER w AS upto,
                ROW_NUMBER() OVER w = COUNT(*) OVER w AS last_of_group,
                COUNT(*) OVER () AS n,
                COUNT(*) OVER () / %(buckets)s AS q, mod(COUNT(*) OVER (), %(buckets)s) AS r
@@ -253,7 +280,9 @@ def quantile_ranking(universe, metric_id, value, buckets, descending):
     )
 
 
-def insert_quantile_result(universe, metric_id, value, buckets, descending, buckets_map, scope_ids):
+def insert_quantile_result(
+    universe, metric_id, value, buckets, descending, buckets_map, scope_ids, keep=None
+):
     """Equal-count buckets over the partners that have a value (``value``,
     over ``v.v0``; NULL: not ranked), equal values in the same bucket: a tie
     group goes to the bucket NTILE gives its first row (its rank: the
@@ -263,6 +292,7 @@ def insert_quantile_result(universe, metric_id, value, buckets, descending, buck
     last value of each bucket (its boundary): (bucket, value).
 
     :param buckets_map: list of (from bucket, to bucket, segment id)
+    :param keep: the scheme id whose ranking a full run keeps (see _ranked_insert)
     """
     cases = SQL(" ").join(
         SQL("WHEN t.bucket BETWEEN %s AND %s THEN %s", lo, hi, seg) for lo, hi, seg in buckets_map
@@ -272,7 +302,8 @@ def insert_quantile_result(universe, metric_id, value, buckets, descending, buck
         SELECT t.partner_id, t.v, CASE %(cases)s ELSE NULL END AS segment_id,
                t.bucket AS edge_key,
                t.last_of_group
-               AND CASE WHEN t.upto = t.n THEN TRUE ELSE %(next_bucket)s <> t.bucket END AS is_edge
+               AND CASE WHEN t.upto = t.n THEN TRUE ELSE %(next_bucket)s <> t.bucket END AS is_edge,
+               t.pos, t.rk, NULL::numeric AS before, NULL::numeric AS total, t.n
           FROM (SELECT t.*, %(bucket)s AS bucket
                   FROM (%(ranking)s) t) t
         """,
@@ -281,7 +312,23 @@ def insert_quantile_result(universe, metric_id, value, buckets, descending, buck
         next_bucket=ntile_of(SQL("(t.upto + 1)")),
         ranking=quantile_ranking(universe, metric_id, value, buckets, descending),
     )
-    return _ranked_insert(ranked, scope_ids, scope_ids is None)
+    return _ranked_insert(ranked, scope_ids, scope_ids is None, keep)
+
+
+def kept_run_current(scheme_id, run_id):
+    """Whether run ``run_id`` wrote the scheme and no later run changed
+    its assignments (or is writing them, or failed doing so)."""
+    return SQL(
+        """
+        SELECT EXISTS (SELECT FROM partner_segment_run_line
+                        WHERE run_id = %(run)s AND scheme_id = %(scheme)s AND state = 'done')
+           AND NOT EXISTS (SELECT FROM partner_segment_run_line
+                            WHERE run_id > %(run)s AND scheme_id = %(scheme)s
+                              AND (state IN ('writing', 'failed') OR change_count > 0))
+        """,
+        run=run_id,
+        scheme=scheme_id,
+    )
 
 
 # -- partial runs: partners placed against the last full run's boundaries ------

@@ -42,6 +42,7 @@ class RunState:
         "current",
         "inline",
         "members",
+        "ranking_run",
         "scope",
         "universe_reads",
         "universes",
@@ -69,6 +70,9 @@ class RunState:
         self.computed = None
         # the run's chosen partners (or None), read once (see run_steps._scope)
         self.scope = UNREAD
+        # the full run whose classification keeps its ranking (the run's id;
+        # see classify.keep_ranking), None when nothing keeps it (a preview)
+        self.ranking_run = None
 
     def forget_tables(self):
         """The next scheme fills its universe and reads the members again."""

@@ -202,7 +202,12 @@ def _classify(env, run_rec, line):
     new_computed.update(new)
     if new:
         env.cr.execute(MQ.ANALYZE_VALUES)
-    partners = classify.classify(env, scheme, scope)
+    # a full run keeps its ranking for the previews of cut-off changes
+    state.ranking_run = run_rec.id if scope is None else None
+    try:
+        partners = classify.classify(env, scheme, scope)
+    finally:
+        state.ranking_run = None
     line.partner_count = partners
     scheme._after_classify(run_rec)
     size = step_partners(env)

@@ -11,6 +11,7 @@ from . import partner_segment_history
 from . import partner_segment_run
 from . import partner_segment_run_line
 from . import partner_segment_run_result
+from . import partner_segment_run_ranking
 from . import res_partner
 from . import res_partner_customer
 from . import crm_lead

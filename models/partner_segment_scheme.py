@@ -2,6 +2,7 @@
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
 from ..engine import domains
 from ..engine import run as engine_run
@@ -108,6 +109,9 @@ class PartnerSegmentScheme(models.Model):
     # Pareto and quantile: where the last full run put its cut-offs, so that
     # a partial run places partners without ranking everyone (engine.classify)
     ranking_boundaries = fields.Json(readonly=True, copy=False)
+    # Pareto and quantile: what the last full run kept of its ranking, so
+    # that a preview of new cut-offs looks them up (engine.preview_kept)
+    ranking_kept = fields.Json(readonly=True, copy=False, groups="base.group_system")
 
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "A scheme with this code already exists."),
@@ -176,6 +180,13 @@ class PartnerSegmentScheme(models.Model):
             # their buckets overlap: they are checked together, after
             records = self.with_context(segment_checks_deferred=True)
         return super(PartnerSegmentScheme, records).write(vals)
+
+    def unlink(self):
+        # the rankings their last full runs kept (a table with no foreign key)
+        self.env.cr.execute(
+            SQL("DELETE FROM partner_segment_run_ranking WHERE scheme_id = ANY(%s)", self.ids)
+        )
+        return super().unlink()
 
     def _check_cut_point_coverage(self):
         self.ensure_one()

@@ -31,6 +31,7 @@ from . import test_report_sizes
 from . import test_values_and_feedback
 from . import test_tours_reports
 from . import test_report_preview
+from . import test_preview_kept
 from . import test_why
 from . import test_rights
 from . import test_rights_queue

@@ -135,7 +135,7 @@ class TestRankingActivity(SegmentationCase):
         wizard = Wizard.browse(action["res_id"])
         self.assertEqual((wizard.scheme_method, wizard.scheme_no_activity), ("pareto", "exclude"))
         self.assertEqual(wizard.move_count, 2)
-        self.assertEqual(wizard.move_line_ids.partner_ids, self.old | self.prospect)
+        self.assertEqual(wizard.move_line_ids.mover_ids, self.old | self.prospect)
         self.assertFalse(wizard.move_line_ids.to_segment_id, "to no segment")
         self.assertEqual(self.pareto.no_activity, "rank", "nothing saved")
         arch = " ".join(wizard.get_views([(False, "form")])["views"]["form"]["arch"].split())

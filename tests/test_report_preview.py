@@ -57,7 +57,7 @@ class TestPreviewAndExplanation(SizeAndParetoCase):
         self.assertEqual(wizard.move_count, 1)
         move = wizard.move_line_ids
         self.assertEqual((move.from_segment_id, move.to_segment_id), (self.large, self.small_seg))
-        self.assertEqual(move.partner_ids, self.mid)
+        self.assertEqual(move.mover_ids, self.mid)
         movers = move.action_view_partners()
         self.assertEqual(movers["domain"], [("id", "in", self.mid.ids)])
         self.assertFalse(movers["context"]["create"], "a list to read: no New button")

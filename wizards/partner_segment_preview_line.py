@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
+
+from ..engine import preview_kept as engine_preview_kept
 
 
 class PartnerSegmentPreviewLine(models.TransientModel):
@@ -26,6 +28,12 @@ class PartnerSegmentPreviewLine(models.TransientModel):
     partner_ids = fields.Many2many(
         "res.partner", "partner_segment_preview_line_partner_rel", "line_id", "partner_id"
     )
+    # a move counted in the ranking the last full run kept: where its partners
+    # are in it ({scheme, from, to, ranges}), read when the line is opened
+    kept_moves = fields.Json(readonly=True)
+    mover_ids = fields.Many2many(
+        "res.partner", string="Partners Who Would Move", compute="_compute_mover_ids"
+    )
 
     def _compute_difference(self):
         for line in self:
@@ -44,6 +52,24 @@ class PartnerSegmentPreviewLine(models.TransientModel):
         )
         self.invalidate_recordset(["partner_ids"])
 
+    @api.depends("partner_ids", "kept_moves")
+    def _compute_mover_ids(self):
+        for line in self:
+            line.mover_ids = line._mover_ids() if line.kind == "move" else False
+
+    def _mover_ids(self):
+        """The ids of the partners of this move."""
+        self.ensure_one()
+        moves = self.kept_moves
+        if not moves:
+            return self.partner_ids.ids
+        # the kept ranking has no access for anyone: read by the engine's SQL
+        # for a preview's own move (partner ids only; the list that shows
+        # them applies the user's rules)
+        return engine_preview_kept.movers(
+            self.env, moves["scheme"], moves["from"], moves["to"], moves["ranges"]
+        )
+
     def action_view_partners(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("contacts.action_contacts")
@@ -51,7 +77,7 @@ class PartnerSegmentPreviewLine(models.TransientModel):
         action.update(
             {
                 "name": self.name,
-                "domain": [("id", "in", self.partner_ids.ids)],
+                "domain": [("id", "in", self._mover_ids())],
                 "view_mode": "list",
                 "views": [[movers_list.id, "list"]],
                 "target": "new",

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..engine import preview as engine_preview
+from ..engine import preview_kept as engine_preview_kept
 
 
 class PartnerSegmentPreviewWizard(models.TransientModel):
@@ -82,7 +83,13 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
             scheme = apply()
             env = self.env(su=True)
             scheme = scheme.with_env(env)
-            counts, movers = engine_preview.preview(env, scheme)
+            # new cut-offs of a ranking: looked up in the ranking the last
+            # full run kept; anything else: the engine in the sandbox
+            found = engine_preview_kept.preview(env, scheme)
+            if found:  # the movers counted, read when their list is opened
+                (counts, moves), movers = found, None
+            else:
+                (counts, movers), moves = engine_preview.preview(env, scheme), None
             Segment = env["partner.segment"].with_context(segment_short_name=True)
             segments = scheme.segment_ids.sorted(lambda s: (s.sequence, s.id))
             current = dict(
@@ -93,24 +100,28 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
                 )
             )
             current = {segment.id: count for segment, count in current.items()}
-            ids = set(segments.ids) | set(current) | {s for _p, a, b in movers for s in (a, b) if s}
+            pairs = moves if moves is not None else {(a, b) for _p, a, b in movers}
+            ids = set(segments.ids) | set(current) | {s for pair in pairs for s in pair if s}
             names = {s.id: s.display_name for s in Segment.browse(ids).exists()}
             order = {s.id: i for i, s in enumerate(segments)}
             scheme_id, scheme_name = scheme.id, scheme.name
             ranking = {"scheme_method": scheme.method, "scheme_no_activity": scheme.no_activity}
         return self._create_from(
-            scheme_id, scheme_name, counts, current, movers, names, order, ranking
+            scheme_id, scheme_name, counts, current, movers, names, order, ranking, moves
         )
 
     @api.model
     def _create_from(
-        self, scheme_id, scheme_name, counts, current, movers, names, order, extra=None
+        self, scheme_id, scheme_name, counts, current, movers, names, order, extra=None, moves=None
     ):
+        """The wizard and its lines; the movers as [(partner, from, to)], or
+        ``moves`` counted in the kept ranking (see :mod:`..engine.preview_kept`),
+        the lines then reading their partners when opened."""
         existing = self.env["partner.segment"].browse(list(names)).exists()
         kept = set(existing.ids)
         scheme = self.env["partner.segment.scheme"].browse(scheme_id).exists()
         by_move = {}
-        for partner_id, old, new in movers:
+        for partner_id, old, new in movers or ():
             by_move.setdefault((old, new), []).append(partner_id)
         none = self.env._("none")
         segment_lines = [
@@ -126,7 +137,10 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
                 set(counts) | set(current) | set(order), key=lambda s: order.get(s, 1000)
             )
         ]
-        move_counts = Counter({key: len(ids) for key, ids in by_move.items()})
+        if moves is None:
+            move_counts = Counter({key: len(ids) for key, ids in by_move.items()})
+        else:
+            move_counts = Counter({key: count for key, (count, _ranges) in moves.items()})
         move_lines = [
             {
                 "kind": "move",
@@ -134,6 +148,8 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
                 "to_segment_id": new if new in kept else False,
                 "name": f"{names.get(old, none)} → {names.get(new, none)}",
                 "count": count,
+                "kept_moves": moves
+                and {"scheme": scheme.id, "from": old, "to": new, "ranges": moves[old, new][1]},
             }
             for (old, new), count in move_counts.most_common()
         ]
@@ -142,15 +158,20 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
                 "scheme_id": scheme.id,
                 "scheme_name": scheme_name,
                 "partner_count": sum(counts.values()),
-                "move_count": len(movers),
+                "move_count": sum(move_counts.values()),
                 "segment_line_ids": [(0, 0, values) for values in segment_lines],
                 "move_line_ids": [(0, 0, values) for values in move_lines],
                 **(extra or {}),
             }
         )
-        for line in wizard.move_line_ids:
-            key = (line.from_segment_id.id or None, line.to_segment_id.id or None)
-            line._set_partners(by_move.get(key, []))
+        if moves is None:
+            # by the keys the lines were made from: a segment the edit creates
+            # is gone with the sandbox, its lines' segment empty
+            lines = wizard.move_line_ids.sorted("id")
+            for line, key in zip(
+                lines, [key for key, _c in move_counts.most_common()], strict=True
+            ):
+                line._set_partners(by_move[key])
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Preview: %s", scheme_name),
