@@ -197,7 +197,7 @@ class TestRunSteps(RunStepsCase):
         def curve():
             rows = Pareto.search([("scheme_id", "=", self.pareto.id)])
             return sorted(
-                (r.kind, r.segment_id.code, r.customer_percent, round(r.metric_share, 2))
+                (r.kind, r.segment_id.code or "", r.customer_percent, round(r.metric_share, 2))
                 for r in rows
             )
 
