@@ -149,6 +149,7 @@ class TestSegmentPromotion(SegmentationCase):
         self.assertTrue(segment_a.pricelist_id)
         self.assertEqual(program.pricelist_ids, segment_a.pricelist_id)
         self.assertEqual(program.program_type, "promotion")
+        self.assertFalse(program.active, "shipped archived: Odoo's sale tests archive pricelists")
         self.assertEqual(program.trigger, "auto")
         self.assertEqual(program.reward_ids.mapped("discount"), [10.0])
         self.assertEqual(program.reward_ids.discount_mode, "percent")
