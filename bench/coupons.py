@@ -69,8 +69,24 @@ def main():
         Program = env["loyalty.program"]
         silent = Program.create({"name": "Coupons bench", "program_type": "coupons"})
         silent.communication_plan_ids = [(5, 0, 0)]
-        mailed = Program.create({"name": "Coupons bench (mailed)", "program_type": "coupons"})
-        assert mailed.communication_plan_ids, "Odoo's coupon programs e-mail their coupons"
+        # as Odoo's demo coupon program: its coupon e-mail sent on creation
+        mailed = Program.create(
+            {
+                "name": "Coupons bench (mailed)",
+                "program_type": "coupons",
+                "communication_plan_ids": [
+                    (5, 0, 0),
+                    (
+                        0,
+                        0,
+                        {
+                            "trigger": "create",
+                            "mail_template_id": env.ref("loyalty.mail_template_loyalty_card").id,
+                        },
+                    ),
+                ],
+            }
+        )
         cr.execute("ANALYZE res_partner; ANALYZE partner_segment_assignment")
         cr.execute("SAVEPOINT coupons_bench")
 

@@ -6,6 +6,8 @@ segmentation administrator who is no sales administrator may not (ORM and
 RPC); another company's program and a program of another type are refused;
 nothing is created on a refusal."""
 
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -92,6 +94,24 @@ class TestSegmentCoupons(RpcMixin, RightsCase, HttpCase):
         history = self.env["loyalty.history"].sudo().search([("card_id", "in", cards.ids)])
         self.assertEqual(len(history), 2)
         self.assertIn(self.big.display_name, history[0].description)
+
+    def test_codes_never_drawn_twice_nor_taken(self):
+        """Odoo's codes have 32 random bits: a large segment would draw one
+        twice; the segment's coupons take codes of Odoo's form, each once,
+        none of an existing coupon."""
+        taken = self.env["loyalty.card"].create({"program_id": self.program.id, "code": "044taken"})
+        drawn = iter(["044taken", "044same", "044same", "044other"])
+        Card = type(self.env["loyalty.card"])
+        with patch.object(Card, "_generate_code", lambda self: next(drawn)):
+            self.wizard(self.sales_manager).generate_coupons()
+        cards = self.cards(self.program) - taken
+        self.assertEqual(sorted(cards.mapped("code")), ["044other", "044same"])
+        self.assertEqual(cards.partner_id, self.customer | self.second)
+        # unpatched, Odoo's own codes
+        self.wizard(self.sales_manager).generate_coupons()
+        codes = (self.cards(self.program) - taken - cards).mapped("code")
+        self.assertEqual(len(set(codes)), 2)
+        self.assertTrue(all(code.startswith("044") for code in codes))
 
     def test_program_opened_from_the_segment_is_not_taken_from_active_id(self):
         action = self.big.with_user(self.sales_manager).action_segment_coupons()

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
 
 class LoyaltyGenerateWizard(models.TransientModel):
@@ -88,13 +89,43 @@ class LoyaltyGenerateWizard(models.TransientModel):
                 )
 
     def generate_coupons(self):
-        if self.filtered("segment_id") and not self.env.user.has_group(
-            "sales_team.group_sale_manager"
-        ):
+        by_segment = self.filtered("segment_id")
+        if by_segment and not self.env.user.has_group("sales_team.group_sale_manager"):
             raise AccessError(
                 self.env._("Only sales administrators generate coupons for a segment.")
             )
-        for wizard in self.filtered("segment_id"):
+        if not by_segment:
+            return super().generate_coupons()
+        for wizard in by_segment:
             wizard.mode = "selected"
             wizard._check_segment_program()
-        return super().generate_coupons()
+        count = sum(wizard.coupon_qty for wizard in by_segment)
+        codes = iter(self._unique_coupon_codes(count))
+        return super(
+            LoyaltyGenerateWizard, self.with_context(segment_coupon_codes=codes)
+        ).generate_coupons()
+
+    def _get_coupon_values(self, partner):
+        values = super()._get_coupon_values(partner)
+        codes = self.env.context.get("segment_coupon_codes")
+        code = next(codes, None) if codes is not None else None
+        if code:  # else Odoo's default (customers who entered since the count)
+            values["code"] = code
+        return values
+
+    def _unique_coupon_codes(self, count):
+        """``count`` coupon codes of Odoo's own making, none twice and none
+        of an existing coupon: Odoo's codes carry 32 random bits, so that a
+        segment of 100,000 customers would, more often than not, draw one
+        code twice and lose the whole batch on the unique constraint."""
+        Card = self.env["loyalty.card"]
+        codes = set()
+        while len(codes) < count:
+            new = {Card._generate_code() for _i in range(count - len(codes))} - codes
+            # sudo: only whether a code is taken, in any company
+            Card.sudo().flush_model(["code"])
+            self.env.cr.execute(
+                SQL("SELECT code FROM loyalty_card WHERE code = ANY(%s)", list(new))
+            )
+            codes |= new - {code for (code,) in self.env.cr.fetchall()}
+        return list(codes)
