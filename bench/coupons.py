@@ -115,8 +115,9 @@ def main():
         env.invalidate_all()
         mailed_time, mailed_count = _generate(env, segment, mailed)
         cr.execute(
-            "SELECT COUNT(*) FROM mail_mail m JOIN loyalty_card c ON c.id = m.res_id"
-            " AND m.model = 'loyalty.card' WHERE c.program_id = %s",
+            "SELECT COUNT(*) FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id"
+            " JOIN loyalty_card c ON c.id = msg.res_id AND msg.model = 'loyalty.card'"
+            " WHERE c.program_id = %s",
             [mailed.id],
         )
         mails = cr.fetchone()[0]
