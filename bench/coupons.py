@@ -2,8 +2,10 @@
 """Coupons for a segment at scale: Odoo's coupon generation (the segment's
 wizard) for a segment of N customers, with a coupon program that sends no
 e-mail and with one that e-mails each coupon (Odoo's default for coupon
-programs: its template attaches the coupon's PDF, one wkhtmltopdf run each), against creating the same coupons with ``loyalty.card.create``
-alone (the floor: what Odoo's wizard costs for N selected customers anyway).
+programs: its template attaches the coupon's PDF, one wkhtmltopdf run
+each), against creating the same coupons with ``loyalty.card.create``
+alone (the floor: what Odoo's wizard costs for N selected customers
+anyway).
 
 Works on any database with the addon: it adds its own customers (by SQL,
 ``--partners``), a scheme with one segment holding them all, and rolls
