@@ -16,9 +16,7 @@ class LoyaltyGenerateWizard(models.TransientModel):
         readonly=True,
         help="One coupon for each customer currently in this segment.",
     )
-    segment_company_id = fields.Many2one(
-        "res.company", compute="_compute_segment_company_id", string="Segment Company"
-    )
+    segment_company_id = fields.Many2one("res.company", compute="_compute_segment_company_id")
 
     @api.model
     def default_get(self, fields_list):
