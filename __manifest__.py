@@ -10,6 +10,7 @@
     "depends": [
         "contacts",
         "sale_management",
+        "sale_loyalty",
         "crm",
         "mass_mailing",
         "spreadsheet_dashboard",
@@ -59,9 +60,10 @@
         "models/selling/selling_data.xml",
         "models/selling/selling_views.xml",
         "models/selling/partner_segment_watch_views.xml",
+        "models/selling/loyalty_views.xml",
     ],
     "external_dependencies": {"python": ["numpy", "scipy"]},
-    "demo": ["demo/partner_segmentation_demo.xml"],
+    "demo": ["demo/partner_segmentation_demo.xml", "models/selling/selling_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "partner_segmentation/static/src/fields/*",

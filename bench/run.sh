@@ -44,7 +44,8 @@ fi
 # killed (the first classification through a real server whose cron worker
 # is SIGKILLed in its steps KILLS=4 times, against the same run uninterrupted),
 # selling (a segment's pricelist set on N entering customers against the same
-# values written by bare SQL).
+# values written by bare SQL), coupons (Coupons for this Segment on N
+# customers, against loyalty.card.create alone).
 for part in ${BENCH_PARTS:-engine limits reports}; do
     case "$part" in
         engine) "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" \
@@ -56,8 +57,10 @@ for part in ${BENCH_PARTS:-engine limits reports}; do
         forecast) "$VENV/bin/python" "$ROOT/bench/forecast.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
         selling) "$VENV/bin/python" "$ROOT/bench/selling.py" -c "$CONF" -d "$DB" --size "$SIZE" \
             --partners "$N" ;;
+        coupons) "$VENV/bin/python" "$ROOT/bench/coupons.py" -c "$CONF" -d "$DB" --size "$SIZE" \
+            --partners "$N" ;;
         killed) "$VENV/bin/python" "$ROOT/bench/killed.py" -c "$CONF" -d "$DB" --size "$SIZE" \
             --kills "${KILLS:-4}" ;;
-        *) die "BENCH_PARTS: engine, limits, reports, partial, forecast, selling or killed, not '$part'" ;;
+        *) die "BENCH_PARTS: engine, limits, reports, partial, forecast, selling, coupons or killed, not '$part'" ;;
     esac
 done

@@ -1,7 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Clicks of a salesperson (their customers to watch, planning an activity,
-a quotation for a customer whose segment warns) and of a sales manager
-(everyone's customers to watch, the opportunity's warning)."""
+on a desktop and on a phone; a quotation for a customer whose segment
+warns) and of a sales manager (everyone's customers to watch, the
+opportunity's warning, coupons for a segment's customers)."""
 
 from odoo.tests import new_test_user, tagged
 
@@ -11,7 +12,7 @@ RISK = "Payment behaviour: over credit limit, prepayment required"
 
 
 @tagged("post_install", "-at_install")
-class TestSellingTours(SegmentationTourCase):
+class SellingTourCase(SegmentationTourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -71,6 +72,11 @@ class TestSellingTours(SegmentationTourCase):
             }
         )
 
+
+@tagged("post_install", "-at_install")
+class TestSellingTours(SellingTourCase):
+    browser_size = "1440x900"
+
     def test_salesperson_watch_list(self):
         self.start_tour(
             "/odoo/action-partner_segmentation.action_partner_segment_watch",
@@ -91,4 +97,34 @@ class TestSellingTours(SegmentationTourCase):
             "partner_segmentation_manager_watch_and_opportunity",
             login="tour_sales_manager",
             lead_id=self.lead.id,
+        )
+
+    def test_sales_manager_coupons_for_a_segment(self):
+        program = self.env["loyalty.program"].create(
+            {"name": "Thank-you coupon", "program_type": "coupons"}
+        )
+        segment = self.scheme.segment_ids.filtered(lambda s: s.code == "RISK")
+        self.start_tour(
+            f"/odoo/action-partner_segmentation.action_partner_segment/{segment.id}",
+            "partner_segmentation_manager_segment_coupons",
+            login="tour_sales_manager",
+        )
+        cards = self.env["loyalty.card"].search([("program_id", "=", program.id)])
+        self.assertEqual(cards.partner_id, self.risky | self.other)
+        self.assertEqual(len(cards), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestSellingToursPhone(SellingTourCase):
+    """The salesperson's list on a phone: cards with the whole name and
+    Plan Activity on each."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_salesperson_watch_list(self):
+        self.start_tour(
+            "/odoo/action-partner_segmentation.action_partner_segment_watch",
+            "partner_segmentation_salesperson_watch_list_phone",
+            login="tour_seller",
         )

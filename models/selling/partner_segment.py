@@ -102,6 +102,21 @@ class PartnerSegment(models.Model):
             changed._apply_policy_change()
         return res
 
+    def action_segment_coupons(self):
+        """Coupons for this segment: Odoo's coupon generation, for the
+        segment's customers (sales administrators: they create coupons)."""
+        self.ensure_one()
+        view = self.env.ref("partner_segmentation.loyalty_generate_wizard_view_form_segment")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Coupons for this Segment"),
+            "res_model": "loyalty.generate.wizard",
+            "view_mode": "form",
+            "views": [(view.id, "form")],
+            "target": "new",
+            "context": {"default_segment_id": self.id, "default_mode": "selected"},
+        }
+
     def _apply_policy_change(self):
         """Apply a changed policy to the segments' customers: at once when
         they are few, else by the selling cron in committed steps."""

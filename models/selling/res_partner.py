@@ -64,6 +64,40 @@ class ResPartner(models.Model):
                 else:
                     partner[name] = self.env._("Default")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners._forget_default_pricelist(
+            [
+                partner
+                for partner, vals in zip(partners, vals_list, strict=True)
+                if vals.get("property_product_pricelist")
+                and "specific_property_product_pricelist" not in vals
+            ]
+        )
+        return partners
+
+    def _forget_default_pricelist(self, partners):
+        """Odoo's form sends a new partner's computed pricelist (the default
+        one) back on saving, and its inverse stores it as the partner's own
+        unless it is the country's: a value nobody chose, which would read as
+        set by hand (and no segment would ever set one).  Where the value is
+        what Odoo's default gives anyway, it goes: the default applies, as for
+        a partner created any other way."""
+        own = self.browse([p.id for p in partners if p.is_company or not p.parent_id]).filtered(
+            "specific_property_product_pricelist"
+        )
+        if not own:
+            return
+        stored = {p.id: p.specific_property_product_pricelist for p in own}
+        own.with_context(segment_policy=True).specific_property_product_pricelist = False
+        defaults = self.env["product.pricelist"]._get_partner_pricelist_multi(own.ids)
+        for partner in own:
+            if defaults.get(partner.id) != stored[partner.id]:  # chosen: the user's
+                partner.with_context(
+                    segment_policy=True
+                ).specific_property_product_pricelist = stored[partner.id]
+
     def write(self, vals):
         if not self.env.context.get("segment_policy"):
             for field, names in HAND_FIELDS.items():

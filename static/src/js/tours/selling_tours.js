@@ -104,3 +104,72 @@ tours.add("partner_segmentation_manager_watch_and_opportunity", {
         },
     ],
 });
+
+tours.add("partner_segmentation_salesperson_watch_list_phone", {
+    steps: () => [
+        {
+            content: "On a phone, a card per customer with the whole name",
+            trigger: ".o_kanban_view .o_kanban_record:contains('Overdue Trading SIA'):contains('At risk')",
+        },
+        {
+            content: "Another salesperson's customer is not listed",
+            trigger: ".o_kanban_view:not(:contains('Plovdiv Stores'))",
+        },
+        {
+            content: "Plan an activity from the card",
+            trigger:
+                ".o_kanban_record:contains('Overdue Trading SIA') button[name=action_plan_activity]",
+            run: "click",
+        },
+        {
+            content: "Odoo's activity form opens on the customer",
+            trigger: ".modal .o_form_view .o_field_widget[name=activity_type_id]",
+        },
+        {
+            content: "Close it",
+            trigger: ".modal-header .btn-close, .modal .o_form_button_cancel",
+            run: "click",
+        },
+        {
+            content: "Back on the cards",
+            trigger: "body:not(:has(.modal)) .o_kanban_view",
+        },
+    ],
+});
+
+tours.add("partner_segmentation_manager_segment_coupons", {
+    steps: () => [
+        {
+            content: "The segment form has the coupons button",
+            trigger: ".o_form_view .o_form_statusbar button[name=action_segment_coupons]",
+            run: "click",
+        },
+        {
+            content: "Odoo's coupon generation opens for the segment",
+            trigger: ".modal .o_field_widget[name=segment_id]:contains('At risk')",
+        },
+        {
+            content: "Choose the coupon program",
+            trigger: ".modal .o_field_widget[name=program_id] input",
+            run: "edit Thank-you",
+        },
+        {
+            content: "Pick it",
+            trigger: ".o-autocomplete--dropdown-menu .dropdown-item:contains('Thank-you coupon')",
+            run: "click",
+        },
+        {
+            content: "One coupon for each of the segment's two customers",
+            trigger: ".modal .o_field_widget[name=coupon_qty]:contains('2')",
+        },
+        {
+            content: "Generate them",
+            trigger: ".modal button[name=generate_coupons]",
+            run: "click",
+        },
+        {
+            content: "Done: back on the segment",
+            trigger: "body:not(:has(.modal)) .o_form_view button[name=action_segment_coupons]",
+        },
+    ],
+});
