@@ -119,13 +119,15 @@ class TestReports(ReportsCase):
         strictly before it; the others counted per segment, off the curve."""
         rng = random.Random(25)
         segments = [self.seg_a.id, self.seg_b.id, self.seg_c.id, None]
+        # the curve's points name their partner: real partners, in id order
+        partner_ids = self.env["res.partner"].create([{"name": f"P{i}"} for i in range(265)]).ids
         rows = [
             (
                 pid,
-                segments[min(pid // 80, 2)] if pid % 17 else None,
+                segments[min(i // 80, 2)] if i % 17 else None,
                 rng.choice([None, 0, -5, 10, 10, 10, 25, 100, rng.randint(1, 500)]),
             )
-            for pid in range(1, 266)
+            for i, pid in enumerate(sorted(partner_ids), 1)
         ]
         ranked = SQL(
             "SELECT * FROM (VALUES %s) AS t(partner_id, segment_id, value)",
