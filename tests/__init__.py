@@ -54,9 +54,13 @@ from . import test_rfm_composite
 from . import test_universe_names
 from . import test_forecast_math
 from . import test_forecast
+from . import test_forecast_companies
+from . import test_tours_forecast
 from . import test_selling_policy
 from . import test_selling_warnings
 from . import test_selling_watch
 from . import test_selling_rights
 from . import test_selling_tours
+from . import test_selling_loyalty
+from . import test_selling_coupons
 from . import test_winback_crm

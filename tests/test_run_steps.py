@@ -203,11 +203,13 @@ class TestRunSteps(RunStepsCase):
 
         run = engine_run.run(self.env, self.rules | self.pareto)
         drawn = curve()
-        # Big alone (1 partner of 4) holds 5,000 of the 6,600 revenue; then C
+        # Big alone (1 of the 3 partners with revenue: the 4th, without, is
+        # off the curve) holds 5,000 of the 6,600 revenue; then C
         self.assertEqual(
             [row for row in drawn if row[0] == "boundary"],
-            [("boundary", "A", 25, round(100 * 5000 / 6600, 2)), ("boundary", "C", 100, 100.0)],
+            [("boundary", "A", 34, round(100 * 5000 / 6600, 2)), ("boundary", "C", 100, 100.0)],
         )
+        self.assertEqual([row[:2] for row in drawn if row[0] == "none"], [("none", "C")])
         Pareto.search([]).unlink()
         engine_run.run(self.env, self.rules | self.pareto)
         self.assertEqual(curve(), drawn, "the next full run draws it again, the same")
