@@ -173,6 +173,11 @@ class TestForecast(ForecastCase):
         ):
             self.assertAlmostEqual(forecast[field], value, delta=1e-6 * abs(value), msg=field)
         self.assertTrue(forecast.date_fitted)
+        # the same history fits the same parameters, whatever the last fit was
+        fitted = {f: forecast[f] for f in ("bgnbd_r", "bgnbd_alpha", "bgnbd_a", "bgnbd_b")}
+        forecast.write({f: 2 * value for f, value in fitted.items()})
+        forecast.action_fit()
+        self.assertEqual({f: forecast[f] for f in fitted}, fitted)
         # in words
         self.assertAlmostEqual(
             forecast.purchase_rate_year, 365 * purchase["r"] / purchase["alpha"], places=6

@@ -136,8 +136,11 @@ class PartnerSegmentForecastFit(models.AbstractModel):
         self.ensure_one()
         key = self._companies_key(companies)
         inputs = scoring.fit_inputs(self, today, companies if key else None)
-        # from the last fit's parameters: a day's new records move them little
-        values = self._fit_values(inputs, today, self._purchase_params(companies))
+        # always from the same start, never from the last fit's parameters:
+        # the same history then gives the same parameters (a fit may end
+        # anywhere along a flat ridge of the likelihood, and customers near a
+        # segment's cut-off would move from one fit to the next)
+        values = self._fit_values(inputs, today)
         self._store_fit(companies, values)
         return values.get("state") == "fitted"
 
