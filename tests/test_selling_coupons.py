@@ -16,8 +16,7 @@ from .rpc import RpcMixin
 from .test_rights import RightsCase
 
 
-@tagged("post_install", "-at_install")
-class TestSegmentCoupons(RpcMixin, RightsCase, HttpCase):
+class SegmentCouponsCase(RpcMixin, RightsCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -79,6 +78,9 @@ class TestSegmentCoupons(RpcMixin, RightsCase, HttpCase):
             .create({"program_id": (program or self.program).id})
         )
 
+
+@tagged("post_install", "-at_install")
+class TestSegmentCoupons(SegmentCouponsCase):
     def test_one_coupon_per_customer_of_the_segment(self):
         wizard = self.wizard(self.sales_manager)
         self.assertEqual(wizard.segment_id, self.big)

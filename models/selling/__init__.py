@@ -9,4 +9,5 @@ from . import res_partner
 from . import sale_order
 from . import crm_lead
 from . import partner_segment_watch
+from . import partner_segment_coupon_job
 from . import loyalty_generate_wizard
