@@ -89,9 +89,11 @@ class TestSegmentQueue(SegmentationCase):
 
     def extra_queries(self, make, act):
         """Queries ``act`` costs with the queue minus without it, each on a
-        fresh record made by ``make`` (after a warm-up of both)."""
-        counts = {}
-        for hooked in (True, False, True, False):
+        fresh record made by ``make``: the least of three tries each, after a
+        warm-up of both (a try may pay for a cache another test emptied; the
+        least is what the statement costs)."""
+        counts = {True: [], False: []}
+        for hooked in (True, False) * 4:
             record = make()
             self.env.flush_all()
             self.env.invalidate_all()
@@ -103,8 +105,8 @@ class TestSegmentQueue(SegmentationCase):
                 with patch.object(PartnerSegmentQueue, "_enqueue", lambda *args, **kw: None):
                     act(record)
             self.env.flush_all()
-            counts[hooked] = self.env.cr.sql_log_count - before
-        return counts[True] - counts[False]
+            counts[hooked].append(self.env.cr.sql_log_count - before)
+        return min(counts[True][1:]) - min(counts[False][1:])
 
     # -- queueing --------------------------------------------------------------
     def test_posted_invoice_queues_its_commercial_partner_once(self):
