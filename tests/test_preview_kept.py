@@ -224,6 +224,58 @@ class TestPreviewKept(SegmentationCase):
         after = self.assertSame(scheme, self.cutoffs(scheme, P50=70))
         self.assertEqual(after["moves"], before["moves"] - 1)
 
+    # -- what the figures are of --------------------------------------------------
+    def basis(self, scheme, values, kept=True):
+        """(basis, run, date) of the preview of ``values``, by the kept
+        ranking (``kept``) or in the sandbox."""
+        if kept:  # the sandbox's engine must not run
+            patched = patch.object(engine_preview, "preview", side_effect=AssertionError("sandbox"))
+        else:
+            patched = patch.object(preview_kept, "preview", return_value=None)
+        with patched:
+            action = self.Wizard.with_user(self.manager).preview_scheme(scheme.id, values)
+        wizard = self.Wizard.browse(action["res_id"])
+        if wizard.basis_run_id:  # its name shown as the run is named
+            self.assertEqual(wizard.basis_run_name, wizard.basis_run_id.display_name)
+        else:
+            self.assertFalse(wizard.basis_run_name)
+        return wizard.basis, wizard.basis_run_id, wizard.basis_date
+
+    def test_basis_names_the_run(self):
+        scheme = self.pareto("test_kept_basis", [50, 80, 100])
+        edit = self.cutoffs(scheme, P50=70)
+        Run = self.env["partner.segment.run"]
+        self.assertEqual(self.basis(scheme, edit, kept=False), ("today", Run, False))  # never run
+        self.recompute(scheme)
+        run = self.recompute(scheme)  # the last full run: its ranking is the one kept
+        # when it read the data: started (from the queue), else requested (at once)
+        read_at = run.date_begin or run.date_start
+        self.assertTrue(read_at)
+        self.assertEqual(self.basis(scheme, edit), ("kept", run, read_at))
+        # the same edit in the sandbox: today's data, no run claimed
+        self.assertEqual(self.basis(scheme, edit, kept=False), ("today", Run, False))
+        # a partial run keeps nothing but leaves the full run's ranking standing
+        self.recompute(scheme, partners=self.others[:1])
+        self.assertEqual(self.basis(scheme, edit)[:2], ("kept", run))
+
+    def test_basis_of_a_run_the_user_cannot_read(self):
+        """The last full run also classified a scheme of a company the
+        manager does not see: the run is hidden from them, the dialog still
+        says which it was."""
+        scheme = self.pareto("test_kept_basis_mc", [50, 100])
+        hidden = self.pareto("test_kept_basis_oc", [50, 100], company_id=self.other_company.id)
+        run = self.recompute(scheme | hidden)
+        with self.refused(AccessError):
+            run.with_user(self.manager).read(["date_start"])
+        action = self.Wizard.with_user(self.manager).preview_scheme(
+            scheme.id, self.cutoffs(scheme, P50=70)
+        )
+        wizard = self.Wizard.with_user(self.manager).browse(action["res_id"])
+        [shown] = wizard.web_read({"basis": {}, "basis_run_name": {}, "basis_date": {}})
+        self.assertEqual(shown["basis"], "kept")
+        self.assertEqual(shown["basis_run_name"], run.display_name)
+        self.assertEqual(shown["basis_date"], run.date_begin or run.date_start)
+
     # -- what cannot be looked up -------------------------------------------------
     def test_sandbox_when_the_ranking_changes(self):
         scheme = self.pareto("test_kept_other", [50, 80, 100])

@@ -42,6 +42,21 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
     )
     partner_count = fields.Integer(string="Partners Classified", readonly=True)
     move_count = fields.Integer(string="Partners Who Would Move", readonly=True)
+    # what the figures are of: the data of the last full run (its kept
+    # ranking, documents added since not counted) or today's data
+    basis = fields.Selection(
+        [("kept", "Last Full Run"), ("today", "Today's Data")],
+        string="Based On",
+        readonly=True,
+        default="today",
+    )
+    basis_run_id = fields.Many2one(
+        "partner.segment.run", string="Based on Run", readonly=True, ondelete="set null"
+    )
+    # its name, shown: a run may also have classified schemes of companies
+    # the user does not see, making the run itself unreadable to them
+    basis_run_name = fields.Char(string="Based on Run Name", readonly=True)
+    basis_date = fields.Datetime(string="Data As Of", readonly=True)
 
     @api.model
     def preview_scheme(self, scheme_id, values):
@@ -88,8 +103,17 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
             found = engine_preview_kept.preview(env, scheme)
             if found:  # the movers counted, read when their list is opened
                 (counts, moves), movers = found, None
+                # the run whose data the kept ranking is of
+                run = env["partner.segment.run"].browse(scheme.ranking_kept["run"])
+                basis = {
+                    "basis": "kept",
+                    "basis_run_id": run.id,
+                    "basis_run_name": run.display_name,
+                    "basis_date": run.date_begin or run.date_start,
+                }
             else:
                 (counts, movers), moves = engine_preview.preview(env, scheme), None
+                basis = {"basis": "today"}
             Segment = env["partner.segment"].with_context(segment_short_name=True)
             segments = scheme.segment_ids.sorted(lambda s: (s.sequence, s.id))
             current = dict(
@@ -105,7 +129,11 @@ class PartnerSegmentPreviewWizard(models.TransientModel):
             names = {s.id: s.display_name for s in Segment.browse(ids).exists()}
             order = {s.id: i for i, s in enumerate(segments)}
             scheme_id, scheme_name = scheme.id, scheme.name
-            ranking = {"scheme_method": scheme.method, "scheme_no_activity": scheme.no_activity}
+            ranking = {
+                "scheme_method": scheme.method,
+                "scheme_no_activity": scheme.no_activity,
+                **basis,
+            }
         return self._create_from(
             scheme_id, scheme_name, counts, current, movers, names, order, ranking, moves
         )
