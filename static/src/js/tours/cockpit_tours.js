@@ -1,27 +1,11 @@
 /** @odoo-module **/
 import { registry } from "@web/core/registry";
+import { expectedFigures, shows } from "./tour_expected";
 
 const tours = registry.category("web_tour.tours");
 
-/**
- * A selector part matching an element whose whole text is the text the
- * test expects under ``key`` (test_tours.py's start_tour_expecting puts
- * them in the session storage): a wrong figure keeps the step waiting until
- * the tour fails.
- */
-function shows(key) {
-    const expected = JSON.parse(
-        sessionStorage.getItem("partner_segmentation.tour_expected") || "{}"
-    );
-    if (!(key in expected)) {
-        throw new Error(`The test starting this tour gives no expected '${key}'`);
-    }
-    const text = String(expected[key]).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    return `:contains(/^\\s*${text}\\s*$/)`;
-}
-
 function expected(key) {
-    return JSON.parse(sessionStorage.getItem("partner_segmentation.tour_expected") || "{}")[key];
+    return expectedFigures()[key];
 }
 
 const tile = (key) => `.o_segmentation_cockpit .o_cockpit_tile[data-key=${key}]`;

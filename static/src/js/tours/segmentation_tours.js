@@ -1,5 +1,6 @@
 /** @odoo-module **/
 import { registry } from "@web/core/registry";
+import { expectedFigures } from "./tour_expected";
 
 const tours = registry.category("web_tour.tours");
 
@@ -10,9 +11,7 @@ const tours = registry.category("web_tour.tours");
  * whatever it is, keeps the step waiting until the tour fails.
  */
 function showsExactly(key) {
-    const expected = JSON.parse(
-        sessionStorage.getItem("partner_segmentation.tour_expected") || "{}"
-    );
+    const expected = expectedFigures();
     if (!(key in expected)) {
         throw new Error(`The test starting this tour gives no expected '${key}'`);
     }

@@ -1,5 +1,6 @@
 /** @odoo-module **/
 import { registry } from "@web/core/registry";
+import { expectedFigures } from "./tour_expected";
 
 const tours = registry.category("web_tour.tours");
 const RISK = "prepayment required";
@@ -91,9 +92,7 @@ tours.add("partner_segmentation_manager_watch_and_opportunity", {
             content: "Open the customer's opportunity",
             trigger: ".o_main_navbar",
             run: function () {
-                const id = JSON.parse(
-                    sessionStorage.getItem("partner_segmentation.tour_expected") || "{}"
-                ).lead_id;
+                const id = expectedFigures().lead_id;
                 window.location.href = `/odoo/action-crm.crm_lead_opportunities/${id}`;
             },
             expectUnloadPage: true,
