@@ -136,6 +136,29 @@ def naive_sample(env, schemes, partner_ids, today):
     return time.perf_counter() - t0
 
 
+def segment_of(env, cr, ids, name, code):
+    """A rules scheme ``name`` (``code``) whose one segment holds the
+    partners ``ids``, assigned by bare SQL (no run); returns the segment."""
+    scheme = env["partner.segment.scheme"].create(
+        {
+            "name": name,
+            "code": code,
+            "method": "rules",
+            "segment_ids": [(0, 0, {"name": "All", "code": "ALL"})],
+        }
+    )
+    segment = scheme.segment_ids
+    cr.execute(
+        """
+        INSERT INTO partner_segment_assignment
+               (partner_id, scheme_id, segment_id, computed_segment_id, date_assigned, locked)
+        SELECT unnest(%s::int[]), %s, %s, %s, current_date, FALSE
+        """,
+        [ids, scheme.id, segment.id, segment.id],
+    )
+    return segment
+
+
 def open_bench(*options):
     """The options every part of the bench takes (``-c`` Odoo's config,
     ``-d`` the database, ``--size``) and ``options``, (flag, keywords of

@@ -23,29 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from selling import _customers
 
-from bench import open_bench, write_results
-
-
-def _segment(env, cr, ids):
-    scheme = env["partner.segment.scheme"].create(
-        {
-            "name": "Coupons bench",
-            "code": "coupons_bench",
-            "method": "rules",
-            "segment_ids": [(0, 0, {"name": "All", "code": "ALL"})],
-        }
-    )
-    segment = scheme.segment_ids
-    cr.execute(
-        """
-        INSERT INTO partner_segment_assignment
-               (partner_id, scheme_id, segment_id, computed_segment_id, date_assigned, locked)
-        SELECT unnest(%s::int[]), %s, %s, %s, current_date, FALSE
-        """,
-        [ids, scheme.id, segment.id, segment.id],
-    )
-    env.invalidate_all()
-    return segment
+from bench import open_bench, segment_of, write_results
 
 
 def _generate(env, segment, program):
@@ -80,7 +58,8 @@ def main():
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
         ids = _customers(cr, args.partners)
-        segment = _segment(env, cr, ids)
+        segment = segment_of(env, cr, ids, "Coupons bench", "coupons_bench")
+        env.invalidate_all()
         Program = env["loyalty.program"]
         silent = Program.create({"name": "Coupons bench", "program_type": "coupons"})
         silent.communication_plan_ids = [(5, 0, 0)]

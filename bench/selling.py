@@ -17,7 +17,7 @@ from odoo.tools import SQL
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench import open_bench, write_results
+from bench import open_bench, segment_of, write_results
 
 REPEAT = 3
 
@@ -74,23 +74,7 @@ def main():
         pricelist = env["product.pricelist"].create(
             {"name": "Selling bench", "company_id": company.id}
         )
-        scheme = env["partner.segment.scheme"].create(
-            {
-                "name": "Selling bench",
-                "code": "selling_bench",
-                "method": "rules",
-                "segment_ids": [(0, 0, {"name": "All", "code": "ALL"})],
-            }
-        )
-        segment = scheme.segment_ids
-        cr.execute(
-            """
-            INSERT INTO partner_segment_assignment
-                   (partner_id, scheme_id, segment_id, computed_segment_id, date_assigned, locked)
-            SELECT unnest(%s::int[]), %s, %s, %s, current_date, FALSE
-            """,
-            [ids, scheme.id, segment.id, segment.id],
-        )
+        segment = segment_of(env, cr, ids, "Selling bench", "selling_bench")
         # the policy in place, not yet applied (as when a run moves them in)
         cr.execute(
             "UPDATE partner_segment SET pricelist_id = %s WHERE id = %s",
