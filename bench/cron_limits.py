@@ -19,6 +19,7 @@ import odoo
 from odoo import SUPERUSER_ID, api
 
 sys.path.insert(0, str(Path(__file__).parent))
+import realtime
 import server as server_process
 
 from bench import open_bench, reset, write_results
@@ -49,10 +50,79 @@ def prepare(registry, commit):
         return schemes.ids
 
 
+class _During:
+    """Posts ``samples`` invoices, one at a time, while the full run is
+    running, each for a bench customer with no invoice, and times each until
+    that customer's Value ABC segment is A."""
+
+    def __init__(self, registry, samples, first_after):
+        self.registry = registry
+        self.samples = samples
+        self.next_at = first_after
+        self.pending = None  # (partner, scheme, start)
+        self.latencies = []
+        self.posted_at = []  # seconds into the run
+        self.timeouts = 0
+
+    def tick(self, elapsed, running):
+        if self.pending:
+            partner_id, scheme_id, start = self.pending
+            waited = time.perf_counter() - start
+            if realtime._segment_code(self.registry, partner_id, scheme_id) == "A":
+                self.latencies.append(waited)
+            elif waited > realtime.LATENCY_TIMEOUT:
+                self.timeouts += 1
+            else:
+                return
+            self.pending = None
+            self.next_at = elapsed + 20
+        elif running and len(self.posted_at) < self.samples and elapsed >= self.next_at:
+            with self.registry.cursor() as cr:
+                cr.execute(
+                    """SELECT p.id, sc.id FROM res_partner p
+                         JOIN partner_segment_scheme sc ON sc.code = 'value_abc'
+                        WHERE p.name LIKE 'Bench customer %%'
+                          AND NOT EXISTS (SELECT 1 FROM account_move m WHERE m.partner_id = p.id)
+                     ORDER BY p.id DESC OFFSET %s LIMIT 1""",
+                    [len(self.posted_at) * 7],
+                )
+                partner_id, scheme_id = cr.fetchone()
+            self.posted_at.append(elapsed)
+            self.pending = (partner_id, scheme_id, realtime._post_big_invoice(self.registry, partner_id))
+
+    def rows(self, run_id):
+        if not self.posted_at:
+            return []
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT duration FROM partner_segment_run WHERE id > %s AND trigger = 'queue' "
+                "ORDER BY id",
+                [run_id],
+            )
+            queue_runs = [row[0] for row in cr.fetchall()]
+        worst = f"{max(self.latencies):.1f} s" if self.latencies else "none"
+        if self.timeouts:
+            worst += f"; {self.timeouts} not current after {realtime.LATENCY_TIMEOUT} s"
+        detail = ", ".join(
+            f"{s:.1f} s (posted {at:.0f} s into the run)"
+            for s, at in zip(self.latencies, self.posted_at, strict=False)
+        )
+        return [
+            (
+                "Invoice posted during the first classification → its customer's Value ABC "
+                f"segment current ({len(self.posted_at)} invoices: worst)",
+                worst,
+                f"≤ 60 s at 1M; {detail}; queue runs "
+                + ", ".join(f"{s:.2f} s" for s in queue_runs),
+            )
+        ]
+
+
 def main():
     args, registry = open_bench(
         ("--limit", {"type": int, "default": 10}),
         ("--timeout", {"type": int, "default": 3600}),
+        ("--during", {"type": int, "default": 3}),
     )
     from odoo.addons.partner_segmentation.engine import run as engine_run
 
@@ -85,9 +155,13 @@ def main():
     server = server_process.start(args.conf, args.db, log, f"--limit-time-real-cron={args.limit}")
     started = time.monotonic()
     status = None
+    # Invoices posted while the run is under way (item: the near-real-time
+    # path never waits behind a full run): a customer who bought nothing
+    # buys big, and the clock runs until its Value ABC segment says A.
+    during = _During(registry, args.during, first_after=max(20.0, in_process / 4))
     try:
         while time.monotonic() - started < args.timeout:
-            time.sleep(2)
+            time.sleep(0.5 if during.pending else 2)
             with registry.cursor() as cr:
                 cr.execute("SELECT status FROM partner_segment_run WHERE id = %s", [run_id])
                 status = cr.fetchone()[0]
@@ -99,7 +173,8 @@ def main():
             # those killed at work.
             with odoo.sql_db.db_connect("postgres").cursor() as listen_cr:
                 listen_cr.execute("NOTIFY cron_trigger, %s", [args.db])
-            if status not in ("queued", "running"):
+            during.tick(time.monotonic() - started, status == "running")
+            if status not in ("queued", "running") and not during.pending:
                 break
         elapsed = time.monotonic() - started
     finally:
@@ -128,6 +203,7 @@ def main():
     longest, longest_what = max(steps_logged, default=(0.0, "none logged"))
     worked = (end - begin).total_seconds() if begin and end else elapsed
     rows = [
+        *during.rows(run_id),
         ("Completed", f"{status} ({run_partners:,} partners, {run_changes:,} changes)", ""),
         ("Steps / cron calls", f"{steps} / {calls}", ""),
         ("Cron workers killed", str(killed), "0"),
