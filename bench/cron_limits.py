@@ -88,7 +88,11 @@ class _During:
                 )
                 partner_id, scheme_id = cr.fetchone()
             self.posted_at.append(elapsed)
-            self.pending = (partner_id, scheme_id, realtime._post_big_invoice(self.registry, partner_id))
+            self.pending = (
+                partner_id,
+                scheme_id,
+                realtime._post_big_invoice(self.registry, partner_id),
+            )
 
     def rows(self, run_id):
         if not self.posted_at:
