@@ -10,41 +10,12 @@ from odoo.addons.partner_segmentation.engine import classify
 from odoo.addons.partner_segmentation.engine import explain as engine_explain
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import SegmentationCase
+from .common_ranking import RankingCase
 
 
 @tagged("post_install", "-at_install")
-class TestRankingActivity(SegmentationCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.revenue = cls.env.ref("partner_segmentation.metric_revenue_12m")
-        cls.big, cls.tie1, cls.tie2, cls.old, cls.prospect = (
-            cls.make_partner(name) for name in ("Big", "Tie 1", "Tie 2", "Old", "Prospect")
-        )
-        cls.make_invoice(cls.big, 1000)
-        cls.make_invoice(cls.tie1, 300)
-        cls.make_invoice(cls.tie2, 300)
-        cls.make_invoice(cls.old, 5000, days_ago=400)  # nothing in the last 12 months
-        # total 1,600: Big 0 % before; the two 300s 62.5 % before them, under
-        # 70 %: both A (by partner id the second had 81.25 % before it: C)
-        cls.pareto = cls.make_scheme(
-            "test_activity_abc",
-            "pareto",
-            [{"name": "A", "pareto_cutoff": 70}, {"name": "C", "pareto_cutoff": 100}],
-            metric=cls.revenue,
-        )
-        cls.quantile = cls.make_scheme(
-            "test_activity_q",
-            "quantile",
-            [
-                {"name": "TOP", "quantile_from": 1, "quantile_to": 1},
-                {"name": "LOW", "quantile_from": 2, "quantile_to": 2},
-            ],
-            metric=cls.revenue,
-            quantile_count=2,
-        )
-        cls.everyone = cls.big | cls.tie1 | cls.tie2 | cls.old | cls.prospect
+class TestRankingActivity(RankingCase):
+    prefix = "test_activity"
 
     def test_option_is_validated_and_on_the_form(self):
         count = self.Scheme.search_count([])

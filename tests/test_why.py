@@ -9,44 +9,19 @@ from odoo.addons.partner_segmentation.engine import explain as engine_explain
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import SegmentationCase
+from .common_ranking import RankingCase
 from .rpc import RpcMixin
 
 
-class WhyCase(SegmentationCase):
-    """Big 1,000, Tie 1 and Tie 2 300 each, Old nothing in 12 months,
-    Prospect nothing; Pareto A up to 70 % (Big and both ties: 62.5 % before
-    the tie group), C the rest; two quantile buckets, highest first (Big and
-    the ties in TOP, the zeros in LOW)."""
+class WhyCase(RankingCase):
+    """The ranking fixture, with an analyst (segmentation user of every
+    company) and a plain employee."""
+
+    prefix = "test_why"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.revenue = cls.env.ref("partner_segmentation.metric_revenue_12m")
-        cls.big, cls.tie1, cls.tie2, cls.old, cls.prospect = (
-            cls.make_partner(name) for name in ("Big", "Tie 1", "Tie 2", "Old", "Prospect")
-        )
-        cls.make_invoice(cls.big, 1000)
-        cls.make_invoice(cls.tie1, 300)
-        cls.make_invoice(cls.tie2, 300)
-        cls.make_invoice(cls.old, 5000, days_ago=400)
-        cls.everyone = cls.big | cls.tie1 | cls.tie2 | cls.old | cls.prospect
-        cls.pareto = cls.make_scheme(
-            "test_why_abc",
-            "pareto",
-            [{"name": "A", "pareto_cutoff": 70}, {"name": "C", "pareto_cutoff": 100}],
-            metric=cls.revenue,
-        )
-        cls.quantile = cls.make_scheme(
-            "test_why_q",
-            "quantile",
-            [
-                {"name": "TOP", "quantile_from": 1, "quantile_to": 1},
-                {"name": "LOW", "quantile_from": 2, "quantile_to": 2},
-            ],
-            metric=cls.revenue,
-            quantile_count=2,
-        )
         every_company = cls.env["res.company"].search([])
         cls.analyst = new_test_user(
             cls.env,
