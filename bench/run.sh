@@ -51,7 +51,7 @@ for part in ${BENCH_PARTS:-engine limits reports}; do
         engine) "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" \
             --partners "$N" --orders "$M" ;;
         limits) "$VENV/bin/python" "$ROOT/bench/cron_limits.py" -c "$CONF" -d "$DB" --size "$SIZE" \
-            --limit "${CRON_LIMIT:-10}" ;;
+            --limit "${CRON_LIMIT:-10}" ${CRON_NO_INLINE:+--no-inline} ;;
         reports) "$VENV/bin/python" "$ROOT/bench/reports.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
         partial) "$VENV/bin/python" "$ROOT/bench/partial.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
         forecast) "$VENV/bin/python" "$ROOT/bench/forecast.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
