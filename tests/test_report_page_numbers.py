@@ -7,10 +7,9 @@ from unittest.mock import patch
 
 from reportlab.pdfgen import canvas
 
+from odoo.addons.partner_segmentation.report import ir_actions_report as pdf_numbers
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.pdf import PdfFileReader
-
-from odoo.addons.partner_segmentation.report import ir_actions_report as pdf_numbers
 
 
 def page_texts(pdf):
