@@ -27,6 +27,7 @@ from . import test_run_realtime
 from . import test_run_steps
 from . import test_run_universe
 from . import test_reports
+from . import test_report_page_numbers
 from . import test_report_sizes
 from . import test_values_and_feedback
 from . import test_tours_reports

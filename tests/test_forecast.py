@@ -316,6 +316,12 @@ class TestForecast(ForecastCase):
             places=4,
         )
         self.assertIn("Total", self.forecast.backtest_html)
+        # the figures are written the reader's way: a decimal comma in Spanish
+        self.env["res.lang"]._activate_lang("es_ES")
+        total = sum(actual.mapped("purchase_days"))
+        html = str(self.forecast.with_context(lang="es_ES").backtest_html)
+        self.assertIn(f"{total:.1f}".replace(".", ","), html)
+        self.assertNotIn(f">{total:.1f}<", html)
         action = self.forecast.action_backtest_chart()
         self.assertEqual(action["res_model"], "partner.segment.forecast.backtest")
 

@@ -151,6 +151,7 @@ class PartnerSegmentForecast(models.Model):
             forecast.average_spend = spend[0] * spend[2] / (spend[1] - 1) if spend else 0.0
 
     @api.depends("backtest_line_ids")
+    @api.depends_context("lang")  # its words and its figures are the reader's
     def _compute_backtest_html(self):
         for forecast in self:
             forecast.backtest_html = backtest.render_table(forecast)

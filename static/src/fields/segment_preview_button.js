@@ -30,6 +30,10 @@ export class SegmentPreviewButton extends Component {
             { context: record.context }
         );
         await this.action.doAction(action);
+        // the dialog focuses its first button, which on a phone is the movers'
+        // at the bottom of the preview: show the preview from its top
+        const dialogs = document.querySelectorAll(".modal .o_segment_preview");
+        dialogs[dialogs.length - 1]?.closest(".modal-body")?.scrollTo({ top: 0 });
     }
 }
 
