@@ -114,28 +114,30 @@ class PartnerSegmentForecastFit(models.AbstractModel):
         day = (self.company_fits or {}).get(key, {}).get("day")
         return fields.Date.to_date(day) if day else False
 
-    def _fit_for_run(self, today, companies=None):
+    def _fit_for_run(self, today, companies=None, customers=None):
         """Fit the forecasts not yet fitted for ``today`` (a run's day) on
         the records of ``companies`` (a scheme's, see
-        :meth:`_companies_key`); a failure is recorded on the forecast and
-        the run goes on."""
+        :meth:`_companies_key`), or on ``customers`` (one forecast's work
+        table of them, see :func:`.scoring.compute_values`); a failure is
+        recorded on the forecast and the run goes on."""
         for forecast in self.filtered(lambda f: f._fit_day(companies) != today):
             try:
                 with self.env.cr.savepoint():
-                    forecast._fit(today, companies)
+                    forecast._fit(today, companies, customers)
             except Exception as exc:  # recorded, the run goes on
                 _logger.exception("Fit of forecast %s failed", forecast.id)
                 forecast._store_fit(companies, {"error": str(exc), "fit_day": today})
 
-    def _fit(self, today, companies=None):
+    def _fit(self, today, companies=None, customers=None):
         """Fit both models on the history up to ``today`` (the records of
-        ``companies``, see :meth:`_companies_key`).  Too little history: the
+        ``companies``, see :meth:`_companies_key`, or the work table
+        ``customers`` of their figures).  Too little history: the
         forecast cannot fit and says why (its metrics have no value).  A
         purchase model that does not converge keeps the previous parameters
         and records the error."""
         self.ensure_one()
         key = self._companies_key(companies)
-        inputs = scoring.fit_inputs(self, today, companies if key else None)
+        inputs = scoring.fit_inputs(self, today, companies if key else None, customers)
         # always from the same start, never from the last fit's parameters:
         # the same history then gives the same parameters (a fit may end
         # anywhere along a flat ridge of the likelihood, and customers near a

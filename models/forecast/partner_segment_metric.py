@@ -70,9 +70,9 @@ class PartnerSegmentMetric(models.Model):
             # a full run fits the forecasts its schemes need before their
             # metrics (once a day, for the companies the scheme counts); a
             # run of chosen partners uses the last fit
-            if partner_ids is None:
-                forecasts.forecast_id._fit_for_run(today, companies)
-            scoring.compute_values(forecasts, partner_ids, today, companies)
+            scoring.compute_values(
+                forecasts, partner_ids, today, companies, fit=partner_ids is None
+            )
         others = self - forecasts
         if not others:
             return None

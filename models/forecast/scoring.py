@@ -106,17 +106,18 @@ def read_rows(cr, select, width):
     return np.fromstring(buffer.getvalue().decode(), sep=" ").reshape(-1, width)
 
 
-def fit_inputs(forecast, day, companies=None):
+def fit_inputs(forecast, day, companies=None, customers=None):
     """{"x", "t_x", "T", "weights", "spend_x", "spend_m", "spend_weights"}:
     the distinct inputs of the purchase and spend models as of ``day``,
     with how many customers share each, from one grouping of the source
-    records (of ``companies``, see :func:`select_customers`)."""
+    records (of ``companies``, see :func:`select_customers`), or from
+    ``customers``, the work table of those customers a run has filled."""
     cr = forecast.env.cr
     forecast.env.flush_all()
+    if customers is None:
+        customers = SQL("(%s)", select_customers(forecast, day, companies=companies))
     with work_mem(cr):
-        rows = read_rows(
-            cr, Q.select_inputs(select_customers(forecast, day, companies=companies)), 6
-        )
+        rows = read_rows(cr, Q.select_inputs(customers), 6)
     triples = rows[rows[:, 5] == 0]
     spends = rows[(rows[:, 5] == 1) & (rows[:, 0] > 0) & (rows[:, 3] > 0)]
     return {
@@ -161,19 +162,28 @@ def _measure_select(metric, customers, companies=None):
     )
 
 
-def compute_values(metrics_, partner_ids, today, companies=None):
+def compute_values(metrics_, partner_ids, today, companies=None, fit=False):
     """Fill ``psseg_value`` for forecast ``metrics_`` (superuser) from the
     records of ``companies`` (ids; None: every company) with the fit for
-    them: the customers of each forecast are read once into a work table."""
+    them: the customers of each forecast are read once into a work table.
+    With ``fit`` (a full run), a forecast not yet fitted for ``today`` is
+    fitted first, on the same work table: one grouping of the source
+    records per forecast and run, not one for the fit and one for the
+    scores (the fit's records are the scores' when every partner is
+    scored, see :meth:`_companies_key`)."""
     env = metrics_.env
     cr = env.cr
+    table = SQL.identifier(CUSTOMERS_TABLE)
     for forecast in metrics_.forecast_id:
-        if forecast._purchase_params(companies) is None:
+        refit = fit and partner_ids is None and forecast._fit_day(companies) != today
+        if not refit and forecast._purchase_params(companies) is None:
             continue
         select = select_customers(forecast, today, partner_ids, companies=companies)
+        env.flush_all()
         with work_mem(cr):
             cr.execute(Q.create_customers(CUSTOMERS_TABLE, select))
-        table = SQL.identifier(CUSTOMERS_TABLE)
+        if refit:
+            forecast._fit_for_run(today, companies, customers=table)
         for metric in metrics_.filtered(lambda m, f=forecast: m.forecast_id == f):
             select = _measure_select(metric, table, companies)
             if select is not None:

@@ -84,14 +84,15 @@ def create_customers(table, select):
 
 
 def select_inputs(customers):
-    """The distinct inputs of both models in one pass over ``customers``:
+    """The distinct inputs of both models in one pass over ``customers`` (a
+    table, or a subquery in parentheses):
     rows (x, t_x, T, m, customers, spend row) grouped by (x, t_x, T) for the
     purchase model (spend row 0, m NULL) and by (x, m) for the spend model
     (spend row 1, t_x and T NULL), NULL read as NaN by COPY."""
     return SQL(
         """
         SELECT c.x, c.t_x, c.t, c.m, COUNT(*), GROUPING(c.t_x, c.t)::int / 3
-          FROM (%s) c
+          FROM %s c
       GROUP BY GROUPING SETS ((c.x, c.t_x, c.t), (c.x, c.m))
         """,
         customers,
