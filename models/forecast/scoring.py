@@ -29,12 +29,19 @@ CUSTOMERS_TABLE = "psseg_fc_customers"
 CUSTOMERS_KEY = "partner_segmentation.forecast_customers"
 
 
+# the work memory of the customers' statements: their grouping by (partner,
+# day) holds about 130 bytes per group (123 MB for the 934k groups of 1M
+# orders) where the hash may use twice work_mem (hash_mem_multiplier): no
+# spill to disk at 1M orders (at 10M it spills, in fewer batches)
+WORK_MEM = "128MB"
+
+
 @contextlib.contextmanager
 def work_mem(cr):
-    """The engine's work memory for the statements of the block (a run's
-    steps have it already; a fit or a back-test from the form not): the
-    customers' days are sorted and grouped in memory, not on disk."""
-    cr.execute(run_sql.raise_work_mem())
+    """More work memory for the statements of the block (a run's steps have
+    the engine's, a fit or a back-test from the form the server's): the
+    customers' days are grouped in memory, not on disk."""
+    cr.execute(run_sql.raise_work_mem(WORK_MEM))
     previous = cr.fetchone()[0]
     try:
         yield
@@ -61,11 +68,13 @@ def source_metric(forecast):
     )
 
 
-def select_customers(forecast, day, partner_ids=None, until=None, companies=None):
+def select_customers(forecast, day, partner_ids=None, until=None, companies=None, universe=None):
     """SELECT partner_id, x, t_x, t, m, actual of the forecast's customers
     as of ``day`` (``actual``: their purchase days after it, up to
     ``until``), counting the records of the forecast's company or, without
-    one, of ``companies`` (ids; None: every company) and of none."""
+    one, of ``companies`` (ids; None: every company) and of none, among
+    the partners of ``universe`` (a work table of the forecast's partner
+    filter; by default its subquery)."""
     env = forecast.env
     metric = source_metric(forecast)
     model, query = metrics.source_query(env, metric, companies)
@@ -79,7 +88,10 @@ def select_customers(forecast, day, partner_ids=None, until=None, companies=None
         query.table, forecast.partner_field_id.name, "res_partner", "id", "psseg_fc_partner"
     )
     # the forecast has a partner filter and a company, as a scheme has
-    universe = classify._universe(env, forecast)
+    if universe is None:
+        universe = classify._universe(env, forecast)
+    else:
+        universe = SQL("SELECT u.id FROM %s u", universe)
     return Q.select_customers(
         query,
         SQL.identifier(partner, "commercial_partner_id"),
@@ -178,8 +190,13 @@ def compute_values(metrics_, partner_ids, today, companies=None, fit=False):
         refit = fit and partner_ids is None and forecast._fit_day(companies) != today
         if not refit and forecast._purchase_params(companies) is None:
             continue
-        select = select_customers(forecast, today, partner_ids, companies=companies)
         env.flush_all()
+        # every partner: the forecast's partners in a universe table, as a
+        # scheme's (often the same filter: filled once for both in a run)
+        universe = None if partner_ids is not None else classify._fill_universe(env, forecast)
+        select = select_customers(
+            forecast, today, partner_ids, companies=companies, universe=universe
+        )
         with work_mem(cr):
             cr.execute(Q.create_customers(CUSTOMERS_TABLE, select))
         if refit:

@@ -47,7 +47,11 @@ def select_customers(query, partner_column, date_column, value, day, until, univ
         query.add_where(SQL("%s = ANY(%s)", partner_column, list(partner_ids)))
     query.groupby = SQL("1, 2")
     query.order = None
-    spend = SQL("SUM(%s)::float8", value) if value is not None else SQL("NULL::float8")
+    # a day's spend summed as float8: a numeric sum keeps a state of about
+    # 300 bytes per (partner, day) group (430 MB for the 934k groups of 1M
+    # orders, spilled to disk at the engine's work_mem) where a float8 sum
+    # keeps 8; a day of one record (most of them) has the same value either way
+    spend = SQL("SUM((%s)::float8)", value) if value is not None else SQL("NULL::float8")
     days = query.select(
         SQL("%s AS partner_id", partner_column),
         SQL("%s::date AS day", date_column),
@@ -155,6 +159,15 @@ def _spend(gg):
     )
 
 
+def _float_array(values):
+    """An array literal of finite floats, parsed at once by PostgreSQL: a
+    list parameter becomes ARRAY[…] of one constant per element, which for
+    the 80,000 distinct (x, T) of 100k customers costs a second to parse
+    and plan.  repr() gives the shortest digits that read back the same
+    double."""
+    return "{" + ",".join(map(repr, map(float, values))) + "}"
+
+
 def select_measure(customers, measure, params, horizon=0, ages=None, gg=None):
     """SELECT partner_id, value of ``measure`` for the customers of
     ``customers`` (a table or subquery aliased ``c``-compatible).
@@ -176,9 +189,9 @@ def select_measure(customers, measure, params, horizon=0, ages=None, gg=None):
         join = SQL(
             "JOIN unnest(%s::float8[], %s::float8[], %s::float8[]) AS n(x, t, n)"
             " ON n.x = c.x AND n.t = c.t",
-            list(xs),
-            list(ts),
-            list(ns),
+            _float_array(xs),
+            _float_array(ts),
+            _float_array(ns),
         )
         value = SQL("n.n * %s", alive)
         if measure == "predicted_revenue":
