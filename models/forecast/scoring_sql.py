@@ -48,7 +48,7 @@ def select_customers(query, partner_column, date_column, value, day, until, univ
     query.groupby = SQL("1, 2")
     query.order = None
     # a day's spend summed as float8: a numeric sum keeps a state of about
-    # 300 bytes per (partner, day) group (430 MB for the 934k groups of 1M
+    # 465 bytes per (partner, day) group (434 MB for the 934k groups of 1M
     # orders, spilled to disk at the engine's work_mem) where a float8 sum
     # keeps 8; a day of one record (most of them) has the same value either way
     spend = SQL("SUM((%s)::float8)", value) if value is not None else SQL("NULL::float8")
@@ -162,7 +162,7 @@ def _spend(gg):
 def _float_array(values):
     """An array literal of finite floats, parsed at once by PostgreSQL: a
     list parameter becomes ARRAY[…] of one constant per element, which for
-    the 80,000 distinct (x, T) of 100k customers costs a second to parse
+    the tens of thousands of distinct (x, T) of 100k customers cost a second to parse
     and plan.  repr() gives the shortest digits that read back the same
     double."""
     return "{" + ",".join(map(repr, map(float, values))) + "}"
