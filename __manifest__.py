@@ -60,6 +60,7 @@
         "models/selling/selling_data.xml",
         "models/selling/selling_views.xml",
         "models/selling/partner_segment_watch_views.xml",
+        "models/selling/coupon_job_views.xml",
         "models/selling/loyalty_views.xml",
     ],
     "external_dependencies": {"python": ["numpy", "scipy"]},

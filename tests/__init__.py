@@ -66,4 +66,5 @@ from . import test_selling_tours
 from . import test_selling_loyalty
 from . import test_selling_coupons
 from . import test_selling_coupon_jobs
+from . import test_selling_coupon_job_views
 from . import test_winback_crm

@@ -11,3 +11,4 @@ from . import crm_lead
 from . import partner_segment_watch
 from . import partner_segment_coupon_job
 from . import loyalty_generate_wizard
+from . import loyalty_program

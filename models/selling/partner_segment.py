@@ -59,6 +59,21 @@ class PartnerSegment(models.Model):
         help="The customers who enter this segment appear on their salesperson's "
         "list of customers to watch for 30 days.",
     )
+    coupon_job_count = fields.Integer(
+        "Coupon Jobs",
+        compute="_compute_coupon_job_count",
+        groups="sales_team.group_sale_manager",
+    )
+
+    def _compute_coupon_job_count(self):
+        # the user's own rights: the jobs of their companies
+        counts = dict(
+            self.env["partner.segment.coupon.job"]._read_group(
+                [("segment_id", "in", self.ids)], ["segment_id"], ["__count"]
+            )
+        )
+        for segment in self:
+            segment.coupon_job_count = counts.get(segment, 0)
 
     @api.constrains("pricelist_id", "payment_term_id", "scheme_id")
     def _check_policy_company(self):
@@ -116,6 +131,13 @@ class PartnerSegment(models.Model):
             "target": "new",
             "context": {"default_segment_id": self.id, "default_mode": "selected"},
         }
+
+    def action_view_coupon_jobs(self):
+        """The coupon jobs of this segment (sales administrators)."""
+        self.ensure_one()
+        return self.env["partner.segment.coupon.job"]._action_list(
+            [("segment_id", "=", self.id)], self.display_name
+        )
 
     def _apply_policy_change(self):
         """Apply a changed policy to the segments' customers: at once when
