@@ -131,7 +131,7 @@ def main():
             f"{len(steps)} cron steps after it" if steps else "coupons made in the request",
         ),
         (
-            "The longest cron step (each committed; a call starts none after 60 s)",
+            "The longest cron step (each committed; a cron job starts none after half its limits)",
             f"{max(steps, default=0):.1f} s",
             f"{max(steps, default=0) / 120:.0%} of limit_time_real (120 s)",
         ),

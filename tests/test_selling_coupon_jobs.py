@@ -2,16 +2,23 @@
 """Coupons for a large segment: the wizard records a job and creates no
 coupon in the request; the coupons cron generates one coupon per customer
 in committed steps, codes unique, and a step rolled back is redone, never
-doubled; the requesting user is told when they are there. Jobs are read by
+doubled: a worker killed midway in a step leaves the step's start counted
+and reported (Odoo takes the job again at once), nothing of its coupons,
+and the step is redone once; a step that never finishes is given up; the
+requesting user is told when they are there. Jobs are read by
 the sales administrators of their company and written by nobody by hand;
 small segments keep their coupons at once."""
 
+import contextlib
+import time
 from unittest.mock import patch
 
+from odoo import api
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..models.selling import partner_segment_coupon_job as coupon_job
+from .common_runs import Killed
 from .test_selling_coupons import SegmentCouponsCase
 
 
@@ -30,8 +37,13 @@ class TestSegmentCouponJobs(SegmentCouponsCase):
     def jobs(self):
         return self.Job.search([("segment_id", "=", self.big.id)])
 
-    def run_cron(self):
-        """The cron's call, its commits counted (a test may not commit)."""
+    def run_cron(self, started=None):
+        """The cron's call, its commits counted (a test may not commit), as
+        the first call of the cron job in its worker, or as a further call
+        of a job whose first one started at ``started`` (monotonic)."""
+        coupon_job._job_started.pop(self.env.cr, None)
+        if started is not None:
+            coupon_job._job_started[self.env.cr] = started
         commits = []
         with patch.object(self.env.cr, "commit", lambda: commits.append(1)):
             self.Job._cron_generate()
@@ -81,8 +93,10 @@ class TestSegmentCouponJobs(SegmentCouponsCase):
         self.queue()
         job = self.jobs()
         commits = self.run_cron()
-        self.assertEqual(commits, 3, "a step per customer, then the end")
+        self.assertEqual(commits, 6, "a step per customer, then the end: each started, then done")
         self.assertEqual(job.state, "done")
+        self.assertTrue(job.date_done)
+        self.assertEqual(job.step_starts, 0)
         self.assertEqual(job.done_count, 2)
         cards = self.cards(self.program)
         self.assertEqual(len(cards), 2)
@@ -108,8 +122,13 @@ class TestSegmentCouponJobs(SegmentCouponsCase):
         job = self.jobs()
         Trigger = self.env["ir.cron.trigger"]
         triggers = Trigger.search_count([("cron_id", "=", self.cron.id)])
-        with patch.object(coupon_job, "COUPON_CALL_SECONDS", -1):
-            self.assertEqual(self.run_cron(), 0)
+        budget = self.Job._call_budget()
+        progress = []
+        Cron = type(self.env["ir.cron"])
+        # a further call of a job whose calls in this worker used the budget
+        with patch.object(Cron, "_notify_progress", lambda cron, **kw: progress.append(kw)):
+            self.assertEqual(self.run_cron(started=time.monotonic() - budget - 1), 0)
+        self.assertEqual(progress, [{"done": 0, "remaining": 1}], "Odoo calls it no more")
         self.assertFalse(self.cards())
         self.assertEqual(job.state, "queued")
         self.assertEqual(Trigger.search_count([("cron_id", "=", self.cron.id)]), triggers + 1)
@@ -134,6 +153,54 @@ class TestSegmentCouponJobs(SegmentCouponsCase):
         self.assertEqual(job.state, "done")
         self.assertEqual(job.done_count, 2)
 
+    def test_worker_killed_midway_in_a_step_redone_once(self):
+        self.queue()
+        job = self.jobs()
+        # (an HttpCase: the registry is in test mode, a cursor's commit stays
+        # in the test's transaction, a rollback returns to the last commit)
+        progress = []
+        Cron = type(self.env["ir.cron"])
+        History = type(self.env["loyalty.history"])
+        create = History.create
+
+        def killed(records, vals_list):
+            create(records, vals_list)  # the step's coupons and their history are written
+            raise Killed
+
+        # a cron call in its own cursor: its commits stay, the killed step
+        # does not (not in assertRaises: Odoo's rolls its block back)
+        with (
+            patch.object(Cron, "_notify_progress", lambda cron, **kw: progress.append(kw)),
+            patch.object(History, "create", killed),
+            contextlib.suppress(Killed),
+            self.registry.cursor() as cr,
+        ):
+            api.Environment(cr, self.env.uid, {})["partner.segment.coupon.job"]._cron_generate()
+            progress.append("not killed")
+        self.env.invalidate_all()
+        self.assertFalse(self.cards(), "nothing of the killed step")
+        self.assertRecordValues(
+            job, [{"state": "queued", "done_count": 0, "last_partner_id": 0, "step_starts": 1}]
+        )
+        self.assertEqual(progress, [{"done": 1, "remaining": 1}], "work begun, reported before")
+        # the next call redoes it: one coupon per customer
+        self.run_cron()
+        cards = self.cards(self.program)
+        self.assertEqual(len(cards), 2)
+        self.assertEqual(cards.partner_id, self.customer | self.second)
+        self.assertRecordValues(job, [{"state": "done", "done_count": 2, "step_starts": 0}])
+
+    def test_step_never_finishing_is_given_up(self):
+        self.queue()
+        job = self.jobs()
+        job.step_starts = coupon_job.COUPON_MAX_STARTS
+        self.run_cron()
+        self.assertEqual(job.state, "failed")
+        self.assertIn("started 10 times without finishing", job.error)
+        self.assertFalse(self.cards())
+        self.assertIn("could not all be generated", str(self.big.message_ids[0].body))
+        self.assertEqual(self.run_cron(), 0, "a failed job is not taken again")
+
     def test_failed_step_leaves_nothing_and_tells_the_user(self):
         self.queue()
         job = self.jobs()
@@ -141,6 +208,8 @@ class TestSegmentCouponJobs(SegmentCouponsCase):
         with patch.object(Card, "_generate_code", side_effect=RuntimeError("no code")):
             self.run_cron()
         self.assertEqual(job.state, "failed")
+        self.assertEqual(job.error, "no code")
+        self.assertTrue(job.date_done)
         self.assertFalse(self.cards())
         self.assertIn("could not all be generated", str(self.big.message_ids[0].body))
 
