@@ -45,7 +45,10 @@ fi
 # is SIGKILLed in its steps KILLS=4 times, against the same run uninterrupted),
 # selling (a segment's pricelist set on N entering customers against the same
 # values written by bare SQL), coupons (Coupons for this Segment on N
-# customers, against loyalty.card.create alone).
+# customers, against loyalty.card.create alone), coupon_kills (Coupons for
+# this Segment on N customers through a real server whose cron worker is
+# SIGKILLed in the job's steps KILLS=4 times: one coupon each, none missing,
+# against the same job uninterrupted).
 for part in ${BENCH_PARTS:-engine limits reports}; do
     case "$part" in
         engine) "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" \
@@ -59,8 +62,10 @@ for part in ${BENCH_PARTS:-engine limits reports}; do
             --partners "$N" ;;
         coupons) "$VENV/bin/python" "$ROOT/bench/coupons.py" -c "$CONF" -d "$DB" --size "$SIZE" \
             --partners "$N" ;;
+        coupon_kills) "$VENV/bin/python" "$ROOT/bench/coupon_kills.py" -c "$CONF" -d "$DB" \
+            --size "$SIZE" --partners "$N" --kills "${KILLS:-4}" ;;
         killed) "$VENV/bin/python" "$ROOT/bench/killed.py" -c "$CONF" -d "$DB" --size "$SIZE" \
             --kills "${KILLS:-4}" ;;
-        *) die "BENCH_PARTS: engine, limits, reports, partial, forecast, selling, coupons or killed, not '$part'" ;;
+        *) die "BENCH_PARTS: engine, limits, reports, partial, forecast, selling, coupons, coupon_kills or killed, not '$part'" ;;
     esac
 done

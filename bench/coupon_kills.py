@@ -1,0 +1,286 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Coupons for a segment of N customers through a real server whose cron
+worker is killed with SIGKILL during the job (as an out-of-memory kill or a
+restart does), against the same job uninterrupted.
+
+The driver adds N customers by SQL (``--partners``), a rules scheme whose
+one segment holds them and a coupon program that sends no e-mail, commits
+them, and asks *Coupons for this Segment* (a job for the coupons cron, as
+above 2,000 customers).  A real Odoo server (``--workers=2
+--max-cron-threads=1``, see server.py) generates the coupons; during the
+second job the driver kills the cron worker ``--kills`` times: the first
+time in the step under way once a third of the coupons are made, then each
+time as soon as a step is under way again (a step is under way when the
+job's count of step starts is up and the respawned worker's own start is
+committed; the worker's pid is read from the server's log).  Each job must
+end *done* with exactly one coupon (and its history line) for each
+customer, none missing, no code twice.  ``--wake``: notify the cron
+workers every second, as a busy server's triggers would; without it a
+respawned cron worker polls after Odoo's own sleep (60 to 70 s), which is
+what the bench measures.  ``--check``: exit 1 when a check fails, else the
+rows are appended to bench/results-<size>.md.
+
+Everything it added is deleted at the end (the customers by SQL).
+"""
+
+import os
+import re
+import signal
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+sys.path.insert(0, str(Path(__file__).parent))
+import server as server_process
+from killed import cron_worker
+from selling import _customers
+
+from bench import open_bench, segment_of, write_results
+
+LIMIT_KILLS = re.compile(r"timeout after \d+s|CPU time limit|\) timed out")
+
+
+def prepare(registry, count):
+    """N customers in one segment and a silent coupon program, committed
+    (what an interrupted earlier run left deleted first); returns (customer
+    ids, segment id, program id)."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        scheme = (
+            env["partner.segment.scheme"]
+            .with_context(active_test=False)
+            .search([("code", "=", "coupon_kills_bench")])
+        )
+        program = (
+            env["loyalty.program"]
+            .with_context(active_test=False)
+            .search([("name", "=", "Coupon kills bench")])
+        )
+        if scheme or program:
+            cr.execute(
+                """SELECT a.partner_id FROM partner_segment_assignment a
+                     JOIN res_partner p ON p.id = a.partner_id
+                    WHERE a.scheme_id = ANY(%s) AND p.name LIKE 'Selling bench %%'""",
+                [scheme.ids],
+            )
+            left = [row[0] for row in cr.fetchall()]
+            clean(registry, left, scheme.segment_ids[:1].id, program.id)
+        ids = _customers(cr, count)
+        segment = segment_of(env, cr, ids, "Coupon kills bench", "coupon_kills_bench")
+        # archived: no run of the server's crons classifies anybody else in it
+        segment.scheme_id.active = False
+        program = env["loyalty.program"].create(
+            {"name": "Coupon kills bench", "program_type": "coupons"}
+        )
+        program.communication_plan_ids = [(5, 0, 0)]
+        cr.execute("ANALYZE res_partner; ANALYZE partner_segment_assignment")
+        cr.commit()
+        return ids, segment.id, program.id
+
+
+def hold_other_crons(registry, hold):
+    """Delay (``hold``) every other scheduled job and trigger by a day while
+    the jobs are served, so that the one cron worker serves the coupons
+    only, or put them back (``hold`` False)."""
+    with registry.cursor() as cr:
+        coupons = api.Environment(cr, SUPERUSER_ID, {}).ref(
+            "partner_segmentation.ir_cron_segment_coupons"
+        )
+        shift = "+ interval '1 day'" if hold else "- interval '1 day'"
+        cr.execute(
+            f"UPDATE ir_cron SET nextcall = nextcall {shift} WHERE id != %(c)s;"
+            f"UPDATE ir_cron_trigger SET call_at = call_at {shift} WHERE cron_id != %(c)s",
+            {"c": coupons.id},
+        )
+        cr.commit()
+
+
+def queue(registry, segment_id, program_id):
+    """The segment's coupons asked in the wizard: returns the queued job."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        cr.execute(
+            """DELETE FROM loyalty_history h USING loyalty_card c
+                WHERE h.card_id = c.id AND c.program_id = %(p)s;
+               DELETE FROM loyalty_card WHERE program_id = %(p)s;
+               DELETE FROM partner_segment_coupon_job WHERE program_id = %(p)s""",
+            {"p": program_id},
+        )
+        wizard = (
+            env["loyalty.generate.wizard"]
+            .with_context(default_segment_id=segment_id, default_mode="selected")
+            .create({"program_id": program_id})
+        )
+        wizard.generate_coupons()
+        job = env["partner.segment.coupon.job"].search([("program_id", "=", program_id)])
+        job.ensure_one()
+        cr.commit()
+        return job.id
+
+
+def job_state(cr, job_id):
+    cr.execute(
+        "SELECT state, COALESCE(done_count, 0), COALESCE(step_starts, 0)"
+        " FROM partner_segment_coupon_job WHERE id = %s",
+        [job_id],
+    )
+    return cr.fetchone()
+
+
+def serve(args, registry, job_id, count, kills):
+    """Serve the queued job, killing the cron worker ``kills`` times;
+    returns (job state, seconds, kills done, killed at (coupons made),
+    kills by Odoo's own limits, whether the server was still up)."""
+    log = Path(f"/tmp/psseg_coupon_kills_{args.db}_{kills}.log")
+    log.unlink(missing_ok=True)
+    server = server_process.start(args.conf, args.db, log)
+    started = time.monotonic()
+    killed, killed_at, last_step, last_wake, state = [], [], None, 0.0, "queued"
+    try:
+        while time.monotonic() - started < args.timeout:
+            time.sleep(0.01)
+            with registry.cursor() as cr:
+                state, done, starts = job_state(cr, job_id)
+            if state not in ("queued", "running"):
+                break
+            # a step under way that was not killed yet (a respawned worker
+            # counts its start before its step)
+            step = (done, starts)
+            wanted = len(killed) < kills and starts and step != last_step
+            if wanted and (killed or done >= count / 3):
+                worker = cron_worker(log)
+                if worker and worker not in killed:
+                    os.kill(worker, signal.SIGKILL)
+                    killed.append(worker)
+                    killed_at.append(done)
+                    last_step = step
+            if args.wake and time.monotonic() - last_wake > 1:
+                last_wake = time.monotonic()
+                with odoo.sql_db.db_connect("postgres").cursor() as listen_cr:
+                    listen_cr.execute("NOTIFY cron_trigger, %s", [args.db])
+        elapsed = time.monotonic() - started
+        alive = server.poll() is None  # the master (never killed) served to the end
+    finally:
+        server_process.stop(server)
+    limit_kills = len(LIMIT_KILLS.findall(log.read_text())) if log.exists() else -1
+    return state, elapsed, len(killed), killed_at, limit_kills, alive
+
+
+def coupons(cr, ids, program_id):
+    """(coupons, customers with none, customers with more than one, codes
+    drawn twice, coupons without their one history line)."""
+    cr.execute(
+        """
+        WITH c AS (SELECT partner_id, COUNT(*) AS n FROM loyalty_card
+                    WHERE program_id = %(p)s GROUP BY partner_id)
+        SELECT (SELECT COUNT(*) FROM loyalty_card WHERE program_id = %(p)s),
+               (SELECT COUNT(*) FROM unnest(%(ids)s::int[]) AS t(id)
+                 WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.partner_id = t.id)),
+               (SELECT COUNT(*) FROM c WHERE n > 1),
+               (SELECT COUNT(*) - COUNT(DISTINCT code) FROM loyalty_card
+                 WHERE program_id = %(p)s),
+               (SELECT COUNT(*) FROM loyalty_card lc WHERE lc.program_id = %(p)s
+                   AND (SELECT COUNT(*) FROM loyalty_history h WHERE h.card_id = lc.id) <> 1)
+        """,
+        {"p": program_id, "ids": ids},
+    )
+    return cr.fetchone()
+
+
+def clean(registry, ids, segment_id, program_id):
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        cr.execute(
+            """DELETE FROM loyalty_history h USING loyalty_card c
+                WHERE h.card_id = c.id AND c.program_id = %(p)s;
+               DELETE FROM loyalty_card WHERE program_id = %(p)s;
+               DELETE FROM partner_segment_coupon_job WHERE program_id = %(p)s""",
+            {"p": program_id},
+        )
+        program = env["loyalty.program"].browse(program_id).exists()
+        program.active = False  # Odoo deletes no active program
+        program.unlink()
+        env["partner.segment"].browse(segment_id).scheme_id.unlink()
+        cr.commit()
+        try:
+            cr.execute("DELETE FROM res_partner WHERE id = ANY(%s)", [ids])
+            cr.commit()
+        except psycopg2.Error as error:  # something of Odoo's refers to them
+            cr.rollback()
+            print(f"customers left (inactive): {error}")
+            cr.execute("UPDATE res_partner SET active = FALSE WHERE id = ANY(%s)", [ids])
+            cr.commit()
+
+
+def main():
+    args, registry = open_bench(
+        ("--partners", {"type": int, "default": 100000}),
+        ("--kills", {"type": int, "default": 4}),
+        ("--timeout", {"type": int, "default": 3600}),
+        ("--check", {"action": "store_true"}),
+        ("--wake", {"action": "store_true"}),
+    )
+    ids, segment_id, program_id = prepare(registry, args.partners)
+    results = []
+    hold_other_crons(registry, True)
+    try:
+        for kills in (0, args.kills):
+            job_id = queue(registry, segment_id, program_id)
+            served = serve(args, registry, job_id, len(ids), kills)
+            with registry.cursor() as cr:
+                state, done, _starts = job_state(cr, job_id)
+                results.append((*served, done, coupons(cr, ids, program_id)))
+            print(f"{kills} kills: {results[-1]}", flush=True)
+    finally:
+        hold_other_crons(registry, False)
+        clean(registry, ids, segment_id, program_id)
+    (state0, time0, _k, _at, limit0, alive0, done0, found0) = results[0]
+    (state, elapsed, kills, killed_at, limit, alive, done, found) = results[1]
+    ok = (
+        state == state0 == "done"
+        and kills == args.kills
+        and done == done0 == len(ids)
+        and all(found_ == (len(ids), 0, 0, 0, 0) for found_ in (found0, found))
+        and alive0
+        and alive
+    )
+    print(f"coupon job killed {kills} times: {'ok' if ok else 'FAILED'}")
+    if args.check:
+        sys.exit(0 if ok else 1)
+
+    def checks(found_):
+        cards, missing, doubled, codes, history = found_
+        return (
+            f"{cards:,} coupons: {missing} customers without, {doubled} with two or more, "
+            f"{codes} codes twice, {history} without their one history line"
+        )
+
+    at = ", ".join(f"{n:,}" for n in killed_at)
+    write_results(
+        args.size,
+        [
+            f"### Coupons for a segment, cron worker killed ({args.size}): `--workers=2 "
+            f"--max-cron-threads=1`, SIGKILL to the worker in a step, {args.kills} times",
+            "",
+            "| measure | value | against |",
+            "| --- | --- | --- |",
+            f"| Coupons for {len(ids):,} customers through the cron, uninterrupted "
+            f"({state0}) | {time0:.1f} s | |",
+            f"| The same with {kills} kills (at {at} coupons made; {state}) | {elapsed:.1f} s "
+            f"| {elapsed / time0:.2f}× (a respawned cron worker polls after Odoo's 60–70 s "
+            f"sleep{'; woken every second' if args.wake else ''}) |",
+            f"| Uninterrupted: coupons | {checks(found0)} | one each |",
+            f"| Killed: coupons | {checks(found)} | one each |",
+            f"| Workers stopped by Odoo's own limits (time, CPU, timed-out job) | "
+            f"{limit0} uninterrupted, {limit} killed | 0 |",
+        ],
+    )
+
+
+if __name__ == "__main__":
+    main()
