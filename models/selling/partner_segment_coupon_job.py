@@ -60,6 +60,9 @@ class PartnerSegmentCouponJob(models.Model):
     )
     coupon_qty = fields.Integer("Customers at request", readonly=True)
     done_count = fields.Integer("Coupons generated", readonly=True)
+    progress = fields.Float(
+        compute="_compute_progress", help="Coupons generated, in % of the customers at request."
+    )
     last_partner_id = fields.Integer(
         readonly=True, help="The steps resume after this customer (ordered by id)."
     )
@@ -68,6 +71,16 @@ class PartnerSegmentCouponJob(models.Model):
     )
     date_done = fields.Datetime("Ended on", readonly=True)
     error = fields.Text(readonly=True)
+
+    @api.depends("program_id", "segment_id")
+    def _compute_display_name(self):
+        for job in self:
+            job.display_name = f"{job.program_id.display_name} – {job.segment_id.display_name}"
+
+    @api.depends("done_count", "coupon_qty")
+    def _compute_progress(self):
+        for job in self:
+            job.progress = 100.0 * job.done_count / job.coupon_qty if job.coupon_qty else 0.0
 
     @api.model
     def _action_list(self, domain, name):
