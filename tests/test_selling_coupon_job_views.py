@@ -71,9 +71,7 @@ class TestSegmentCouponJobViews(SegmentCouponsCase):
         self.assertEqual(rows[0]["state"], "running")
         self.assertEqual((rows[0]["done_count"], rows[0]["coupon_qty"]), (2000, 5000))
         self.assertEqual(rows[0]["progress"], 40.0)
-        self.assertEqual(
-            rows[0]["display_name"], f"{self.program.name} – {self.big.display_name}"
-        )
+        self.assertEqual(rows[0]["display_name"], f"{self.program.name} – {self.big.display_name}")
         self.assertEqual(rows[0]["user_id"][0], self.sales_manager.id)
         with self.refused(AccessError):
             Job.browse(self.job_b.id).read(["state"])
