@@ -176,6 +176,9 @@ def process(env):
         if not _wait_lock(env):  # an inline run holds the engine: come back soon
             env.ref(PROCESS_CRON)._trigger(fields.Datetime.now() + timedelta(minutes=1))
             break
+        # the near-real-time path first: partners queued since the last
+        # step are recomputed now, not after this call's remaining steps
+        env["partner.segment.queue"]._process_between_steps()
         if run_rec.step_failures >= MAX_ATTEMPTS:
             run_steps.give_up(env, run_rec, MAX_ATTEMPTS)
             cr.commit()  # pylint: disable=invalid-commit

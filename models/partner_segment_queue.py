@@ -161,6 +161,35 @@ class PartnerSegmentQueue(models.Model):
         remaining = cr.fetchone()[0]
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
+    @api.model
+    def _process_between_steps(self, limit=BATCH):
+        """Recompute the partners queued so far, committed, from a cron
+        worker between two steps of a full run (:func:`..engine.run.process`):
+        an invoice posted while a long run goes on moves its customer after
+        the step under way, not after the rest of the worker's call (up to
+        half the cron's time limit) and whatever other job it picks first.
+        What is left is for the queue's own cron (its trigger is there)."""
+        cr = self.env.cr
+        cr.execute("SELECT EXISTS (SELECT 1 FROM partner_segment_queue)")
+        if not cr.fetchone()[0]:
+            return 0
+        done = 0
+        try:
+            with cr.savepoint():
+                partner_ids = self._take(limit)
+                if partner_ids and self._recompute(partner_ids) is None:
+                    raise _EngineBusy()
+                done = len(partner_ids)
+        except _EngineBusy:
+            return 0  # the rows are back; the queue's cron retries them
+        except Exception:
+            # the rows are back too: the full run goes on, and the queue's
+            # own cron meets (and reports) the error
+            _logger.exception("Segmentation queue: recompute between steps failed")
+            return 0
+        cr.commit()  # pylint: disable=invalid-commit
+        return done
+
     def _recompute(self, partner_ids):
         """Run every active scheme for these partners; ``None`` when another
         run holds the engine's lock."""
