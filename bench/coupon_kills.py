@@ -23,19 +23,15 @@ rows are appended to bench/results-<size>.md.
 Everything it added is deleted at the end (the customers by SQL).
 """
 
-import os
 import re
-import signal
 import sys
 import time
 from pathlib import Path
 
-import odoo
 from odoo import SUPERUSER_ID, api
 
 sys.path.insert(0, str(Path(__file__).parent))
 import server as server_process
-from killed import cron_worker
 from selling import _customers
 
 from bench import open_bench, segment_of, write_results
@@ -132,7 +128,8 @@ def serve(args, registry, job_id, count, kills):
     log.unlink(missing_ok=True)
     server = server_process.start(args.conf, args.db, log)
     started = time.monotonic()
-    killed, killed_at, last_step, last_wake, state = [], [], None, 0.0, "queued"
+    killed, killed_at, last_step, state = [], [], None, "queued"
+    wake = server_process.Waker(args.db, args.wake)
     try:
         while time.monotonic() - started < args.timeout:
             time.sleep(0.01)
@@ -145,16 +142,12 @@ def serve(args, registry, job_id, count, kills):
             step = (done, starts)
             wanted = len(killed) < kills and starts and step != last_step
             if wanted and (killed or done >= count / 3):
-                worker = cron_worker(log)
-                if worker and worker not in killed:
-                    os.kill(worker, signal.SIGKILL)
+                worker = server_process.kill_cron_worker(log, killed)
+                if worker:
                     killed.append(worker)
                     killed_at.append(done)
                     last_step = step
-            if args.wake and time.monotonic() - last_wake > 1:
-                last_wake = time.monotonic()
-                with odoo.sql_db.db_connect("postgres").cursor() as listen_cr:
-                    listen_cr.execute("NOTIFY cron_trigger, %s", [args.db])
+            wake()
         elapsed = time.monotonic() - started
         alive = server.poll() is None  # the master (never killed) served to the end
     finally:

@@ -15,7 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-import odoo
 from odoo import SUPERUSER_ID, api
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -173,14 +172,10 @@ def main():
             with registry.cursor() as cr:
                 cr.execute("SELECT status FROM partner_segment_run WHERE id = %s", [run_id])
                 status = cr.fetchone()[0]
-            # An idle cron worker sleeps up to 60 s (Odoo's SLEEP_INTERVAL)
-            # before it polls, pinging its watchdog only between polls: under a
-            # 10 s limit Odoo kills every idle worker, whatever the job.  The
-            # wake-up `_trigger()` sends (in the postgres database, where the
-            # workers LISTEN) keeps it polling, so the workers killed below are
-            # those killed at work.
-            with odoo.sql_db.db_connect("postgres").cursor() as listen_cr:
-                listen_cr.execute("NOTIFY cron_trigger, %s", [args.db])
+            # under a 10 s limit Odoo kills every idle cron worker (its idle
+            # sleep is up to 60 s), whatever the job: kept polling, so the
+            # workers killed below are those killed at work
+            server_process.wake(args.db)
             during.tick(time.monotonic() - started, status == "running")
             if status not in ("queued", "running") and not during.pending:
                 break

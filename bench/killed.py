@@ -19,14 +19,10 @@ as a busy server's triggers would; without it a respawned cron worker polls
 after Odoo's own sleep (60 to 70 s), which is what the bench measures.
 """
 
-import os
-import re
-import signal
 import sys
 import time
 from pathlib import Path
 
-import odoo
 from odoo import SUPERUSER_ID, api
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -64,15 +60,6 @@ def in_step(cr):
     return bool(cr.fetchone())
 
 
-def cron_worker(log):
-    """The pid of the server's live cron worker, from its log (the
-    connections' application names carry the pid of the process that
-    loaded the registry, the master, not the worker's)."""
-    text = log.read_text() if log.exists() else ""
-    pids = re.findall(r"Worker WorkerCron \((\d+)\) alive", text)
-    return int(pids[-1]) if pids else None
-
-
 def classification(cr):
     cr.execute(
         """SELECT partner_id, scheme_id, segment_id, computed_segment_id, locked
@@ -95,7 +82,7 @@ def serve_run(args, registry, kills):
     log.unlink(missing_ok=True)
     server = server_process.start(args.conf, args.db, log)
     started = time.monotonic()
-    killed, last_killed, last_wake, status = [], None, 0.0, "queued"
+    killed, status, wake = [], "queued", server_process.Waker(args.db, args.wake)
     try:
         while time.monotonic() - started < args.timeout:
             time.sleep(0.01)
@@ -105,15 +92,10 @@ def serve_run(args, registry, kills):
                 stepping = len(killed) < kills and in_step(cr)
             if status not in ("queued", "running"):
                 break
-            worker = cron_worker(log) if stepping else None
-            if worker and worker != last_killed:
-                os.kill(worker, signal.SIGKILL)
+            worker = server_process.kill_cron_worker(log, killed) if stepping else None
+            if worker:
                 killed.append(worker)
-                last_killed = worker
-            if args.wake and time.monotonic() - last_wake > 1:
-                last_wake = time.monotonic()
-                with odoo.sql_db.db_connect("postgres").cursor() as listen_cr:
-                    listen_cr.execute("NOTIFY cron_trigger, %s", [args.db])
+            wake()
         elapsed = time.monotonic() - started
         alive = server.poll() is None  # the master (never killed) served to the end
     finally:

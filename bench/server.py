@@ -1,13 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """A real Odoo server on a bench database, for the parts of the bench that
-measure it (cron_limits.py, killed.py): prefork, two HTTP workers and one
-cron worker, in a process group of its own so that it stops as a whole."""
+measure it (cron_limits.py, killed.py, coupon_kills.py): prefork, two HTTP
+workers and one cron worker, in a process group of its own so that it stops
+as a whole; its cron worker woken, found and killed as the drivers need."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import odoo
@@ -46,3 +49,46 @@ def start(conf, db, log, *options):
 def stop(server):
     os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=60)
+
+
+def wake(db):
+    """Wake the server's idle cron workers for ``db`` now, as
+    ``ir.cron._trigger()`` does (the workers LISTEN in the postgres
+    database).  An idle cron worker sleeps up to 60 s (Odoo's
+    SLEEP_INTERVAL) before it polls, pinging its watchdog only between
+    polls: the drivers keep it polling."""
+    with odoo.sql_db.db_connect("postgres").cursor() as cr:
+        cr.execute("NOTIFY cron_trigger, %s", [db])
+
+
+class Waker:
+    """Calls :func:`wake` at most every ``every`` seconds when ``enabled``."""
+
+    def __init__(self, db, enabled=True, every=1.0):
+        self.db, self.enabled, self.every = db, enabled, every
+        self.last = 0.0
+
+    def __call__(self):
+        if self.enabled and time.monotonic() - self.last > self.every:
+            self.last = time.monotonic()
+            wake(self.db)
+
+
+def cron_worker(log):
+    """The pid of the server's live cron worker, from its log (the
+    connections' application names carry the pid of the process that
+    loaded the registry, the master, not the worker's)."""
+    text = log.read_text() if log.exists() else ""
+    pids = re.findall(r"Worker WorkerCron \((\d+)\) alive", text)
+    return int(pids[-1]) if pids else None
+
+
+def kill_cron_worker(log, killed):
+    """SIGKILL the server's live cron worker (as an out-of-memory kill or a
+    restart does) unless it is one of ``killed`` (a worker already killed
+    whose successor has not started yet); returns its pid, or None."""
+    worker = cron_worker(log)
+    if not worker or worker in killed:
+        return None
+    os.kill(worker, signal.SIGKILL)
+    return worker
