@@ -1,12 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """A full run that fits a forecast and scores its metrics reads the
-customers' figures once (one grouping of the source records), with the
-same parameters and values as a fit and a scoring of their own."""
+customers' figures once (one grouping of the source records, kept for the
+next runs), with the same parameters and values as a fit and a scoring of
+their own."""
 
 from unittest.mock import patch
 
 from odoo.addons.partner_segmentation.engine import run_sql
-from odoo.addons.partner_segmentation.models.forecast import scoring
+from odoo.addons.partner_segmentation.models.forecast import scoring, store, store_sql
 from odoo.addons.partner_segmentation.models.forecast.partner_segment_forecast_fit import (
     PURCHASE_PARAMS,
     SPEND_PARAMS,
@@ -49,21 +50,30 @@ class TestForecastRun(ForecastCase):
         of a fit and a scoring of their own."""
         forecast = self.forecast
         results = []
-        with patch.object(
-            scoring, "select_customers", side_effect=scoring.select_customers
-        ) as grouping:
+        with (
+            patch.object(
+                scoring, "select_customers", side_effect=scoring.select_customers
+            ) as direct,
+            patch.object(store_sql, "select_figures", side_effect=store_sql.select_figures) as kept,
+        ):
             # the run's way: not fitted today, fitted and scored in one go
+            # (the customers' figures grouped once, and kept)
             self.metrics._compute_values(None, self.today, companies)
             self.assertEqual(forecast._fit_day(companies), self.today)
-            results.append((self.params(companies), self.values(), grouping.call_count))
-            grouping.reset_mock()
+            groupings = direct.call_count + kept.call_count
+            results.append((self.params(companies), self.values(), groupings))
+            direct.reset_mock()
+            kept.reset_mock()
             # the same history fitted on its own, then scored on that fit
+            # (nothing kept: the figures grouped again for the scores)
             forecast.write({"state": "new", **dict.fromkeys(PURCHASE_PARAMS + SPEND_PARAMS, 0.0)})
             forecast.company_fits = False
+            store.forget(forecast)
             self.assertIsNone(forecast._purchase_params(companies))
             forecast._fit(self.today, companies)
             scoring.compute_values(self.metrics, None, self.today, companies)
-            results.append((self.params(companies), self.values(), grouping.call_count))
+            groupings = direct.call_count + kept.call_count
+            results.append((self.params(companies), self.values(), groupings))
         return results
 
     def assert_same(self, run, alone):

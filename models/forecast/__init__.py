@@ -2,5 +2,6 @@
 # maximum likelihood, their back-test, and the metrics of kind forecast.
 from . import partner_segment_forecast_fit
 from . import partner_segment_forecast
+from . import partner_segment_forecast_customer
 from . import partner_segment_forecast_backtest
 from . import partner_segment_metric

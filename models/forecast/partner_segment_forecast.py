@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 from ...engine import domains
 from ...engine.common import today_of
 from ..metric_checks import validate_source
-from . import backtest, fitting, scoring
+from . import backtest, fitting, scoring, store
 from .partner_segment_forecast_fit import PURCHASE_PARAMS, SPEND_PARAMS
 
 
@@ -202,6 +202,12 @@ class PartnerSegmentForecast(models.Model):
                         name=forecast.name,
                     )
                 )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if any(fname in vals for fname in store.SOURCE_FIELDS):
+            store.forget(self)  # the customers' figures kept came from the old source
+        return result
 
     @api.onchange("model_id")
     def _onchange_model_id(self):

@@ -20,7 +20,7 @@ import numpy as np
 from odoo.tools import SQL
 
 from ...engine import classify, metrics, run_sql
-from . import fitting
+from . import fitting, store
 from . import scoring_sql as Q
 
 # the customers of the forecast being scored, one per transaction at a time
@@ -179,10 +179,11 @@ def compute_values(metrics_, partner_ids, today, companies=None, fit=False):
     records of ``companies`` (ids; None: every company) with the fit for
     them: the customers of each forecast are read once into a work table.
     With ``fit`` (a full run), a forecast not yet fitted for ``today`` is
-    fitted first, on the same work table: one grouping of the source
-    records per forecast and run, not one for the fit and one for the
+    fitted first, on the same work table: one reading of the customers'
+    figures per forecast and run, not one for the fit and one for the
     scores (the fit's records are the scores' when every partner is
-    scored, see :meth:`_companies_key`)."""
+    scored, see :meth:`_companies_key`).  Every partner's figures come from
+    those kept between runs (:mod:`.store`)."""
     env = metrics_.env
     cr = env.cr
     table = SQL.identifier(CUSTOMERS_TABLE)
@@ -194,10 +195,18 @@ def compute_values(metrics_, partner_ids, today, companies=None, fit=False):
         # every partner: the forecast's partners in a universe table, as a
         # scheme's (often the same filter: filled once for both in a run)
         universe = None if partner_ids is not None else classify._fill_universe(env, forecast)
-        select = select_customers(
-            forecast, today, partner_ids, companies=companies, universe=universe
-        )
         with work_mem(cr):
+            # every partner: from the figures kept between runs, grouped
+            # again for the customers whose records changed
+            kept = universe is not None and store.refresh(
+                forecast, source_metric(forecast), today, companies
+            )
+            if kept:
+                select = store.select_customers(forecast, today, companies, universe)
+            else:
+                select = select_customers(
+                    forecast, today, partner_ids, companies=companies, universe=universe
+                )
             cr.execute(Q.create_customers(CUSTOMERS_TABLE, select))
         if refit:
             forecast._fit_for_run(today, companies, customers=table)

@@ -1,0 +1,126 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""The customers' figures a forecast keeps between runs.
+
+A full scoring needs every customer's (x, t_x, T, m): grouped from the
+records, that is a grouping of every record by (customer, day), then by
+customer, each day.  The figures they follow from (first and last purchase
+day, purchase days, spend, the first day's spend) change only with the
+customer's records, so they are kept (``partner.segment.forecast.customer``)
+and each run groups again only the customers whose records changed since:
+a grouping of every record by customer alone tells which (their count and
+the check of their ids and last changes, see :mod:`.store_sql`).  The
+figures of the day then follow from the kept ones and the day.
+
+What changes a record without its ``write_date`` (SQL that bypasses the
+ORM and keeps it) is not seen until the forecast's source is edited, which
+forgets the kept figures.  A source model without ``write_date`` keeps
+nothing: its customers are grouped from the records each time.
+"""
+
+import logging
+
+from psycopg2 import errors
+
+from odoo.tools import SQL
+
+from ...engine import metrics
+from . import store_sql as Q
+
+_logger = logging.getLogger(__name__)
+
+# the fields of a forecast whose change makes the kept figures wrong
+SOURCE_FIELDS = (
+    "model_id",
+    "partner_field_id",
+    "date_field_id",
+    "value_field_id",
+    "source_domain",
+    "company_id",
+)
+
+
+def _scope(forecast, companies):
+    return forecast._companies_key(companies) or ""
+
+
+def _source(forecast, metric, companies):
+    """(query, partner column, date column, value, id column, write column)
+    of the forecast's counted records (``metric``: its source as a metric,
+    see :func:`.scoring.source_metric`; the records of ``companies``, see
+    :func:`.scoring.select_customers`)."""
+    model, query = metrics.source_query(forecast.env, metric, companies)
+
+    def column(field):
+        return model._field_to_sql(query.table, field.name, query)
+
+    value = metrics.value_sql(metric, query.table, column) if forecast.value_field_id else None
+    partner = query.join(
+        query.table, forecast.partner_field_id.name, "res_partner", "id", "psseg_fc_partner"
+    )
+    return (
+        query,
+        SQL.identifier(partner, "commercial_partner_id"),
+        column(forecast.date_field_id),
+        value,
+        SQL.identifier(query.table, "id"),
+        SQL.identifier(query.table, "write_date"),
+    )
+
+
+def refresh(forecast, metric, day, companies=None):
+    """Bring the kept figures of ``forecast`` (``metric``: its source as a
+    metric) for ``companies`` up to ``day``: grouped from every record the
+    first time, then only for the customers whose check changed.  Returns
+    False (nothing kept, nothing written) when the source cannot be
+    checked, or when another transaction is bringing the same figures up
+    to date (a preview beside a run): the caller then groups the records."""
+    env = forecast.env
+    if not env[metric.model_id.model]._log_access:
+        return False
+    cr = env.cr
+    scope = _scope(forecast, companies)
+    env.flush_all()
+    cr.execute(Q.try_lock(forecast.id))
+    if not cr.fetchone()[0]:
+        return False
+    try:
+        with cr.savepoint(flush=False):
+            _bring_up_to_date(forecast, metric, day, companies, scope)
+    except (errors.UniqueViolation, errors.SerializationFailure):
+        # rows another transaction wrote since this one began: left to it
+        _logger.info("Forecast %s: the kept figures are being written elsewhere", forecast.id)
+        return False
+    return True
+
+
+def _bring_up_to_date(forecast, metric, day, companies, scope):
+    cr = forecast.env.cr
+    cr.execute(Q.has_figures(forecast.id, scope))
+    only = None
+    if cr.fetchone()[0]:
+        query, partner, date, _value, id_, write = _source(forecast, metric, companies)
+        check = Q.select_check(query, partner, date, id_, write, day)
+        cr.execute(Q.fill_changed(forecast.id, scope, check))
+        changed = cr.fetchone()[0]
+        _logger.info("Forecast %s: the figures of %s customers grouped again", forecast.id, changed)
+        only = Q.CHANGED_TABLE if changed else False
+    if only is not False:
+        query, partner, date, value, id_, write = _source(forecast, metric, companies)
+        figures = Q.select_figures(query, partner, date, value, id_, write, day, only)
+        cr.execute(Q.insert_figures(forecast.id, scope, figures))
+    cr.execute(Q.drop_work_tables())
+
+
+def select_customers(forecast, day, companies, universe):
+    """SELECT partner_id, x, t_x, t, m, actual of the forecast's customers
+    among the partners of ``universe`` (a work table) as of ``day``, from
+    the kept figures (see :func:`refresh`)."""
+    return Q.select_customers(
+        forecast.id, _scope(forecast, companies), day, SQL("SELECT u.id FROM %s u", universe)
+    )
+
+
+def forget(forecasts):
+    """Forget the kept figures of ``forecasts`` (their source changed)."""
+    if forecasts:
+        forecasts.env.cr.execute(Q.delete_figures(forecasts.ids))

@@ -1,0 +1,181 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""The SQL of the customers' figures a forecast keeps between runs
+(``partner_segment_forecast_customer``, see :mod:`.store`): the check of
+each customer's records, the figures of the customers whose check changed,
+and the customers' (x, t_x, T, m) of a day from the kept figures.
+
+A customer's check is the number of their counted records and the
+exclusive or of each record's id with its last change (``write_date``, in
+microseconds): a record added, removed (deleted, cancelled, archived, no
+longer matching the source's filter, dated after the day, moved to another
+customer) or written since changes it; its order does not.
+
+Statements are :class:`odoo.tools.SQL` objects: user input arrives as
+parameters or as SQL built by the ORM (domains).
+"""
+
+from odoo.tools import SQL
+
+TABLE = SQL.identifier("partner_segment_forecast_customer")
+CHECK_TABLE = SQL.identifier("psseg_fc_check")
+CHANGED_TABLE = SQL.identifier("psseg_fc_changed")
+
+
+def _stamp(id_column, write_column):
+    return SQL(
+        "BIT_XOR(%s::bigint # COALESCE((date_part('epoch', %s) * 1000000)::bigint, 0))",
+        id_column,
+        write_column,
+    )
+
+
+def select_check(query, partner_column, date_column, id_column, write_column, day):
+    """SELECT partner_id, records, stamp: each customer's check of their
+    records counted as of ``day``, from ``query`` (the ORM's query of the
+    counted records, joined to their partner: ``partner_column`` is its
+    ``commercial_partner_id``)."""
+    query.add_where(SQL("%s::date <= %s", date_column, day))
+    query.groupby = SQL("1")
+    query.order = None
+    return query.select(
+        SQL("%s AS partner_id", partner_column),
+        SQL("COUNT(*) AS records"),
+        SQL("%s AS stamp", _stamp(id_column, write_column)),
+    )
+
+
+def select_figures(query, partner_column, date_column, value, id_column, write_column, day, only):
+    """SELECT partner_id, first_day, last_day, days, spend, first_spend,
+    records, stamp of the customers with a record counted as of ``day``
+    (``only``: those of that table's ``partner_id``, else every customer).
+
+    One grouping by (commercial partner, day), then by partner, as the
+    scoring's (:func:`.scoring_sql.select_customers`): a day's spend is
+    summed as float8, the first day's spend is the second element of the
+    smallest [day, spend] array."""
+    query.add_where(SQL("%s::date <= %s", date_column, day))
+    if only is not None:
+        query.add_where(SQL("%s IN (SELECT partner_id FROM %s)", partner_column, only))
+    query.groupby = SQL("1, 2")
+    query.order = None
+    spend = SQL("SUM((%s)::float8)", value) if value is not None else SQL("NULL::float8")
+    days = query.select(
+        SQL("%s AS partner_id", partner_column),
+        SQL("%s::date AS day", date_column),
+        SQL("%s AS spend", spend),
+        SQL("COUNT(*) AS records"),
+        SQL("%s AS stamp", _stamp(id_column, write_column)),
+    )
+    return SQL(
+        """
+        SELECT d.partner_id, MIN(d.day), MAX(d.day), COUNT(*), SUM(d.spend),
+               (MIN(ARRAY[(d.day - %(day)s::date)::float8, d.spend]))[2],
+               SUM(d.records)::bigint, BIT_XOR(d.stamp)
+          FROM (%(days)s) d
+      GROUP BY d.partner_id
+        """,
+        day=day,
+        days=days,
+    )
+
+
+def insert_figures(forecast_id, scope, figures):
+    return SQL(
+        "INSERT INTO %s (forecast_id, scope, partner_id, first_day, last_day, days, spend,"
+        " first_spend, records, stamp) SELECT %s, %s, f.* FROM (%s) f",
+        TABLE,
+        forecast_id,
+        scope,
+        figures,
+    )
+
+
+def try_lock(forecast_id):
+    """The forecast's kept figures to this transaction, until its end, if
+    no other holds them."""
+    return SQL(
+        "SELECT pg_try_advisory_xact_lock(hashtext('partner_segment_forecast_customer'), %s)",
+        forecast_id,
+    )
+
+
+def has_figures(forecast_id, scope):
+    return SQL(
+        "SELECT EXISTS (SELECT 1 FROM %s WHERE forecast_id = %s AND scope = %s)",
+        TABLE,
+        forecast_id,
+        scope,
+    )
+
+
+def fill_changed(forecast_id, scope, check):
+    """The customers whose check differs from the kept one (or who have no
+    row yet) in CHANGED_TABLE, the kept rows of those and of the customers
+    without counted records any more deleted, then SELECT how many
+    changed.  ``check``: :func:`select_check`."""
+    return SQL(
+        """
+        DROP TABLE IF EXISTS %(check)s, %(changed)s;
+        CREATE TEMP TABLE %(check)s ON COMMIT DROP AS %(select)s;
+        CREATE TEMP TABLE %(changed)s ON COMMIT DROP AS
+            SELECT c.partner_id
+              FROM %(check)s c
+         LEFT JOIN %(table)s s
+                ON s.forecast_id = %(forecast)s AND s.scope = %(scope)s
+               AND s.partner_id = c.partner_id
+             WHERE s.partner_id IS NULL OR s.records <> c.records OR s.stamp <> c.stamp;
+        ANALYZE %(changed)s;
+        DELETE FROM %(table)s s
+         WHERE s.forecast_id = %(forecast)s AND s.scope = %(scope)s
+           AND (s.partner_id IN (SELECT partner_id FROM %(changed)s)
+                OR NOT EXISTS (SELECT 1 FROM %(check)s c WHERE c.partner_id = s.partner_id));
+        SELECT COUNT(*) FROM %(changed)s
+        """,
+        check=CHECK_TABLE,
+        changed=CHANGED_TABLE,
+        table=TABLE,
+        select=check,
+        forecast=forecast_id,
+        scope=scope,
+    )
+
+
+def drop_work_tables():
+    return SQL("DROP TABLE IF EXISTS %s, %s", CHECK_TABLE, CHANGED_TABLE)
+
+
+def delete_figures(forecast_ids, scope=None):
+    """Forget the kept figures of ``forecast_ids`` (of one scope, or all)."""
+    if scope is None:
+        return SQL("DELETE FROM %s WHERE forecast_id = ANY(%s)", TABLE, list(forecast_ids))
+    return SQL(
+        "DELETE FROM %s WHERE forecast_id = ANY(%s) AND scope = %s",
+        TABLE,
+        list(forecast_ids),
+        scope,
+    )
+
+
+def select_customers(forecast_id, scope, day, universe):
+    """SELECT partner_id, x, t_x, t, m, actual (0) of the kept customers of
+    the partners of ``universe`` (an SQL subquery of commercial partner
+    ids) as of ``day``: the same figures as
+    :func:`.scoring_sql.select_customers` gives from the records."""
+    return SQL(
+        """
+        SELECT s.partner_id,
+               (s.days - 1)::float8 AS x,
+               (s.last_day - s.first_day)::float8 AS t_x,
+               (%(day)s::date - s.first_day)::float8 AS t,
+               (s.spend - s.first_spend) / NULLIF(s.days - 1, 0) AS m,
+               0::float8 AS actual
+          FROM %(table)s s
+         WHERE s.forecast_id = %(forecast)s AND s.scope = %(scope)s
+           AND s.partner_id IN (%(universe)s)
+        """,
+        table=TABLE,
+        day=day,
+        forecast=forecast_id,
+        scope=scope,
+        universe=universe,
+    )
