@@ -64,13 +64,14 @@ class TestForecastRun(ForecastCase):
             results.append((self.params(companies), self.values(), groupings))
             direct.reset_mock()
             kept.reset_mock()
-            # the same history fitted on its own, then scored on that fit
-            # (nothing kept: the figures grouped again for the scores)
+            # the same history fitted on its own, then scored on that fit,
+            # nothing kept for either: each groups the figures
             forecast.write({"state": "new", **dict.fromkeys(PURCHASE_PARAMS + SPEND_PARAMS, 0.0)})
             forecast.company_fits = False
             store.forget(forecast)
             self.assertIsNone(forecast._purchase_params(companies))
             forecast._fit(self.today, companies)
+            store.forget(forecast)
             scoring.compute_values(self.metrics, None, self.today, companies)
             groupings = direct.call_count + kept.call_count
             results.append((self.params(companies), self.values(), groupings))

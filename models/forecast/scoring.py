@@ -13,7 +13,7 @@ commercial partner, for the partners the forecast's partner filter keeps
 
 import contextlib
 import datetime
-import io
+import tempfile
 
 import numpy as np
 
@@ -106,29 +106,31 @@ def select_customers(forecast, day, partner_ids=None, until=None, companies=None
 
 def read_rows(cr, select, width):
     """The rows of ``select`` (numbers) as a float array of ``width``
-    columns, NULL as NaN, through COPY: a million rows cost their numbers,
-    not a million Python tuples."""
-    buffer = io.BytesIO()
-    cr.copy_expert(
-        cr.mogrify(
-            SQL("COPY (%s) TO STDOUT WITH (FORMAT text, DELIMITER ' ', NULL 'nan')", select)
-        ).decode(),
-        buffer,
-    )
-    return np.fromstring(buffer.getvalue().decode(), sep=" ").reshape(-1, width)
+    columns, NULL as NaN, through COPY into a temporary file that numpy
+    reads: a million rows cost their numbers, not a million Python tuples,
+    nor their text in memory."""
+    with tempfile.TemporaryFile() as text:
+        cr.copy_expert(
+            cr.mogrify(
+                SQL("COPY (%s) TO STDOUT WITH (FORMAT text, DELIMITER ' ', NULL 'nan')", select)
+            ).decode(),
+            text,
+        )
+        text.seek(0)
+        return np.fromfile(text, sep=" ").reshape(-1, width)
 
 
 def fit_inputs(forecast, day, companies=None, customers=None):
     """{"x", "t_x", "T", "weights", "spend_x", "spend_m", "spend_weights"}:
     the distinct inputs of the purchase and spend models as of ``day``,
-    with how many customers share each, from one grouping of the source
-    records (of ``companies``, see :func:`select_customers`), or from
+    with how many customers share each, from the customers' figures kept
+    between runs (of ``companies``, see :func:`select_customers`), or from
     ``customers``, the work table of those customers a run has filled."""
     cr = forecast.env.cr
     forecast.env.flush_all()
-    if customers is None:
-        customers = SQL("(%s)", select_customers(forecast, day, companies=companies))
     with work_mem(cr):
+        if customers is None:
+            customers = SQL("(%s)", _fit_customers(forecast, day, companies))
         rows = read_rows(cr, Q.select_inputs(customers), 6)
     triples = rows[rows[:, 5] == 0]
     spends = rows[(rows[:, 5] == 1) & (rows[:, 0] > 0) & (rows[:, 3] > 0)]
@@ -141,6 +143,17 @@ def fit_inputs(forecast, day, companies=None, customers=None):
         "spend_m": spends[:, 3],
         "spend_weights": spends[:, 4],
     }
+
+
+def _fit_customers(forecast, day, companies):
+    """SELECT the customers a fit of its own (from the form) reads: from
+    the figures kept between runs, brought up to date, else grouped from
+    the records."""
+    if store.refresh(forecast, source_metric(forecast), day, companies):
+        return store.select_customers(
+            forecast, day, companies, classify._universe(forecast.env, forecast)
+        )
+    return select_customers(forecast, day, companies=companies)
 
 
 def _ages(cr, customers, params, horizon):
@@ -202,7 +215,9 @@ def compute_values(metrics_, partner_ids, today, companies=None, fit=False):
                 forecast, source_metric(forecast), today, companies
             )
             if kept:
-                select = store.select_customers(forecast, today, companies, universe)
+                select = store.select_customers(
+                    forecast, today, companies, SQL("SELECT u.id FROM %s u", universe)
+                )
             else:
                 select = select_customers(
                     forecast, today, partner_ids, companies=companies, universe=universe

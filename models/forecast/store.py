@@ -113,11 +113,9 @@ def _bring_up_to_date(forecast, metric, day, companies, scope):
 
 def select_customers(forecast, day, companies, universe):
     """SELECT partner_id, x, t_x, t, m, actual of the forecast's customers
-    among the partners of ``universe`` (a work table) as of ``day``, from
-    the kept figures (see :func:`refresh`)."""
-    return Q.select_customers(
-        forecast.id, _scope(forecast, companies), day, SQL("SELECT u.id FROM %s u", universe)
-    )
+    among the partners of ``universe`` (an SQL subquery of commercial
+    partner ids) as of ``day``, from the kept figures (see :func:`refresh`)."""
+    return Q.select_customers(forecast.id, _scope(forecast, companies), day, universe)
 
 
 def forget(forecasts):
