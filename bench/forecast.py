@@ -129,6 +129,9 @@ def main():
         inputs = scoring.fit_inputs(forecast, today)
         t_inputs = time.perf_counter() - t0
         rss_inputs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # their sizes only: the fits read them again, as a fit does
+        triples, spends = len(inputs["x"]), len(inputs["spend_x"])
+        del inputs
         # a first fit (from no parameters), then the next day's (from the last ones)
         forecast.write({"state": "new", "fit_day": False})
         t0 = time.perf_counter()
@@ -141,8 +144,8 @@ def main():
         rows.append(
             (
                 f"Fit of the shipped forecast ({forecast.customer_count:,} customers, "
-                f"{len(inputs['x']):,} distinct (x, t_x, T), "
-                f"{len(inputs['spend_x']):,} distinct (x, m))",
+                f"{triples:,} distinct (x, t_x, T), "
+                f"{spends:,} distinct (x, m))",
                 f"{t_fit:.2f} s",
                 f"of which reading the figures {t_inputs:.2f} s; again from its "
                 f"parameters {t_refit:.2f} s; {forecast.state}"
