@@ -14,7 +14,8 @@ figures of the day then follow from the kept ones and the day.
 What changes a record without its ``write_date`` (SQL that bypasses the
 ORM and keeps it) is not seen until the forecast's source is edited, which
 forgets the kept figures.  A source model without ``write_date`` keeps
-nothing: its customers are grouped from the records each time.
+nothing: its customers are grouped from the records each time, as they
+are on PostgreSQL before 14.
 """
 
 import logging
@@ -75,9 +76,10 @@ def refresh(forecast, metric, day, companies=None):
     checked, or when another transaction is bringing the same figures up
     to date (a preview beside a run): the caller then groups the records."""
     env = forecast.env
-    if not env[metric.model_id.model]._log_access:
-        return False
     cr = env.cr
+    # BIT_XOR, the check's aggregate, came with PostgreSQL 14 (Odoo 18 runs on 12)
+    if not env[metric.model_id.model]._log_access or cr._cnx.server_version < 140000:
+        return False
     scope = _scope(forecast, companies)
     env.flush_all()
     cr.execute(Q.try_lock(forecast.id))
