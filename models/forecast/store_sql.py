@@ -112,11 +112,14 @@ def fill_changed(forecast_id, scope, check):
     """The customers whose check differs from the kept one (or who have no
     row yet) in CHANGED_TABLE, the kept rows of those and of the customers
     without counted records any more deleted, then SELECT how many
-    changed.  ``check``: :func:`select_check`."""
+    changed.  ``check``: :func:`select_check`.  Each statement a join (the
+    two deletions apart: a NOT EXISTS under an OR is a subquery run for
+    every kept row)."""
     return SQL(
         """
         DROP TABLE IF EXISTS %(check)s, %(changed)s;
         CREATE TEMP TABLE %(check)s ON COMMIT DROP AS %(select)s;
+        ANALYZE %(check)s;
         CREATE TEMP TABLE %(changed)s ON COMMIT DROP AS
             SELECT c.partner_id
               FROM %(check)s c
@@ -126,9 +129,12 @@ def fill_changed(forecast_id, scope, check):
              WHERE s.partner_id IS NULL OR s.records <> c.records OR s.stamp <> c.stamp;
         ANALYZE %(changed)s;
         DELETE FROM %(table)s s
+         USING %(changed)s c
          WHERE s.forecast_id = %(forecast)s AND s.scope = %(scope)s
-           AND (s.partner_id IN (SELECT partner_id FROM %(changed)s)
-                OR NOT EXISTS (SELECT 1 FROM %(check)s c WHERE c.partner_id = s.partner_id));
+           AND s.partner_id = c.partner_id;
+        DELETE FROM %(table)s s
+         WHERE s.forecast_id = %(forecast)s AND s.scope = %(scope)s
+           AND NOT EXISTS (SELECT 1 FROM %(check)s c WHERE c.partner_id = s.partner_id);
         SELECT COUNT(*) FROM %(changed)s
         """,
         check=CHECK_TABLE,
