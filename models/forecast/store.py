@@ -44,23 +44,28 @@ def _scope(forecast, companies):
     return forecast._companies_key(companies) or ""
 
 
-def _source(forecast, metric, companies):
+def _source(forecast, metric, companies, commercial=True):
     """(query, partner column, date column, value, id column, write column)
     of the forecast's counted records (``metric``: its source as a metric,
     see :func:`.scoring.source_metric`; the records of ``companies``, see
-    :func:`.scoring.select_customers`)."""
+    :func:`.scoring.select_customers`): the partner column is their
+    commercial partner's (joined), or without ``commercial`` their own."""
     model, query = metrics.source_query(forecast.env, metric, companies)
 
     def column(field):
         return model._field_to_sql(query.table, field.name, query)
 
     value = metrics.value_sql(metric, query.table, column) if forecast.value_field_id else None
-    partner = query.join(
-        query.table, forecast.partner_field_id.name, "res_partner", "id", "psseg_fc_partner"
-    )
+    if commercial:
+        partner = query.join(
+            query.table, forecast.partner_field_id.name, "res_partner", "id", "psseg_fc_partner"
+        )
+        partner_column = SQL.identifier(partner, "commercial_partner_id")
+    else:
+        partner_column = column(forecast.partner_field_id)
     return (
         query,
-        SQL.identifier(partner, "commercial_partner_id"),
+        partner_column,
         column(forecast.date_field_id),
         value,
         SQL.identifier(query.table, "id"),
@@ -100,8 +105,10 @@ def _bring_up_to_date(forecast, metric, day, companies, scope):
     cr.execute(Q.has_figures(forecast.id, scope))
     only = None
     if cr.fetchone()[0]:
-        query, partner, date, _value, id_, write = _source(forecast, metric, companies)
-        check = Q.select_check(query, partner, date, id_, write, day)
+        query, contact, date, _value, id_, write = _source(
+            forecast, metric, companies, commercial=False
+        )
+        check = Q.select_check(query, contact, date, id_, write, day)
         cr.execute(Q.fill_changed(forecast.id, scope, check))
         changed = cr.fetchone()[0]
         _logger.info("Forecast %s: the figures of %s customers grouped again", forecast.id, changed)
