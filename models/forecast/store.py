@@ -45,7 +45,8 @@ def _scope(forecast, companies):
 
 
 def _source(forecast, metric, companies, commercial=True):
-    """(query, partner column, date column, value, id column, write column)
+    """(query, partner column, record's partner column, date column, value,
+    id column, write column)
     of the forecast's counted records (``metric``: its source as a metric,
     see :func:`.scoring.source_metric`; the records of ``companies``, see
     :func:`.scoring.select_customers`): the partner column is their
@@ -56,16 +57,18 @@ def _source(forecast, metric, companies, commercial=True):
         return model._field_to_sql(query.table, field.name, query)
 
     value = metrics.value_sql(metric, query.table, column) if forecast.value_field_id else None
+    contact_column = column(forecast.partner_field_id)
     if commercial:
         partner = query.join(
             query.table, forecast.partner_field_id.name, "res_partner", "id", "psseg_fc_partner"
         )
         partner_column = SQL.identifier(partner, "commercial_partner_id")
     else:
-        partner_column = column(forecast.partner_field_id)
+        partner_column = contact_column
     return (
         query,
         partner_column,
+        contact_column,
         column(forecast.date_field_id),
         value,
         SQL.identifier(query.table, "id"),
@@ -105,7 +108,7 @@ def _bring_up_to_date(forecast, metric, day, companies, scope):
     cr.execute(Q.has_figures(forecast.id, scope))
     only = None
     if cr.fetchone()[0]:
-        query, contact, date, _value, id_, write = _source(
+        query, contact, _contact, date, _value, id_, write = _source(
             forecast, metric, companies, commercial=False
         )
         check = Q.select_check(query, contact, date, id_, write, day)
@@ -114,8 +117,8 @@ def _bring_up_to_date(forecast, metric, day, companies, scope):
         _logger.info("Forecast %s: the figures of %s customers grouped again", forecast.id, changed)
         only = Q.CHANGED_TABLE if changed else False
     if only is not False:
-        query, partner, date, value, id_, write = _source(forecast, metric, companies)
-        figures = Q.select_figures(query, partner, date, value, id_, write, day, only)
+        query, partner, contact, date, value, id_, write = _source(forecast, metric, companies)
+        figures = Q.select_figures(query, partner, contact, date, value, id_, write, day, only)
         cr.execute(Q.insert_figures(forecast.id, scope, figures))
     cr.execute(Q.drop_work_tables())
 

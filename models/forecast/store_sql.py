@@ -55,10 +55,13 @@ def select_check(query, contact_column, date_column, id_column, write_column, da
     )
 
 
-def select_figures(query, partner_column, date_column, value, id_column, write_column, day, only):
+def select_figures(
+    query, partner_column, contact_column, date_column, value, id_column, write_column, day, only
+):
     """SELECT partner_id, first_day, last_day, days, spend, first_spend,
     records, stamp of the customers with a record counted as of ``day``
-    (``only``: those of that table's ``partner_id``, else every customer).
+    (``only``: those of that table's ``partner_id``, else every customer;
+    ``contact_column``: the records' own partner).
 
     One grouping by (commercial partner, day), then by partner, as the
     scoring's (:func:`.scoring_sql.select_customers`): a day's spend is
@@ -66,7 +69,16 @@ def select_figures(query, partner_column, date_column, value, id_column, write_c
     smallest [day, spend] array."""
     query.add_where(SQL("%s::date <= %s", date_column, day))
     if only is not None:
-        query.add_where(SQL("%s IN (SELECT partner_id FROM %s)", partner_column, only))
+        # the records of their partners: read through the index of the
+        # records' partner, not by a scan of every record (13 s at 10M orders)
+        query.add_where(
+            SQL(
+                "%s IN (SELECT p.id FROM res_partner p WHERE p.commercial_partner_id IN"
+                " (SELECT partner_id FROM %s))",
+                contact_column,
+                only,
+            )
+        )
     query.groupby = SQL("1, 2")
     query.order = None
     spend = SQL("SUM((%s)::float8)", value) if value is not None else SQL("NULL::float8")
