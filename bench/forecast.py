@@ -125,14 +125,20 @@ def main():
         today = datetime.date.today()
         floor = time_floor(cr, today)
         forecast = env.ref("partner_segmentation.forecast_orders")
+        # the first reading of the fit's inputs groups every customer's
+        # figures and keeps them; the next ones check the orders and read
+        # the kept figures, as a fit does every day after
         t0 = time.perf_counter()
         inputs = scoring.fit_inputs(forecast, today)
-        t_inputs = time.perf_counter() - t0
+        t_first = time.perf_counter() - t0
         rss_inputs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         # their sizes only: the fits read them again, as a fit does
         triples, spends = len(inputs["x"]), len(inputs["spend_x"])
         del inputs
-        # a first fit (from no parameters), then the next day's (from the last ones)
+        t0 = time.perf_counter()
+        scoring.fit_inputs(forecast, today)
+        t_inputs = time.perf_counter() - t0
+        # a fit from the form (its inputs read, then the models fitted), twice
         forecast.write({"state": "new", "fit_day": False})
         t0 = time.perf_counter()
         forecast._fit(today)
@@ -143,12 +149,13 @@ def main():
         rss_fit = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rows.append(
             (
-                f"Fit of the shipped forecast ({forecast.customer_count:,} customers, "
-                f"{triples:,} distinct (x, t_x, T), "
-                f"{spends:,} distinct (x, m))",
+                f"Fit of the shipped forecast from the form ({forecast.customer_count:,} "
+                f"customers, {triples:,} distinct (x, t_x, T), {spends:,} distinct (x, m))",
                 f"{t_fit:.2f} s",
-                f"of which reading the figures {t_inputs:.2f} s; again from its "
-                f"parameters {t_refit:.2f} s; {forecast.state}"
+                f"of which reading its inputs (the orders checked, the kept figures read) "
+                f"{t_inputs:.2f} s, the fits {t_fit - t_inputs:.2f} s; again {t_refit:.2f} s; "
+                f"the first reading, every customer's figures grouped and kept, "
+                f"{t_first:.2f} s; {forecast.state}"
                 + (f": {forecast.error}" if forecast.error else ""),
                 "≤ 10 s at 1M",
             )
