@@ -117,7 +117,7 @@ def scoring_rows(env, forecast, floor, t_refit):
 def main():
     args, registry = open_bench()
     from odoo.addons.partner_segmentation.engine import run_sql, run_state
-    from odoo.addons.partner_segmentation.models.forecast import scoring
+    from odoo.addons.partner_segmentation.models.forecast import scoring, store
 
     rows = []
     with registry.cursor() as cr:
@@ -128,6 +128,7 @@ def main():
         # the first reading of the fit's inputs groups every customer's
         # figures and keeps them; the next ones check the orders and read
         # the kept figures, as a fit does every day after
+        store.forget(forecast)
         t0 = time.perf_counter()
         inputs = scoring.fit_inputs(forecast, today)
         t_first = time.perf_counter() - t0
