@@ -45,18 +45,7 @@ def select_customers(query, partner_column, date_column, value, day, until, univ
     query.add_where(SQL("%s::date <= %s", date_column, until))
     if partner_ids is not None:
         query.add_where(SQL("%s = ANY(%s)", partner_column, list(partner_ids)))
-    query.groupby = SQL("1, 2")
-    query.order = None
-    # a day's spend summed as float8: a numeric sum keeps a state of about
-    # 465 bytes per (partner, day) group (434 MB for the 934k groups of 1M
-    # orders, spilled to disk at the engine's work_mem) where a float8 sum
-    # keeps 8; a day of one record (most of them) has the same value either way
-    spend = SQL("SUM((%s)::float8)", value) if value is not None else SQL("NULL::float8")
-    days = query.select(
-        SQL("%s AS partner_id", partner_column),
-        SQL("%s::date AS day", date_column),
-        SQL("%s AS spend", spend),
-    )
+    days = select_days(query, partner_column, date_column, value)
     return SQL(
         """
         SELECT d.partner_id,
@@ -75,6 +64,26 @@ def select_customers(query, partner_column, date_column, value, day, until, univ
         day=day,
         days=days,
         universe=universe,
+    )
+
+
+def select_days(query, partner_column, date_column, value, *columns):
+    """SELECT partner_id, day, spend (and ``columns``) of ``query``'s
+    records grouped by (commercial partner, day).
+
+    A day's spend is summed as float8: a numeric sum keeps a state of about
+    465 bytes per (partner, day) group (434 MB for the 934k groups of 1M
+    orders, spilled to disk at the engine's work_mem) where a float8 sum
+    keeps 8; a day of one record (most of them) has the same value either
+    way."""
+    query.groupby = SQL("1, 2")
+    query.order = None
+    spend = SQL("SUM((%s)::float8)", value) if value is not None else SQL("NULL::float8")
+    return query.select(
+        SQL("%s AS partner_id", partner_column),
+        SQL("%s::date AS day", date_column),
+        SQL("%s AS spend", spend),
+        *columns,
     )
 
 

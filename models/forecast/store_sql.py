@@ -16,6 +16,8 @@ parameters or as SQL built by the ORM (domains).
 
 from odoo.tools import SQL
 
+from .scoring_sql import select_days
+
 TABLE = SQL.identifier("partner_segment_forecast_customer")
 CHECK_TABLE = SQL.identifier("psseg_fc_check")
 CHANGED_TABLE = SQL.identifier("psseg_fc_changed")
@@ -79,13 +81,11 @@ def select_figures(
                 only,
             )
         )
-    query.groupby = SQL("1, 2")
-    query.order = None
-    spend = SQL("SUM((%s)::float8)", value) if value is not None else SQL("NULL::float8")
-    days = query.select(
-        SQL("%s AS partner_id", partner_column),
-        SQL("%s::date AS day", date_column),
-        SQL("%s AS spend", spend),
+    days = select_days(
+        query,
+        partner_column,
+        date_column,
+        value,
         SQL("COUNT(*) AS records"),
         SQL("%s AS stamp", _stamp(id_column, write_column)),
     )
