@@ -19,7 +19,7 @@ import numpy as np
 
 from odoo.tools import SQL
 
-from ...engine import classify, metrics, run_sql
+from ...engine import classify, run_sql
 from . import fitting, store
 from . import scoring_sql as Q
 
@@ -76,27 +76,18 @@ def select_customers(forecast, day, partner_ids=None, until=None, companies=None
     the partners of ``universe`` (a work table of the forecast's partner
     filter; by default its subquery)."""
     env = forecast.env
-    metric = source_metric(forecast)
-    model, query = metrics.source_query(env, metric, companies)
-
-    def column(field):
-        return model._field_to_sql(query.table, field.name, query)
-
-    value = metrics.value_sql(metric, query.table, column) if forecast.value_field_id else None
-    # each record counts for its partner's commercial partner: one join, one grouping
-    partner = query.join(
-        query.table, forecast.partner_field_id.name, "res_partner", "id", "psseg_fc_partner"
-    )
+    rec = store.records(forecast, source_metric(forecast), companies)
+    partner = store.commercial_partner(forecast, rec.query)
     # the forecast has a partner filter and a company, as a scheme has
     if universe is None:
         universe = classify._universe(env, forecast)
     else:
         universe = SQL("SELECT u.id FROM %s u", universe)
     return Q.select_customers(
-        query,
-        SQL.identifier(partner, "commercial_partner_id"),
-        column(forecast.date_field_id),
-        value,
+        rec.query,
+        partner,
+        rec.date,
+        rec.value,
         day,
         until or day,
         universe,

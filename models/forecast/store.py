@@ -18,6 +18,7 @@ nothing: its customers are grouped from the records each time, as they
 are on PostgreSQL before 14.
 """
 
+import collections
 import logging
 
 from psycopg2 import errors
@@ -44,36 +45,39 @@ def _scope(forecast, companies):
     return forecast._companies_key(companies) or ""
 
 
-def _source(forecast, metric, companies, commercial=True):
-    """(query, partner column, record's partner column, date column, value,
-    id column, write column)
-    of the forecast's counted records (``metric``: its source as a metric,
-    see :func:`.scoring.source_metric`; the records of ``companies``, see
-    :func:`.scoring.select_customers`): the partner column is their
-    commercial partner's (joined), or without ``commercial`` their own."""
+# the counted records of a forecast's source, as the ORM queries them:
+# their query and the SQL of their partner, date, value, id and last change
+Records = collections.namedtuple("Records", "query contact date value id write")
+
+
+def records(forecast, metric, companies):
+    """:class:`Records` of the forecast's counted records (``metric``: its
+    source as a metric, see :func:`.scoring.source_metric`): those of the
+    forecast's company or, without one, of ``companies`` (ids; None: every
+    company) and of none."""
     model, query = metrics.source_query(forecast.env, metric, companies)
 
     def column(field):
         return model._field_to_sql(query.table, field.name, query)
 
     value = metrics.value_sql(metric, query.table, column) if forecast.value_field_id else None
-    contact_column = column(forecast.partner_field_id)
-    if commercial:
-        partner = query.join(
-            query.table, forecast.partner_field_id.name, "res_partner", "id", "psseg_fc_partner"
-        )
-        partner_column = SQL.identifier(partner, "commercial_partner_id")
-    else:
-        partner_column = contact_column
-    return (
+    return Records(
         query,
-        partner_column,
-        contact_column,
+        column(forecast.partner_field_id),
         column(forecast.date_field_id),
         value,
         SQL.identifier(query.table, "id"),
         SQL.identifier(query.table, "write_date"),
     )
+
+
+def commercial_partner(forecast, query):
+    """The SQL of the commercial partner of ``query``'s records: each
+    record counts for its partner's commercial partner (one join)."""
+    partner = query.join(
+        query.table, forecast.partner_field_id.name, "res_partner", "id", "psseg_fc_partner"
+    )
+    return SQL.identifier(partner, "commercial_partner_id")
 
 
 def refresh(forecast, metric, day, companies=None):
@@ -108,17 +112,18 @@ def _bring_up_to_date(forecast, metric, day, companies, scope):
     cr.execute(Q.has_figures(forecast.id, scope))
     only = None
     if cr.fetchone()[0]:
-        query, contact, _contact, date, _value, id_, write = _source(
-            forecast, metric, companies, commercial=False
-        )
-        check = Q.select_check(query, contact, date, id_, write, day)
+        rec = records(forecast, metric, companies)
+        check = Q.select_check(rec.query, rec.contact, rec.date, rec.id, rec.write, day)
         cr.execute(Q.fill_changed(forecast.id, scope, check))
         changed = cr.fetchone()[0]
         _logger.info("Forecast %s: the figures of %s customers grouped again", forecast.id, changed)
         only = Q.CHANGED_TABLE if changed else False
     if only is not False:
-        query, partner, contact, date, value, id_, write = _source(forecast, metric, companies)
-        figures = Q.select_figures(query, partner, contact, date, value, id_, write, day, only)
+        rec = records(forecast, metric, companies)
+        partner = commercial_partner(forecast, rec.query)
+        figures = Q.select_figures(
+            rec.query, partner, rec.contact, rec.date, rec.value, rec.id, rec.write, day, only
+        )
         cr.execute(Q.insert_figures(forecast.id, scope, figures))
     cr.execute(Q.drop_work_tables())
 

@@ -173,16 +173,9 @@ def drop_work_tables():
     return SQL("DROP TABLE IF EXISTS %s, %s", CHECK_TABLE, CHANGED_TABLE)
 
 
-def delete_figures(forecast_ids, scope=None):
-    """Forget the kept figures of ``forecast_ids`` (of one scope, or all)."""
-    if scope is None:
-        return SQL("DELETE FROM %s WHERE forecast_id = ANY(%s)", TABLE, list(forecast_ids))
-    return SQL(
-        "DELETE FROM %s WHERE forecast_id = ANY(%s) AND scope = %s",
-        TABLE,
-        list(forecast_ids),
-        scope,
-    )
+def delete_figures(forecast_ids):
+    """Forget the kept figures of ``forecast_ids``."""
+    return SQL("DELETE FROM %s WHERE forecast_id = ANY(%s)", TABLE, list(forecast_ids))
 
 
 def select_customers(forecast_id, scope, day, universe):
