@@ -463,3 +463,8 @@ class TestForecastRpc(RpcMixin, HttpCase):
             "action_backtest",
             forecast.ids,
         )
+        for method in ("action_request_fit", "action_request_backtest"):
+            self.assertRpcRefused(
+                "not allowed to modify", user, "partner.segment.forecast", method, forecast.ids
+            )
+        self.assertFalse(forecast.fit_queued or forecast.backtest_queued)

@@ -5,8 +5,10 @@ table (figures computed here as the model computes them) and a chart, and
 Fit Now fitting it again."""
 
 import datetime
+from unittest.mock import patch
 
 from odoo.addons.partner_segmentation.engine.common import today_of
+from odoo.addons.partner_segmentation.models.forecast import partner_segment_forecast_job as job
 from odoo.addons.partner_segmentation.models.forecast import scoring
 from odoo.tests import new_test_user, tagged
 
@@ -80,6 +82,42 @@ class TestForecastTour(SegmentationTourCase):
         self.assertGreater(forecast.date_fitted, old)
         self.assertEqual(forecast.state, "fitted")
         self.assertEqual(len(forecast.backtest_line_ids), 2 * len(self.groups()))
+
+    def test_fit_queued_on_a_large_source(self):
+        """Above the records fitted in the request (the demo's orders, as
+        PostgreSQL estimates them, above a lowered limit), Fit Now queues
+        the fit: the form says so; the cron then fits and tells the user."""
+        forecast = self.forecast
+        forecast.action_fit()
+        self.assertEqual(forecast.state, "fitted", forecast.error)
+        self.env.cr.execute("ANALYZE sale_order")
+        self.env["ir.config_parameter"].set_param(job.INLINE_RECORDS_PARAM, "1")
+        old = datetime.datetime(2020, 1, 1, 12)
+        forecast.date_fitted = old
+        self.start_tour(
+            "/odoo/action-partner_segmentation.action_partner_segment_forecast",
+            "partner_segmentation_forecast_queued",
+            login=self.manager.login,
+        )
+        forecast.invalidate_recordset()
+        self.assertRecordValues(
+            forecast, [{"fit_queued": True, "job_user_id": self.manager.id, "date_fitted": old}]
+        )
+        sent = []
+        with (
+            patch.object(self.env.cr, "commit", lambda: None),
+            patch.object(
+                type(self.env["res.users"]),
+                "_bus_send",
+                lambda users, kind, payload, **kw: sent.append((users, payload["message"])),
+            ),
+        ):
+            job._job_started.pop(self.env.cr, None)
+            self.env["partner.segment.forecast"]._cron_jobs()
+        forecast.invalidate_recordset()
+        self.assertFalse(forecast.fit_queued)
+        self.assertGreater(forecast.date_fitted, old)
+        self.assertEqual(sent, [(self.manager, f"The fit of forecast '{forecast.name}' ended.")])
 
     def first_group_customers(self):
         """The customers without a repeat purchase before the cut-off,

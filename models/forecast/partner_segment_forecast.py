@@ -15,7 +15,7 @@ class PartnerSegmentForecast(models.Model):
     filter keeps.  Forecast metrics read each customer's figures from it."""
 
     _name = "partner.segment.forecast"
-    _inherit = ["partner.segment.forecast.fit"]
+    _inherit = ["partner.segment.forecast.fit", "partner.segment.forecast.job"]
     _description = "Segmentation Forecast"
     _order = "name, id"
     _check_company_auto = True

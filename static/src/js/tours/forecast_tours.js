@@ -75,7 +75,7 @@ tours.add("partner_segmentation_forecast", {
             run: "click",
         },
         ...inWords(),
-        ...pressHeaderButton("action_backtest", "Make the back-test", total),
+        ...pressHeaderButton("action_request_backtest", "Make the back-test", total),
         {
             content: "The back-test's customers",
             trigger: `${total} td:eq(1)${shows("backtest_customers")}`,
@@ -106,11 +106,39 @@ tours.add("partner_segmentation_forecast", {
             trigger: ".o_breadcrumb .o_back_button, .o_breadcrumb li.breadcrumb-item a:contains(Repeat orders)",
             run: "click",
         },
-        ...pressHeaderButton("action_fit", "Fit now", fittedNow),
+        ...pressHeaderButton("action_request_fit", "Fit now", fittedNow),
         {
             content: "Fitted now (the test left an old fit's date)",
             trigger: fittedNow,
         },
         ...inWords(),
+    ],
+});
+
+tours.add("partner_segmentation_forecast_queued", {
+    url: "/odoo/action-partner_segmentation.action_partner_segment_forecast",
+    steps: () => [
+        {
+            content: "Open the shipped forecast",
+            trigger: ".o_data_row td[name=name]:contains(Repeat orders), .o_kanban_record:contains(Repeat orders)",
+            run: "click",
+        },
+        {
+            content: "The form is there, with the old fit",
+            trigger: `${field("date_fitted")}:contains(2020)`,
+        },
+        ...pressHeaderButton(
+            "action_request_fit",
+            "Fit now, on a source too large to fit in the request",
+            ".o_form_view .alert-info:contains(A fit is queued)"
+        ),
+        {
+            content: "Queued, not fitted: the form says so",
+            trigger: ".o_form_view .alert-info:contains(A fit is queued):contains(notified when it ends)",
+        },
+        {
+            content: "The old fit is still shown",
+            trigger: `${field("date_fitted")}:contains(2020)`,
+        },
     ],
 });
