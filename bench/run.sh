@@ -41,6 +41,9 @@ fi
 # reports, partial (chosen partners and the near-real-time path only, on the
 # classification the limits part leaves: the engine part measures them too),
 # forecast (the shipped forecast's fit, scoring and back-test),
+# forecast_kills (Fit Now queued on a large source, made through a real
+# server whose cron worker is SIGKILLed during the fit KILLS=2 times,
+# against the same fit uninterrupted),
 # killed (the first classification through a real server whose cron worker
 # is SIGKILLed in its steps KILLS=4 times, against the same run uninterrupted),
 # selling (a segment's pricelist set on N entering customers against the same
@@ -58,6 +61,8 @@ for part in ${BENCH_PARTS:-engine limits reports}; do
         reports) "$VENV/bin/python" "$ROOT/bench/reports.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
         partial) "$VENV/bin/python" "$ROOT/bench/partial.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
         forecast) "$VENV/bin/python" "$ROOT/bench/forecast.py" -c "$CONF" -d "$DB" --size "$SIZE" ;;
+        forecast_kills) "$VENV/bin/python" "$ROOT/bench/forecast_kills.py" -c "$CONF" -d "$DB" \
+            --size "$SIZE" --kills "${KILLS:-2}" ;;
         selling) "$VENV/bin/python" "$ROOT/bench/selling.py" -c "$CONF" -d "$DB" --size "$SIZE" \
             --partners "$N" ;;
         coupons) "$VENV/bin/python" "$ROOT/bench/coupons.py" -c "$CONF" -d "$DB" --size "$SIZE" \
@@ -66,6 +71,6 @@ for part in ${BENCH_PARTS:-engine limits reports}; do
             --size "$SIZE" --partners "$N" --kills "${KILLS:-4}" ;;
         killed) "$VENV/bin/python" "$ROOT/bench/killed.py" -c "$CONF" -d "$DB" --size "$SIZE" \
             --kills "${KILLS:-4}" ;;
-        *) die "BENCH_PARTS: engine, limits, reports, partial, forecast, selling, coupons, coupon_kills or killed, not '$part'" ;;
+        *) die "BENCH_PARTS: engine, limits, reports, partial, forecast, forecast_kills, selling, coupons, coupon_kills or killed, not '$part'" ;;
     esac
 done

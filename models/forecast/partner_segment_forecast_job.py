@@ -176,22 +176,31 @@ class PartnerSegmentForecastJob(models.AbstractModel):
         if not user or user._is_public():
             return
         env = self.with_context(lang=user.lang).env
+        name = self.with_env(env).display_name
+        # whole sentences, for the translators
         if fit and backtest:
-            what = env._("The fit and the back-test")
+            message = (
+                env._(
+                    "The fit and the back-test of forecast '%(name)s' ended: %(error)s",
+                    name=name,
+                    error=error,
+                )
+                if error
+                else env._("The fit and the back-test of forecast '%(name)s' ended.", name=name)
+            )
         elif fit:
-            what = env._("The fit")
-        else:
-            what = env._("The back-test")
-        if error:
-            message = env._(
-                "%(what)s of forecast '%(name)s' ended: %(error)s",
-                what=what,
-                name=self.display_name,
-                error=error,
+            message = (
+                env._("The fit of forecast '%(name)s' ended: %(error)s", name=name, error=error)
+                if error
+                else env._("The fit of forecast '%(name)s' ended.", name=name)
             )
         else:
-            message = env._(
-                "%(what)s of forecast '%(name)s' ended.", what=what, name=self.display_name
+            message = (
+                env._(
+                    "The back-test of forecast '%(name)s' ended: %(error)s", name=name, error=error
+                )
+                if error
+                else env._("The back-test of forecast '%(name)s' ended.", name=name)
             )
         user._bus_send(
             "simple_notification",

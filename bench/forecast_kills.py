@@ -1,0 +1,195 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""A fit asked for from the form on a large source, made by a real server
+whose cron worker is killed with SIGKILL during the fit (as an
+out-of-memory kill or a restart does), against the same fit uninterrupted.
+
+The driver asks *Fit Now* on the shipped forecast as a segmentation
+manager would (the orders above the records fitted in the request: the
+fit is queued), commits, and a real Odoo server (``--workers=2
+--max-cron-threads=1``, see server.py) makes it; the first time the driver
+kills the cron worker ``--kills`` times (fewer than the job's three
+starts), each time once the job's start is committed and the fit under
+way.  Each fit must end with the request cleared, the forecast fitted,
+its parameters those of the uninterrupted fit and the asking user told
+once.  ``--check``: exit 1 when a check fails, else the rows are appended
+to bench/results-<size>.md.
+
+The forecast's fit is put back as it was at the end.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+from odoo import SUPERUSER_ID, api
+
+sys.path.insert(0, str(Path(__file__).parent))
+import server as server_process
+
+from bench import open_bench, write_results
+
+PARAMS = ("bgnbd_r", "bgnbd_alpha", "bgnbd_a", "bgnbd_b", "gg_p", "gg_q", "gg_v")
+FIELDS = ("state", "fit_queued", "job_starts", *PARAMS, "customer_count")
+
+
+def hold_other_crons(registry, hold):
+    """Delay (``hold``) every other scheduled job and trigger by a day, so
+    that the one cron worker makes the fit only, or put them back."""
+    with registry.cursor() as cr:
+        cron = api.Environment(cr, SUPERUSER_ID, {}).ref(
+            "partner_segmentation.ir_cron_forecast_jobs"
+        )
+        shift = "+ interval '1 day'" if hold else "- interval '1 day'"
+        cr.execute(
+            f"UPDATE ir_cron SET nextcall = nextcall {shift} WHERE id != %(c)s;"
+            f"UPDATE ir_cron_trigger SET call_at = call_at {shift} WHERE cron_id != %(c)s",
+            {"c": cron.id},
+        )
+        cr.commit()
+
+
+def request(registry):
+    """Fit Now as a segmentation manager (the admin, who is one): returns
+    the forecast's id and the number of notifications its user has."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        admin = env.ref("base.user_admin")
+        forecast = env.ref("partner_segmentation.forecast_orders")
+        env["ir.config_parameter"].set_param("partner_segmentation.forecast_inline_records", "1000")
+        forecast.write({"state": "new", "fit_day": False, **dict.fromkeys(PARAMS, 0.0)})
+        action = forecast.with_user(admin).action_request_fit()
+        assert action is not True and forecast.fit_queued, "the fit was not queued"
+        cr.commit()
+        return forecast.id, notifications(cr, admin.partner_id.id)
+
+
+def notifications(cr, partner_id):
+    cr.execute(
+        "SELECT COUNT(*) FROM bus_bus WHERE channel LIKE '%%res.partner%%'"
+        " AND replace(channel, ' ', '') LIKE %s AND message LIKE %s",
+        [f"%,{partner_id}]", "%The fit of forecast%"],
+    )
+    return cr.fetchone()[0]
+
+
+def values(cr, forecast_id):
+    cr.execute(
+        f"SELECT {', '.join(FIELDS)} FROM partner_segment_forecast WHERE id = %s",
+        [forecast_id],
+    )
+    return dict(zip(FIELDS, cr.fetchone(), strict=True))
+
+
+def serve(args, registry, forecast_id, kills):
+    """Serve the queued fit, killing the cron worker ``kills`` times once
+    the job's start is committed; returns (values, seconds, kills done)."""
+    log = Path(f"/tmp/psseg_forecast_kills_{args.db}_{kills}.log")
+    log.unlink(missing_ok=True)
+    server = server_process.start(args.conf, args.db, log)
+    started = time.monotonic()
+    killed, killed_at_start = [], 0
+    wake = server_process.Waker(args.db)
+    try:
+        while time.monotonic() - started < args.timeout:
+            time.sleep(0.05)
+            with registry.cursor() as cr:
+                now = values(cr, forecast_id)
+            if not now["fit_queued"]:
+                break
+            # a start committed that was not killed yet: the fit is under way
+            if len(killed) < kills and now["job_starts"] > killed_at_start:
+                time.sleep(args.delay)
+                worker = server_process.kill_cron_worker(log, killed)
+                if worker:
+                    killed.append(worker)
+                    killed_at_start = now["job_starts"]
+            wake()
+        elapsed = time.monotonic() - started
+    finally:
+        server_process.stop(server)
+    with registry.cursor() as cr:
+        return values(cr, forecast_id), elapsed, len(killed)
+
+
+def main():
+    args, registry = open_bench(
+        ("--kills", {"type": int, "default": 2}),
+        ("--delay", {"type": float, "default": 1.0}),
+        ("--timeout", {"type": float, "default": 900.0}),
+        ("--check", {"action": "store_true"}),
+    )
+    with registry.cursor() as cr:
+        kept = values(
+            cr, api.Environment(cr, SUPERUSER_ID, {}).ref("partner_segmentation.forecast_orders").id
+        )
+    hold_other_crons(registry, True)
+    results, failures = [], []
+    try:
+        for kills in (0, args.kills):
+            forecast_id, before = request(registry)
+            final, elapsed, done = serve(args, registry, forecast_id, kills)
+            with registry.cursor() as cr:
+                told = notifications(cr, _admin_partner(cr)) - before
+            results.append((kills, done, final, elapsed, told))
+            if final["fit_queued"] or final["state"] != "fitted" or told != 1:
+                failures.append(f"{done} kills: {final}, told {told} times")
+    finally:
+        hold_other_crons(registry, False)
+        with registry.cursor() as cr:
+            cr.execute(
+                "UPDATE partner_segment_forecast SET "
+                + ", ".join(f"{f} = %({f})s" for f in FIELDS)
+                + " WHERE id = %(id)s",
+                {
+                    **kept,
+                    "id": api.Environment(cr, SUPERUSER_ID, {})
+                    .ref("partner_segmentation.forecast_orders")
+                    .id,
+                },
+            )
+            cr.execute(
+                "DELETE FROM ir_config_parameter"
+                " WHERE key = 'partner_segmentation.forecast_inline_records'"
+            )
+            cr.commit()
+    (_k0, _d0, plain, t_plain, _t0), (_k, kills_done, hit, t_hit, told) = results
+    same = all(abs(plain[p] - hit[p]) <= 1e-9 * max(1.0, abs(plain[p])) for p in PARAMS)
+    if not same:
+        failures.append(f"parameters differ: {plain} against {hit}")
+    rows = [
+        (
+            f"Fit Now queued, made by a real server's cron worker "
+            f"({plain['customer_count']:,} customers)",
+            f"{t_plain:.1f} s",
+            "uninterrupted",
+        ),
+        (
+            f"The same, the cron worker SIGKILLed {kills_done} times during the fit",
+            f"{t_hit:.1f} s",
+            f"{'fitted' if hit['state'] == 'fitted' else hit['state']}, "
+            f"parameters {'the same' if same else 'DIFFERENT'}, "
+            f"request cleared: {not hit['fit_queued']}, user told {told} time(s)",
+        ),
+    ]
+    for failure in failures:
+        print("FAILED:", failure)
+    if args.check:
+        sys.exit(1 if failures else 0)
+    write_results(
+        args.size,
+        [
+            f"### A queued fit through a killed cron worker ({args.size})",
+            "",
+            "| measure | value | result |",
+            "| --- | --- | --- |",
+            *(f"| {a} | {b} | {c} |" for a, b, c in rows),
+        ],
+    )
+
+
+def _admin_partner(cr):
+    return api.Environment(cr, SUPERUSER_ID, {}).ref("base.user_admin").partner_id.id
+
+
+if __name__ == "__main__":
+    main()
