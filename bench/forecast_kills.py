@@ -82,12 +82,13 @@ def values(cr, forecast_id):
 
 def serve(args, registry, forecast_id, kills):
     """Serve the queued fit, killing the cron worker ``kills`` times once
-    the job's start is committed; returns (values, seconds, kills done)."""
+    the job's start is committed (``--delay`` seconds after); returns
+    (values, seconds, kills in the fit, kills that came after its end)."""
     log = Path(f"/tmp/psseg_forecast_kills_{args.db}_{kills}.log")
     log.unlink(missing_ok=True)
     server = server_process.start(args.conf, args.db, log)
     started = time.monotonic()
-    killed, killed_at_start = [], 0
+    killed, killed_at_start, missed = [], 0, 0
     wake = server_process.Waker(args.db)
     try:
         while time.monotonic() - started < args.timeout:
@@ -101,14 +102,19 @@ def serve(args, registry, forecast_id, kills):
                 time.sleep(args.delay)
                 worker = server_process.kill_cron_worker(log, killed)
                 if worker:
-                    killed.append(worker)
                     killed_at_start = now["job_starts"]
+                    with registry.cursor() as cr:
+                        # killed in the fit only if the job had not ended
+                        if values(cr, forecast_id)["fit_queued"]:
+                            killed.append(worker)
+                        else:
+                            missed += 1
             wake()
         elapsed = time.monotonic() - started
     finally:
         server_process.stop(server)
     with registry.cursor() as cr:
-        return values(cr, forecast_id), elapsed, len(killed)
+        return values(cr, forecast_id), elapsed, len(killed), missed
 
 
 def main():
@@ -127,7 +133,9 @@ def main():
     try:
         for kills in (0, args.kills):
             forecast_id, before = request(registry)
-            final, elapsed, done = serve(args, registry, forecast_id, kills)
+            final, elapsed, done, missed = serve(args, registry, forecast_id, kills)
+            if missed:
+                failures.append(f"{missed} kills came after the fit ended: lower --delay")
             with registry.cursor() as cr:
                 told = notifications(cr, _admin_partner(cr)) - before
             results.append((kills, done, final, elapsed, told))
