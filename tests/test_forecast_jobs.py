@@ -74,6 +74,11 @@ class TestForecastJobs(ForecastCase):
         )
         self.assertEqual(self.forecast.state, "new", "nothing fitted in the request")
         self.assertEqual(self.triggers(), triggers + 1, "the cron is woken")
+        # asked again while it is under way (started once): left as it is
+        self.forecast.job_starts = 1
+        self.forecast.with_user(self.manager).action_request_fit()
+        self.assertRecordValues(self.forecast, [{"fit_queued": True, "job_starts": 1}])
+        self.forecast.job_starts = 0
         self.assertEqual(self.run_cron(), 2, "started, then done: each committed")
         self.assertEqual(self.forecast.state, "fitted", self.forecast.error)
         self.assertTrue(self.forecast.date_fitted)

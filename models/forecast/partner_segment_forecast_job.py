@@ -60,8 +60,11 @@ class PartnerSegmentForecastJob(models.AbstractModel):
         if not large:
             return True
         # sudo: the request's own fields (read-only in the form), on
-        # forecasts the user may write (checked above)
-        large.sudo().write({f"{job}_queued": True, "job_user_id": self.env.uid, "job_starts": 0})
+        # forecasts the user may write (checked above); one already queued
+        # is left as it is (its job may be under way)
+        large.filtered(lambda f: not f[f"{job}_queued"]).sudo().write(
+            {f"{job}_queued": True, "job_user_id": self.env.uid}
+        )
         self.env.ref(CRON).sudo()._trigger()  # sudo: the cron is the engine's
         message = (
             self.env._("The fit is queued: you will be notified when it ends.")
