@@ -69,6 +69,19 @@ def raise_work_mem(size=WORK_MEM):
     )
 
 
+def watch_client(interval="1s"):
+    """Until the transaction ends, PostgreSQL checks every ``interval``
+    during a statement that its client is still there (PostgreSQL 14 and
+    later): a worker killed in a long statement (SIGKILL, an out-of-memory
+    kill, Odoo's watchdog) leaves no statement running on, holding its
+    locks, for the worker that takes its work again."""
+    return SQL(
+        "SELECT set_config('client_connection_check_interval', %s, true)"
+        " WHERE current_setting('server_version_num')::int >= 140000",
+        interval,
+    )
+
+
 def restore_work_mem(previous):
     return SQL("SELECT set_config('work_mem', %s, true)", previous)
 

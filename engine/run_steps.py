@@ -101,6 +101,7 @@ def step(env, run_rec):
         run_rec.write({"status": "running", "date_begin": fields.Datetime.now()})
     if run_state.of(env).inline and not run_rec.step_done:
         _start_inline(env, run_rec)
+    cr.execute(Q.watch_client())
     cr.execute(Q.raise_work_mem())
     work_mem = cr.fetchone()[0]
     what = _step_name(run_rec)

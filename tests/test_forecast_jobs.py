@@ -208,3 +208,24 @@ class TestForecastJobs(ForecastCase):
         # nor may anyone set the request's fields by hand
         with self.assertRaises(AccessError):
             self.forecast.with_user(self.user).write({"fit_queued": True})
+
+    def test_job_watches_its_client(self):
+        """A worker killed in the job leaves no statement running on (and
+        holding the kept figures) for the next: PostgreSQL checks its
+        client during the job's statements."""
+        if self.env.cr._cnx.server_version < 140000:
+            self.skipTest("client_connection_check_interval came with PostgreSQL 14")
+        self.forecast.with_user(self.manager).action_request_fit()
+        seen = []
+        Forecast = type(self.Forecast)
+        fit = Forecast._fit
+
+        def watched(forecast, today, *args):
+            forecast.env.cr.execute("SHOW client_connection_check_interval")
+            seen.append(forecast.env.cr.fetchone()[0])
+            return fit(forecast, today, *args)
+
+        with patch.object(Forecast, "_fit", watched):
+            self.run_cron()
+        self.assertEqual(seen, ["1s"])
+        self.assertEqual(self.forecast.state, "fitted")

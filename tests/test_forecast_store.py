@@ -5,6 +5,8 @@ every way a company's records change; only the customers whose records
 changed are grouped again; an edit of the forecast's source forgets them."""
 
 import datetime
+import threading
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.addons.partner_segmentation.engine import run_sql
@@ -199,9 +201,13 @@ class TestForecastStore(ForecastCase):
         with self.registry.cursor() as other:
             other.execute(store_sql.try_lock(forecast.id))
             self.assertTrue(other.fetchone()[0])
-            self.assertFalse(store.refresh(forecast, scoring.source_metric(forecast), self.today))
+            with patch.object(store, "LOCK_WAIT", 1):
+                self.assertFalse(
+                    store.refresh(forecast, scoring.source_metric(forecast), self.today)
+                )
             self.env.cr.execute(run_sql.CREATE_WORK_TABLES)
-            metric._compute_values(None, self.today)
+            with patch.object(store, "LOCK_WAIT", 0):
+                metric._compute_values(None, self.today)
             other.rollback()
         self.assertEqual(forecast.state, "fitted")
         self.env.cr.execute(
@@ -213,6 +219,27 @@ class TestForecastStore(ForecastCase):
         self.assertGreaterEqual(self.env.cr.fetchone()[0], len(self.partners))
         # the lock gone, the figures are kept again
         self.assertTrue(store.refresh(forecast, scoring.source_metric(forecast), self.today))
+        self.env.cr.execute(
+            "SELECT COUNT(*) FROM partner_segment_forecast_customer WHERE forecast_id = %s",
+            [forecast.id],
+        )
+        self.assertGreaterEqual(self.env.cr.fetchone()[0], len(self.partners))
+
+    def test_refresh_waits_for_figures_held_elsewhere(self):
+        """Another transaction holding the kept figures (a run ending, the
+        statement of a worker just killed): a refresh waits for them rather
+        than group every record itself."""
+        forecast = self.forecast
+        with self.registry.cursor() as other:
+            other.execute(store_sql.try_lock(forecast.id))
+            self.assertTrue(other.fetchone()[0])
+            released = threading.Timer(1.0, other.rollback)
+            released.start()
+            try:
+                kept = store.refresh(forecast, scoring.source_metric(forecast), self.today)
+            finally:
+                released.join()
+        self.assertTrue(kept)
         self.env.cr.execute(
             "SELECT COUNT(*) FROM partner_segment_forecast_customer WHERE forecast_id = %s",
             [forecast.id],

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ...engine import run as engine_run
+from ...engine import run_sql
 from ...engine.common import today_of
 
 _logger = logging.getLogger(__name__)
@@ -151,6 +152,7 @@ class PartnerSegmentForecastJob(models.AbstractModel):
         asking user's time zone; an error is recorded on the forecast."""
         self.ensure_one()
         today = today_of(self.env(user=self.job_user_id.id or self.env.uid))
+        self.env.cr.execute(run_sql.watch_client())
         error = False
         try:
             with self.env.cr.savepoint():

@@ -20,6 +20,7 @@ are on PostgreSQL before 14.
 
 import collections
 import logging
+import time
 
 from psycopg2 import errors
 
@@ -29,6 +30,11 @@ from ...engine import metrics
 from . import store_sql as Q
 
 _logger = logging.getLogger(__name__)
+
+# how long a run or a fit waits for the kept figures another transaction
+# holds before it groups the records itself (a few seconds' wait against
+# a grouping of every record: over a minute at 10M orders)
+LOCK_WAIT = 15
 
 # the fields of a forecast whose change makes the kept figures wrong
 SOURCE_FIELDS = (
@@ -94,8 +100,7 @@ def refresh(forecast, metric, day, companies=None):
         return False
     scope = _scope(forecast, companies)
     env.flush_all()
-    cr.execute(Q.try_lock(forecast.id))
-    if not cr.fetchone()[0]:
+    if not _lock(cr, forecast.id):
         return False
     try:
         with cr.savepoint(flush=False):
@@ -105,6 +110,21 @@ def refresh(forecast, metric, day, companies=None):
         _logger.info("Forecast %s: the kept figures are being written elsewhere", forecast.id)
         return False
     return True
+
+
+def _lock(cr, forecast_id):
+    """The forecast's kept figures to this transaction: waited for up to
+    LOCK_WAIT seconds (another run or fit ending; the statement of a worker
+    just killed, until PostgreSQL sees its client gone, see
+    :func:`...engine.run_sql.watch_client`), else False."""
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        cr.execute(Q.try_lock(forecast_id))
+        if cr.fetchone()[0]:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
 
 
 def _bring_up_to_date(forecast, metric, day, companies, scope):
