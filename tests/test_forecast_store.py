@@ -245,33 +245,3 @@ class TestForecastStore(ForecastCase):
             [forecast.id],
         )
         self.assertGreaterEqual(self.env.cr.fetchone()[0], len(self.partners))
-
-    def test_most_changed_all_grouped_again_at_once(self):
-        """Most customers' records changed (every order's last change
-        rewritten, as a new stored field does): every customer grouped
-        again in one grouping of the records, the same figures."""
-        self.kept(self.today)
-        self.later()
-        orders = self.env["sale.order"].search([("partner_id", "in", self.partners.ids)])
-        orders.write({"note": "rewritten"})
-        self.env.flush_all()
-        calls = []
-        select_figures = store_sql.select_figures
-
-        def spy(*args):
-            calls.append(args[-1])
-            return select_figures(*args)
-
-        with patch.object(store_sql, "select_figures", spy):
-            kept = self.kept(self.today)
-        self.assertEqual(calls, [None], "every customer, not those of a table of changed ones")
-        self.assert_same(kept, self.grouped(self.today))
-        # one change: that customer alone, through the table of changed ones
-        self.later(2)
-        self.order(self.partners[5], 1, 12.0)
-        self.env.flush_all()
-        calls.clear()
-        with patch.object(store_sql, "select_figures", spy):
-            kept = self.kept(self.today)
-        self.assertEqual(calls, [store_sql.CHANGED_TABLE])
-        self.assert_same(kept, self.grouped(self.today))

@@ -36,10 +36,6 @@ _logger = logging.getLogger(__name__)
 # a grouping of every record: over a minute at 10M orders)
 LOCK_WAIT = 15
 
-# above this share of customers whose records changed, every customer is
-# grouped again, in one grouping of every record
-REGROUP_SHARE = 0.3
-
 # the fields of a forecast whose change makes the kept figures wrong
 SOURCE_FIELDS = (
     "model_id",
@@ -139,16 +135,9 @@ def _bring_up_to_date(forecast, metric, day, companies, scope):
         rec = records(forecast, metric, companies)
         check = Q.select_check(rec.query, rec.contact, rec.date, rec.id, rec.write, day)
         cr.execute(Q.fill_changed(forecast.id, scope, check))
-        changed, customers = cr.fetchone()
+        changed = cr.fetchone()[0]
         _logger.info("Forecast %s: the figures of %s customers grouped again", forecast.id, changed)
         only = Q.CHANGED_TABLE if changed else False
-        if changed > REGROUP_SHARE * customers:
-            # most changed (every order's last change rewritten, say by a
-            # new stored field): one grouping of every record, not a
-            # reading of most of them through the partner index (109 s
-            # instead of about 60 at 10M orders)
-            cr.execute(Q.delete_scope(forecast.id, scope))
-            only = None
     if only is not False:
         rec = records(forecast, metric, companies)
         partner = commercial_partner(forecast, rec.query)

@@ -135,9 +135,9 @@ def fill_changed(forecast_id, scope, check):
     """The customers whose check differs from the kept one (or who have no
     row yet) in CHANGED_TABLE, the kept rows of those and of the customers
     without counted records any more deleted, then SELECT how many
-    changed and how many customers there are.  ``check``:
-    :func:`select_check`.  Each statement a join (the two deletions apart:
-    a NOT EXISTS under an OR is a subquery run for every kept row)."""
+    changed.  ``check``: :func:`select_check`.  Each statement a join (the
+    two deletions apart: a NOT EXISTS under an OR is a subquery run for
+    every kept row)."""
     return SQL(
         """
         DROP TABLE IF EXISTS %(check)s, %(changed)s;
@@ -158,7 +158,7 @@ def fill_changed(forecast_id, scope, check):
         DELETE FROM %(table)s s
          WHERE s.forecast_id = %(forecast)s AND s.scope = %(scope)s
            AND NOT EXISTS (SELECT 1 FROM %(check)s c WHERE c.partner_id = s.partner_id);
-        SELECT (SELECT COUNT(*) FROM %(changed)s), (SELECT COUNT(*) FROM %(check)s)
+        SELECT COUNT(*) FROM %(changed)s
         """,
         check=CHECK_TABLE,
         changed=CHANGED_TABLE,
@@ -171,11 +171,6 @@ def fill_changed(forecast_id, scope, check):
 
 def drop_work_tables():
     return SQL("DROP TABLE IF EXISTS %s, %s", CHECK_TABLE, CHANGED_TABLE)
-
-
-def delete_scope(forecast_id, scope):
-    """Forget the kept figures of ``forecast_id`` for ``scope``."""
-    return SQL("DELETE FROM %s WHERE forecast_id = %s AND scope = %s", TABLE, forecast_id, scope)
 
 
 def delete_figures(forecast_ids):
