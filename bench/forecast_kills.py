@@ -12,8 +12,9 @@ starts), each time once the job's start is committed and the fit under
 way.  Each fit must end with the request cleared, the forecast fitted,
 its parameters those of the uninterrupted fit and the asking user told
 once.  ``--forget``: every customer's figures grouped again by each fit
-(by default the figures kept between runs are read).  ``--check``: exit 1 when a check fails, else the rows are appended
-to bench/results-<size>.md.
+(by default the figures kept between runs are read).  ``--check``: exit
+1 when a check fails, else the rows are appended to
+bench/results-<size>.md.
 
 The forecast's fit is put back as it was at the end.
 """

@@ -36,7 +36,7 @@ class PartnerSegmentForecastJob(models.AbstractModel):
     _name = "partner.segment.forecast.job"
     _description = "Segmentation Forecast: Jobs"
 
-    fit_queued = fields.Boolean(string="Fit Queued", readonly=True, copy=False)
+    fit_queued = fields.Boolean(readonly=True, copy=False)
     backtest_queued = fields.Boolean(string="Back-test Queued", readonly=True, copy=False)
     job_user_id = fields.Many2one("res.users", string="Asked By", readonly=True, copy=False)
     job_starts = fields.Integer(readonly=True, copy=False)
