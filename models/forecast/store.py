@@ -91,8 +91,9 @@ def refresh(forecast, metric, day, companies=None):
     metric) for ``companies`` up to ``day``: grouped from every record the
     first time, then only for the customers whose check changed.  Returns
     False (nothing kept, nothing written) when the source cannot be
-    checked, or when another transaction is bringing the same figures up
-    to date (a preview beside a run): the caller then groups the records."""
+    checked, or when another transaction still holds the same figures
+    after LOCK_WAIT seconds (a run beside a fit): the caller then groups
+    the records."""
     env = forecast.env
     cr = env.cr
     # BIT_XOR, the check's aggregate, came with PostgreSQL 14 (Odoo 18 runs on 12)
