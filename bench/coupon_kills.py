@@ -36,6 +36,8 @@ from selling import _customers
 
 from bench import open_bench, segment_of, write_results
 
+CRON = "partner_segmentation.ir_cron_segment_coupons"
+
 LIMIT_KILLS = re.compile(r"timeout after \d+s|CPU time limit|\) timed out")
 
 
@@ -76,23 +78,6 @@ def prepare(registry, count):
         cr.execute("ANALYZE res_partner; ANALYZE partner_segment_assignment")
         cr.commit()
         return ids, segment.id, programs.ids
-
-
-def hold_other_crons(registry, hold):
-    """Delay (``hold``) every other scheduled job and trigger by a day while
-    the jobs are served, so that the one cron worker serves the coupons
-    only, or put them back (``hold`` False)."""
-    with registry.cursor() as cr:
-        coupons = api.Environment(cr, SUPERUSER_ID, {}).ref(
-            "partner_segmentation.ir_cron_segment_coupons"
-        )
-        shift = "+ interval '1 day'" if hold else "- interval '1 day'"
-        cr.execute(
-            f"UPDATE ir_cron SET nextcall = nextcall {shift} WHERE id != %(c)s;"
-            f"UPDATE ir_cron_trigger SET call_at = call_at {shift} WHERE cron_id != %(c)s",
-            {"c": coupons.id},
-        )
-        cr.commit()
 
 
 def queue(registry, segment_id, program_id):
@@ -241,7 +226,7 @@ def main():
     )
     ids, segment_id, program_ids = prepare(registry, args.partners)
     results = []
-    hold_other_crons(registry, True)
+    server_process.hold_other_crons(registry, CRON, True)
     try:
         for kills, program_id in zip((0, args.kills), program_ids, strict=True):
             job_id = queue(registry, segment_id, program_id)
@@ -251,7 +236,7 @@ def main():
                 results.append((*served, done, coupons(cr, segment_id, program_id)))
             print(f"{kills} kills: {results[-1]}", flush=True)
     finally:
-        hold_other_crons(registry, False)
+        server_process.hold_other_crons(registry, CRON, False)
     # reported before the clean-up (deleting 100,000 customers takes minutes);
     # a run stopped before it leaves them to the next run's prepare
     try:

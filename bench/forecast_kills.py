@@ -30,24 +30,10 @@ import server as server_process
 
 from bench import open_bench, write_results
 
+CRON = "partner_segmentation.ir_cron_forecast_jobs"
+
 PARAMS = ("bgnbd_r", "bgnbd_alpha", "bgnbd_a", "bgnbd_b", "gg_p", "gg_q", "gg_v")
 FIELDS = ("state", "fit_queued", "job_starts", *PARAMS, "customer_count")
-
-
-def hold_other_crons(registry, hold):
-    """Delay (``hold``) every other scheduled job and trigger by a day, so
-    that the one cron worker makes the fit only, or put them back."""
-    with registry.cursor() as cr:
-        cron = api.Environment(cr, SUPERUSER_ID, {}).ref(
-            "partner_segmentation.ir_cron_forecast_jobs"
-        )
-        shift = "+ interval '1 day'" if hold else "- interval '1 day'"
-        cr.execute(
-            f"UPDATE ir_cron SET nextcall = nextcall {shift} WHERE id != %(c)s;"
-            f"UPDATE ir_cron_trigger SET call_at = call_at {shift} WHERE cron_id != %(c)s",
-            {"c": cron.id},
-        )
-        cr.commit()
 
 
 def request(registry, forget):
@@ -139,7 +125,7 @@ def main():
         kept = values(
             cr, api.Environment(cr, SUPERUSER_ID, {}).ref("partner_segmentation.forecast_orders").id
         )
-    hold_other_crons(registry, True)
+    server_process.hold_other_crons(registry, CRON, True)
     results, failures = [], []
     try:
         for kills in (0, args.kills):
@@ -153,7 +139,7 @@ def main():
             if final["fit_queued"] or final["state"] != "fitted" or told != 1:
                 failures.append(f"{done} kills: {final}, told {told} times")
     finally:
-        hold_other_crons(registry, False)
+        server_process.hold_other_crons(registry, CRON, False)
         with registry.cursor() as cr:
             cr.execute(
                 "UPDATE partner_segment_forecast SET "

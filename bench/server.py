@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import odoo
+from odoo import SUPERUSER_ID, api
 
 
 def free_port():
@@ -92,3 +93,18 @@ def kill_cron_worker(log, killed):
         return None
     os.kill(worker, signal.SIGKILL)
     return worker
+
+
+def hold_other_crons(registry, xmlid, hold):
+    """Delay (``hold``) every scheduled job and trigger but the cron
+    ``xmlid``'s by a day, so that the server's one cron worker serves that
+    job only, or put them back (``hold`` False)."""
+    with registry.cursor() as cr:
+        cron = api.Environment(cr, SUPERUSER_ID, {}).ref(xmlid)
+        shift = "+ interval '1 day'" if hold else "- interval '1 day'"
+        cr.execute(
+            f"UPDATE ir_cron SET nextcall = nextcall {shift} WHERE id != %(c)s;"
+            f"UPDATE ir_cron_trigger SET call_at = call_at {shift} WHERE cron_id != %(c)s",
+            {"c": cron.id},
+        )
+        cr.commit()
