@@ -124,10 +124,11 @@ class PartnerSegmentForecastJob(models.AbstractModel):
         half of its time limit (a trigger for the rest)."""
         started = _job_started.setdefault(self.env.cr, time.monotonic())
         budget = engine_run.time_limit() / 2
-        for done, forecast in enumerate(self._queued(), start=1):
+        queued = self._queued()
+        for done, forecast in enumerate(queued, start=1):
             if time.monotonic() - started > budget:
                 self.env.ref(CRON)._trigger()
-                self.env["ir.cron"]._notify_progress(done=0, remaining=len(self._queued()))
+                self.env["ir.cron"]._notify_progress(done=0, remaining=len(queued) - done + 1)
                 return
             if forecast.job_starts >= MAX_STARTS:
                 forecast._end_job(
@@ -141,10 +142,10 @@ class PartnerSegmentForecastJob(models.AbstractModel):
                 # counted and reported before the work, committed: a worker
                 # killed in it leaves the request and Odoo sees work begun
                 forecast.job_starts += 1
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(self._queued()))
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(queued) - done + 1)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
                 forecast._run_job()
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(self._queued()))
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(queued) - done)
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _run_job(self):
