@@ -58,6 +58,7 @@ from . import test_forecast
 from . import test_forecast_companies
 from . import test_forecast_run
 from . import test_forecast_store
+from . import test_forecast_store_quick
 from . import test_forecast_jobs
 from . import test_tours_forecast
 from . import test_selling_policy

@@ -6,9 +6,16 @@ records, that is a grouping of every record by (customer, day), then by
 customer, each day.  The figures they follow from (first and last purchase
 day, purchase days, spend, the first day's spend) change only with the
 customer's records, so they are kept (``partner.segment.forecast.customer``)
-and each run groups again only the customers whose records changed since:
-a grouping of every record by customer alone tells which (their count and
-the check of their ids and last changes, see :mod:`.store_sql`).  The
+and each run groups again only the customers whose records changed since.
+Which ones: those of the records and contacts written since the figures
+were last brought up to date (their mark, ``partner.segment.forecast.mark``)
+and of the records dated between the mark's day and the run's, found by
+one scan of the records without grouping them; then one aggregate of every
+counted record checks the totals (how many, and the check of their ids
+and last changes) against the kept figures'.  When they disagree (a record
+deleted, a contact moved to another company, a change committed by a
+transaction older than the mark), every customer is checked: a grouping of
+every record by customer tells which changed (see :mod:`.store_sql`).  The
 figures of the day then follow from the kept ones and the day.
 
 What changes a record without its ``write_date`` (SQL that bypasses the
@@ -130,23 +137,76 @@ def _lock(cr, forecast_id):
 
 def _bring_up_to_date(forecast, metric, day, companies, scope):
     cr = forecast.env.cr
+    cr.execute(Q.select_since())
+    since = cr.fetchone()[0]
     cr.execute(Q.has_figures(forecast.id, scope))
-    only = None
-    if cr.fetchone()[0]:
+    if not cr.fetchone()[0]:
+        _group(forecast, metric, day, companies, scope, None)
+    elif not _quick_check(forecast, metric, day, companies, scope):
         rec = records(forecast, metric, companies)
         check = Q.select_check(rec.query, rec.contact, rec.date, rec.id, rec.write, day)
         cr.execute(Q.fill_changed(forecast.id, scope, check))
         changed = cr.fetchone()[0]
         _logger.info("Forecast %s: the figures of %s customers grouped again", forecast.id, changed)
-        only = Q.CHANGED_TABLE if changed else False
-    if only is not False:
-        rec = records(forecast, metric, companies)
-        partner = commercial_partner(forecast, rec.query)
-        figures = Q.select_figures(
-            rec.query, partner, rec.contact, rec.date, rec.value, rec.id, rec.write, day, only
-        )
-        cr.execute(Q.insert_figures(forecast.id, scope, figures))
+        if changed:
+            _group(forecast, metric, day, companies, scope, Q.CHANGED_TABLE)
+    cr.execute(Q.write_mark(forecast.id, scope, day, since))
     cr.execute(Q.drop_work_tables())
+
+
+def _quick_check(forecast, metric, day, companies, scope):
+    """Group again the customers of what was written since the kept
+    figures were marked (records, contacts) and of the records dated
+    between the mark's day and ``day``, then check the totals of every
+    counted record against the kept ones: True when they agree, False
+    (nothing marked, or a change unseen: a record deleted, a transaction
+    older than the mark) for the full check, customer by customer."""
+    cr = forecast.env.cr
+    cr.execute(Q.read_mark(forecast.id, scope))
+    mark = cr.fetchone()
+    if not mark:
+        return False
+    mark_day, since = mark
+    # every record of the table, counted or not, through the ORM's columns
+    Model = forecast.env[metric.model_id.model].sudo()  # sudo: engine work, no rule applies
+    query = Model._where_calc([], active_test=False)
+
+    def column(fname):
+        return Model._field_to_sql(query.table, fname, query)
+
+    candidates = Q.select_candidates(
+        query,
+        column(forecast.partner_field_id.name),
+        column(forecast.date_field_id.name),
+        column("write_date"),
+        since,
+        min(mark_day, day),
+        max(mark_day, day),
+    )
+    cr.execute(Q.fill_candidates(forecast.id, scope, candidates))
+    changed = cr.fetchone()[0]
+    if changed:
+        _group(forecast, metric, day, companies, scope, Q.CHANGED_TABLE)
+    rec = records(forecast, metric, companies)
+    cr.execute(Q.totals_match(forecast.id, scope, rec.query, rec.date, rec.id, rec.write, day))
+    if cr.fetchone()[0]:
+        _logger.info("Forecast %s: the figures of %s customers grouped again", forecast.id, changed)
+        return True
+    _logger.info(
+        "Forecast %s: changes not seen since the mark, every customer checked", forecast.id
+    )
+    return False
+
+
+def _group(forecast, metric, day, companies, scope, only):
+    """Group and keep the figures of the customers of ``only`` (a table of
+    ``partner_id``; None: every customer)."""
+    rec = records(forecast, metric, companies)
+    partner = commercial_partner(forecast, rec.query)
+    figures = Q.select_figures(
+        rec.query, partner, rec.contact, rec.date, rec.value, rec.id, rec.write, day, only
+    )
+    forecast.env.cr.execute(Q.insert_figures(forecast.id, scope, figures))
 
 
 def select_customers(forecast, day, companies, universe):
@@ -154,6 +214,12 @@ def select_customers(forecast, day, companies, universe):
     among the partners of ``universe`` (an SQL subquery of commercial
     partner ids) as of ``day``, from the kept figures (see :func:`refresh`)."""
     return Q.select_customers(forecast.id, _scope(forecast, companies), day, universe)
+
+
+def unmark(env):
+    """Have the next refresh of every forecast check every customer (records
+    moved between partners by SQL, as a merge of partners does)."""
+    env.cr.execute(Q.delete_marks())
 
 
 def forget(forecasts):

@@ -19,6 +19,7 @@ from odoo.tools import SQL
 from .scoring_sql import select_days
 
 TABLE = SQL.identifier("partner_segment_forecast_customer")
+MARK_TABLE = SQL.identifier("partner_segment_forecast_mark")
 CHECK_TABLE = SQL.identifier("psseg_fc_check")
 CHANGED_TABLE = SQL.identifier("psseg_fc_changed")
 
@@ -174,8 +175,144 @@ def drop_work_tables():
 
 
 def delete_figures(forecast_ids):
-    """Forget the kept figures of ``forecast_ids``."""
-    return SQL("DELETE FROM %s WHERE forecast_id = ANY(%s)", TABLE, list(forecast_ids))
+    """Forget the kept figures of ``forecast_ids``, and how far they were."""
+    return SQL(
+        "DELETE FROM %s WHERE forecast_id = ANY(%s); DELETE FROM %s WHERE forecast_id = ANY(%s)",
+        TABLE,
+        list(forecast_ids),
+        MARK_TABLE,
+        list(forecast_ids),
+    )
+
+
+# ----------------------------------------------------------------------
+# The quick check: what was written since the kept figures were made
+# ----------------------------------------------------------------------
+def delete_marks():
+    return SQL("DELETE FROM %s", MARK_TABLE)
+
+
+def read_mark(forecast_id, scope):
+    """SELECT day, since of the kept figures (no row: none marked yet)."""
+    return SQL(
+        "SELECT day, since FROM %s WHERE forecast_id = %s AND scope = %s",
+        MARK_TABLE,
+        forecast_id,
+        scope,
+    )
+
+
+def select_since():
+    """SELECT the moment from which a change may be unseen by this
+    transaction: its start, or the start of the oldest transaction still
+    open in the database (one that commits later wrote its records with
+    its own start as their ``write_date``).  UTC, as Odoo's dates."""
+    return SQL(
+        """
+        SELECT LEAST(now(), MIN(a.xact_start)) AT TIME ZONE 'UTC'
+          FROM pg_stat_activity a
+         WHERE a.datname = current_database()
+        """
+    )
+
+
+def write_mark(forecast_id, scope, day, since):
+    return SQL(
+        """
+        INSERT INTO %(mark)s (forecast_id, scope, day, since)
+        VALUES (%(forecast)s, %(scope)s, %(day)s, %(since)s)
+        ON CONFLICT (forecast_id, scope) DO UPDATE SET day = EXCLUDED.day, since = EXCLUDED.since
+        """,
+        mark=MARK_TABLE,
+        forecast=forecast_id,
+        scope=scope,
+        day=day,
+        since=since,
+    )
+
+
+def select_candidates(query, contact_column, date_column, write_column, since, low, high):
+    """SELECT partner_id: the commercial partners whose figures may have
+    changed since ``since``: those of the records written since or dated
+    after ``low`` up to ``high`` (``query``: every record of the source's
+    table, counted or not: a record cancelled or moved out of the
+    source's filter is written too), and those of the contacts written
+    since (a contact moved to another company).  One scan of the records,
+    no grouping of them."""
+    query.add_where(
+        SQL(
+            "(%s >= %s OR (%s::date > %s AND %s::date <= %s))",
+            write_column,
+            since,
+            date_column,
+            low,
+            date_column,
+            high,
+        )
+    )
+    query.order = None
+    contacts = query.select(SQL("DISTINCT %s", contact_column))
+    return SQL(
+        """
+        SELECT p.commercial_partner_id AS partner_id
+          FROM res_partner p
+         WHERE p.id IN (%(contacts)s)
+         UNION
+        SELECT p.commercial_partner_id
+          FROM res_partner p
+         WHERE p.write_date >= %(since)s
+        """,
+        contacts=contacts,
+        since=since,
+    )
+
+
+def fill_candidates(forecast_id, scope, candidates):
+    """The customers of ``candidates`` (:func:`select_candidates`) in
+    CHANGED_TABLE, their kept rows deleted, then SELECT how many."""
+    return SQL(
+        """
+        DROP TABLE IF EXISTS %(changed)s;
+        CREATE TEMP TABLE %(changed)s ON COMMIT DROP AS
+            SELECT DISTINCT c.partner_id FROM (%(select)s) c WHERE c.partner_id IS NOT NULL;
+        ANALYZE %(changed)s;
+        DELETE FROM %(table)s s
+         USING %(changed)s c
+         WHERE s.forecast_id = %(forecast)s AND s.scope = %(scope)s
+           AND s.partner_id = c.partner_id;
+        SELECT COUNT(*) FROM %(changed)s
+        """,
+        changed=CHANGED_TABLE,
+        table=TABLE,
+        select=candidates,
+        forecast=forecast_id,
+        scope=scope,
+    )
+
+
+def totals_match(forecast_id, scope, query, date_column, id_column, write_column, day):
+    """SELECT whether the records counted as of ``day`` (``query``: the
+    ORM's query of the counted records) are, in number and in the check
+    of their ids and last changes, those the kept figures came from: a
+    record deleted, a change made before the last mark that it did not
+    see, a contact moved from one company to another, all show here.  One
+    aggregate of the records, not grouped."""
+    query.add_where(SQL("%s::date <= %s", date_column, day))
+    query.order = None
+    totals = query.select(SQL("COUNT(*)"), _stamp(id_column, write_column))
+    return SQL(
+        """
+        SELECT r.records = k.records AND r.stamp IS NOT DISTINCT FROM k.stamp
+          FROM (%(totals)s) r (records, stamp),
+               (SELECT COALESCE(SUM(s.records), 0)::bigint, BIT_XOR(s.stamp)
+                  FROM %(table)s s
+                 WHERE s.forecast_id = %(forecast)s AND s.scope = %(scope)s) k (records, stamp)
+        """,
+        totals=totals,
+        table=TABLE,
+        forecast=forecast_id,
+        scope=scope,
+    )
 
 
 def select_customers(forecast_id, scope, day, universe):
