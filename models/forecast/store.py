@@ -33,7 +33,7 @@ from psycopg2 import errors
 
 from odoo.tools import SQL
 
-from ...engine import metrics
+from ...engine import common, metrics
 from . import store_sql as Q
 
 _logger = logging.getLogger(__name__)
@@ -167,28 +167,23 @@ def _quick_check(forecast, metric, day, companies, scope):
     if not mark:
         return False
     mark_day, since = mark
-    # every record of the table, counted or not, through the ORM's columns
-    Model = forecast.env[metric.model_id.model].sudo()  # sudo: engine work, no rule applies
-    query = Model._where_calc([], active_test=False)
-
-    def column(fname):
-        return Model._field_to_sql(query.table, fname, query)
-
-    candidates = Q.select_candidates(
-        query,
-        column(forecast.partner_field_id.name),
-        column(forecast.date_field_id.name),
-        column("write_date"),
+    rec = records(forecast, metric, companies)
+    scan = Q.select_scan(
+        rec.query,
+        rec.contact,
+        rec.date,
+        rec.id,
+        rec.write,
+        day,
         since,
         min(mark_day, day),
         max(mark_day, day),
     )
-    cr.execute(Q.fill_candidates(forecast.id, scope, candidates))
+    cr.execute(Q.fill_candidates(forecast.id, scope, scan, since))
     changed = cr.fetchone()[0]
     if changed:
         _group(forecast, metric, day, companies, scope, Q.CHANGED_TABLE)
-    rec = records(forecast, metric, companies)
-    cr.execute(Q.totals_match(forecast.id, scope, rec.query, rec.date, rec.id, rec.write, day))
+    cr.execute(Q.totals_match(forecast.id, scope))
     if cr.fetchone()[0]:
         _logger.info("Forecast %s: the figures of %s customers grouped again", forecast.id, changed)
         return True
@@ -206,7 +201,12 @@ def _group(forecast, metric, day, companies, scope, only):
     figures = Q.select_figures(
         rec.query, partner, rec.contact, rec.date, rec.value, rec.id, rec.write, day, only
     )
-    forecast.env.cr.execute(Q.insert_figures(forecast.id, scope, figures))
+    cr = forecast.env.cr
+    cr.execute(Q.insert_figures(forecast.id, scope, figures))
+    if cr.rowcount > common.ANALYZE_THRESHOLD:
+        # the kept rows' statistics, for the plans that read them next in
+        # this transaction (autovacuum sees them only after the commit)
+        cr.execute(SQL("ANALYZE %s", Q.TABLE))
 
 
 def select_customers(forecast, day, companies, universe):
