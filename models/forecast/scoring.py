@@ -49,6 +49,24 @@ def work_mem(cr):
         cr.execute(run_sql.restore_work_mem(previous))
 
 
+@contextlib.contextmanager
+def hash_joins(cr):
+    """No nested loops for the statements of the block: the kept figures
+    joined to a partner filter's subquery, whose estimate (the partners that
+    are their own commercial partner: a fraction of a percent by
+    PostgreSQL's default for a comparison of two columns, most partners in
+    fact) leads the planner to look up the kept figures' index once per
+    partner (2.1 s at 1M customers, against 0.9 s joined by hash)."""
+    cr.execute(
+        SQL("SELECT current_setting('enable_nestloop'), set_config('enable_nestloop', 'off', true)")
+    )
+    previous = cr.fetchone()[0]
+    try:
+        yield
+    finally:
+        cr.execute(SQL("SELECT set_config('enable_nestloop', %s, true)", previous))
+
+
 def source_metric(forecast):
     """A metric that is never saved, with the forecast's source: the engine
     builds its query, converts its amounts and checks it as a metric's."""
@@ -95,20 +113,54 @@ def select_customers(forecast, day, partner_ids=None, until=None, companies=None
     )
 
 
+# COPY's binary format: a header of 19 bytes (signature, flags, extension
+# length), then per row a 16-bit field count and, per field, its 32-bit
+# length and its value (float8, big-endian), then a 16-bit -1
+COPY_HEADER = 19
+COPY_TRAILER = 2
+# rows converted at a time: their bytes and their numbers held at once
+READ_CHUNK = 200_000
+
+
 def read_rows(cr, select, width):
-    """The rows of ``select`` (numbers) as a float array of ``width``
-    columns, NULL as NaN, through COPY into a temporary file that numpy
-    reads: a million rows cost their numbers, not a million Python tuples,
-    nor their text in memory."""
-    with tempfile.TemporaryFile() as text:
+    """The rows of ``select`` (``width`` numbers each) as a float array of
+    ``width`` columns, NULL as NaN, through a binary COPY into a temporary
+    file that numpy reads: a million rows cost their numbers, not a
+    million Python tuples, nor their text (formatted by PostgreSQL and
+    parsed again: 4 s for 1.5M rows of 6 numbers, against 0.3 s)."""
+    names = SQL(", ").join(SQL.identifier(f"c{i}") for i in range(width))
+    floats = SQL(", ").join(
+        SQL("COALESCE(%s::float8, 'NaN')", SQL.identifier("r", f"c{i}")) for i in range(width)
+    )
+    row = np.dtype(
+        [("fields", ">i2")]
+        + [item for i in range(width) for item in ((f"l{i}", ">i4"), (f"v{i}", ">f8"))]
+    )
+    with tempfile.TemporaryFile() as data:
         cr.copy_expert(
             cr.mogrify(
-                SQL("COPY (%s) TO STDOUT WITH (FORMAT text, DELIMITER ' ', NULL 'nan')", select)
+                SQL(
+                    "COPY (SELECT %s FROM (%s) r (%s)) TO STDOUT WITH (FORMAT binary)",
+                    floats,
+                    select,
+                    names,
+                )
             ).decode(),
-            text,
+            data,
         )
-        text.seek(0)
-        return np.fromfile(text, sep=" ").reshape(-1, width)
+        size = data.tell()
+        count = (size - COPY_HEADER - COPY_TRAILER) // row.itemsize
+        if count < 0 or COPY_HEADER + count * row.itemsize + COPY_TRAILER != size:
+            raise ValueError(f"Unexpected COPY output of {size} bytes")
+        rows = np.empty((count, width))
+        data.seek(COPY_HEADER)
+        for start in range(0, count, READ_CHUNK):
+            chunk = np.fromfile(data, dtype=row, count=min(READ_CHUNK, count - start))
+            if (chunk["fields"] != width).any():
+                raise ValueError("Unexpected COPY output: rows of another width")
+            for i in range(width):
+                rows[start : start + len(chunk), i] = chunk[f"v{i}"]
+        return rows
 
 
 def fit_inputs(forecast, day, companies=None, customers=None):
@@ -120,9 +172,17 @@ def fit_inputs(forecast, day, companies=None, customers=None):
     cr = forecast.env.cr
     forecast.env.flush_all()
     with work_mem(cr):
-        if customers is None:
-            customers = SQL("(%s)", _fit_customers(forecast, day, companies))
-        rows = read_rows(cr, Q.select_inputs(customers), 6)
+        if customers is not None:
+            rows = read_rows(cr, Q.select_inputs(customers), 6)
+        elif store.refresh(forecast, source_metric(forecast), day, companies):
+            # from the figures kept between runs, brought up to date
+            universe = classify._universe(forecast.env, forecast)
+            kept = store.select_customers(forecast, day, companies, universe)
+            with hash_joins(cr):
+                rows = read_rows(cr, Q.select_inputs(SQL("(%s)", kept)), 6)
+        else:  # grouped from the records
+            grouped = select_customers(forecast, day, companies=companies)
+            rows = read_rows(cr, Q.select_inputs(SQL("(%s)", grouped)), 6)
     triples = rows[rows[:, 5] == 0]
     spends = rows[(rows[:, 5] == 1) & (rows[:, 0] > 0) & (rows[:, 3] > 0)]
     return {
@@ -134,17 +194,6 @@ def fit_inputs(forecast, day, companies=None, customers=None):
         "spend_m": spends[:, 3],
         "spend_weights": spends[:, 4],
     }
-
-
-def _fit_customers(forecast, day, companies):
-    """SELECT the customers a fit of its own (from the form) reads: from
-    the figures kept between runs, brought up to date, else grouped from
-    the records."""
-    if store.refresh(forecast, source_metric(forecast), day, companies):
-        return store.select_customers(
-            forecast, day, companies, classify._universe(forecast.env, forecast)
-        )
-    return select_customers(forecast, day, companies=companies)
 
 
 def _ages(cr, customers, params, horizon):

@@ -167,23 +167,31 @@ def _quick_check(forecast, metric, day, companies, scope):
     if not mark:
         return False
     mark_day, since = mark
-    rec = records(forecast, metric, companies)
-    scan = Q.select_scan(
-        rec.query,
-        rec.contact,
-        rec.date,
-        rec.id,
-        rec.write,
-        day,
+    # every record of the table, counted or not, through the ORM's columns
+    Model = forecast.env[metric.model_id.model].sudo()  # sudo: engine work, no rule applies
+    query = Model._where_calc([], active_test=False)
+
+    def column(fname):
+        return Model._field_to_sql(query.table, fname, query)
+
+    candidates = Q.select_candidates(
+        query,
+        column(forecast.partner_field_id.name),
+        column(forecast.date_field_id.name),
+        column("write_date"),
         since,
         min(mark_day, day),
         max(mark_day, day),
     )
-    cr.execute(Q.fill_candidates(forecast.id, scope, scan, since))
+    cr.execute(Q.fill_candidates(forecast.id, scope, candidates))
     changed = cr.fetchone()[0]
     if changed:
         _group(forecast, metric, day, companies, scope, Q.CHANGED_TABLE)
-    cr.execute(Q.totals_match(forecast.id, scope))
+    # two scans, not one grouped by what was written: PostgreSQL 15 does
+    # not aggregate the candidates' list in parallel, nor estimate such a
+    # grouping (one scan, grouped: 7.4 s at 10M orders; two: 5 s)
+    rec = records(forecast, metric, companies)
+    cr.execute(Q.totals_match(forecast.id, scope, rec.query, rec.date, rec.id, rec.write, day))
     if cr.fetchone()[0]:
         _logger.info("Forecast %s: the figures of %s customers grouped again", forecast.id, changed)
         return True

@@ -22,7 +22,6 @@ TABLE = SQL.identifier("partner_segment_forecast_customer")
 MARK_TABLE = SQL.identifier("partner_segment_forecast_mark")
 CHECK_TABLE = SQL.identifier("psseg_fc_check")
 CHANGED_TABLE = SQL.identifier("psseg_fc_changed")
-SCAN_TABLE = SQL.identifier("psseg_fc_scan")
 
 
 def _stamp(id_column, write_column):
@@ -172,7 +171,7 @@ def fill_changed(forecast_id, scope, check):
 
 
 def drop_work_tables():
-    return SQL("DROP TABLE IF EXISTS %s, %s, %s", CHECK_TABLE, CHANGED_TABLE, SCAN_TABLE)
+    return SQL("DROP TABLE IF EXISTS %s, %s", CHECK_TABLE, CHANGED_TABLE)
 
 
 def delete_figures(forecast_ids):
@@ -232,63 +231,50 @@ def write_mark(forecast_id, scope, day, since):
     )
 
 
-def select_scan(query, contact_column, date_column, id_column, write_column, day, since, low, high):
-    """SELECT contact_id, records, stamp: one scan of the source's records,
-    grouped only by the contacts (the records' own partners) of what was
-    written since ``since`` or is dated after ``low`` up to ``high``, every
-    other record in one group (``contact_id`` NULL); ``records`` and
-    ``stamp``: the count and check of those of them counted as of ``day``.
-
-    ``query``: the ORM's query of the counted records.  Its conditions
-    become the count's filter, not the scan's: a record cancelled or moved
-    out of the source's filter since is written too, and its customer must
-    be grouped again.  The totals of the scan are those of every counted
-    record (:func:`totals_match`)."""
-    counted = SQL("(%s AND %s::date <= %s)", query.where_clause or SQL("TRUE"), date_column, day)
-    written = SQL(
-        "(%s >= %s OR (%s::date > %s AND %s::date <= %s))",
-        write_column,
-        since,
-        date_column,
-        low,
-        date_column,
-        high,
+def select_candidates(query, contact_column, date_column, write_column, since, low, high):
+    """SELECT partner_id: the commercial partners whose figures may have
+    changed since ``since``: those of the records written since or dated
+    after ``low`` up to ``high`` (``query``: every record of the source's
+    table, counted or not: a record cancelled or moved out of the
+    source's filter is written too), and those of the contacts written
+    since (a contact moved to another company).  One scan of the records,
+    no grouping of them."""
+    query.add_where(
+        SQL(
+            "(%s >= %s OR (%s::date > %s AND %s::date <= %s))",
+            write_column,
+            since,
+            date_column,
+            low,
+            date_column,
+            high,
+        )
     )
+    query.order = None
+    contacts = query.select(SQL("DISTINCT %s", contact_column))
     return SQL(
         """
-        SELECT CASE WHEN %(written)s THEN %(contact)s END AS contact_id,
-               COUNT(*) FILTER (WHERE %(counted)s) AS records,
-               %(stamp)s FILTER (WHERE %(counted)s) AS stamp
-          FROM %(from)s
-      GROUP BY 1
+        SELECT p.commercial_partner_id AS partner_id
+          FROM res_partner p
+         WHERE p.id IN (%(contacts)s)
+         UNION
+        SELECT p.commercial_partner_id
+          FROM res_partner p
+         WHERE p.write_date >= %(since)s
         """,
-        written=written,
-        contact=contact_column,
-        counted=counted,
-        stamp=_stamp(id_column, write_column),
-        **{"from": query.from_clause},
+        contacts=contacts,
+        since=since,
     )
 
 
-def fill_candidates(forecast_id, scope, scan, since):
-    """The scan (:func:`select_scan`) in SCAN_TABLE; the customers whose
-    figures may have changed since ``since`` in CHANGED_TABLE: those of
-    the contacts the scan grouped apart, and of the contacts written
-    since (one moved to another company); their kept rows deleted; then
-    SELECT how many."""
+def fill_candidates(forecast_id, scope, candidates):
+    """The customers of ``candidates`` (:func:`select_candidates`) in
+    CHANGED_TABLE, their kept rows deleted, then SELECT how many."""
     return SQL(
         """
-        DROP TABLE IF EXISTS %(scan)s, %(changed)s;
-        CREATE TEMP TABLE %(scan)s ON COMMIT DROP AS %(select)s;
+        DROP TABLE IF EXISTS %(changed)s;
         CREATE TEMP TABLE %(changed)s ON COMMIT DROP AS
-            SELECT p.commercial_partner_id AS partner_id
-              FROM res_partner p
-             WHERE p.id IN (SELECT s.contact_id FROM %(scan)s s)
-               AND p.commercial_partner_id IS NOT NULL
-             UNION
-            SELECT p.commercial_partner_id
-              FROM res_partner p
-             WHERE p.write_date >= %(since)s AND p.commercial_partner_id IS NOT NULL;
+            SELECT DISTINCT c.partner_id FROM (%(select)s) c WHERE c.partner_id IS NOT NULL;
         ANALYZE %(changed)s;
         DELETE FROM %(table)s s
          USING %(changed)s c
@@ -296,32 +282,33 @@ def fill_candidates(forecast_id, scope, scan, since):
            AND s.partner_id = c.partner_id;
         SELECT COUNT(*) FROM %(changed)s
         """,
-        scan=SCAN_TABLE,
         changed=CHANGED_TABLE,
         table=TABLE,
-        select=scan,
-        since=since,
+        select=candidates,
         forecast=forecast_id,
         scope=scope,
     )
 
 
-def totals_match(forecast_id, scope):
-    """SELECT whether the records counted (the totals of SCAN_TABLE) are,
-    in number and in the check of their ids and last changes, those the
-    kept figures came from: a record deleted, a change made before the
-    last mark that it did not see, a contact moved from one company to
-    another, all show here."""
+def totals_match(forecast_id, scope, query, date_column, id_column, write_column, day):
+    """SELECT whether the records counted as of ``day`` (``query``: the
+    ORM's query of the counted records) are, in number and in the check
+    of their ids and last changes, those the kept figures came from: a
+    record deleted, a change made before the last mark that it did not
+    see, a contact moved from one company to another, all show here.  One
+    aggregate of the records, not grouped."""
+    query.add_where(SQL("%s::date <= %s", date_column, day))
+    query.order = None
+    totals = query.select(SQL("COUNT(*)"), _stamp(id_column, write_column))
     return SQL(
         """
         SELECT r.records = k.records AND r.stamp IS NOT DISTINCT FROM k.stamp
-          FROM (SELECT COALESCE(SUM(s.records), 0)::bigint, BIT_XOR(s.stamp)
-                  FROM %(scan)s s) r (records, stamp),
+          FROM (%(totals)s) r (records, stamp),
                (SELECT COALESCE(SUM(s.records), 0)::bigint, BIT_XOR(s.stamp)
                   FROM %(table)s s
                  WHERE s.forecast_id = %(forecast)s AND s.scope = %(scope)s) k (records, stamp)
         """,
-        scan=SCAN_TABLE,
+        totals=totals,
         table=TABLE,
         forecast=forecast_id,
         scope=scope,
