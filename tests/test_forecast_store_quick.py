@@ -8,7 +8,9 @@ customer is then checked."""
 import datetime
 from unittest.mock import patch
 
-from odoo.addons.partner_segmentation.models.forecast import store_sql
+import numpy as np
+
+from odoo.addons.partner_segmentation.models.forecast import scoring, store, store_sql
 from odoo.tests import tagged
 
 from .test_forecast_store import ForecastStoreCase
@@ -146,3 +148,21 @@ class TestForecastQuickCheck(ForecastStoreCase):
             self.kept_row(self.contact.commercial_partner_id)[1],
         )
         self.assert_same(kept, grouped)
+
+    def test_a_fit_reads_the_kept_figures_and_restores_the_planner(self):
+        """A fit from the form reads the kept figures (joined by hash to
+        its customer filter) and gives the same inputs as from the records;
+        the planner's setting is back after it."""
+        self.env.cr.execute("SHOW enable_nestloop")
+        before = self.env.cr.fetchone()[0]
+        kept = scoring.fit_inputs(self.forecast, self.today)
+        self.env.cr.execute("SHOW enable_nestloop")
+        self.assertEqual(self.env.cr.fetchone()[0], before)
+        with patch.object(store, "refresh", return_value=False):
+            grouped = scoring.fit_inputs(self.forecast, self.today)
+        self.assertGreater(len(kept["x"]), 10)
+        for key in ("x", "t_x", "T", "weights"):
+            order_k = np.lexsort((kept["T"], kept["t_x"], kept["x"]))
+            order_g = np.lexsort((grouped["T"], grouped["t_x"], grouped["x"]))
+            np.testing.assert_array_equal(kept[key][order_k], grouped[key][order_g])
+        np.testing.assert_allclose(np.sort(kept["spend_m"]), np.sort(grouped["spend_m"]))
