@@ -79,6 +79,18 @@ class ForecastStoreCase(ForecastCase):
         )
         return self.env.cr.fetchone()
 
+    def mark_repeat_customer(self, grouped):
+        """An unchanged repeat customer whose kept row is marked (its first
+        day's spend altered), and that row: a refresh that does not group
+        it again leaves the row as it is."""
+        marked = next(partner for partner in self.partners[11:] if grouped[partner.id][0] > 0)
+        self.env.cr.execute(
+            "UPDATE partner_segment_forecast_customer SET first_spend = first_spend + 1000"
+            " WHERE forecast_id = %s AND partner_id = %s",
+            [self.forecast.id, marked.id],
+        )
+        return marked, self.kept_row(marked)
+
     def order(self, partner, days, amount):
         return self.env["sale.order"].create(
             {
@@ -114,14 +126,7 @@ class TestForecastStore(ForecastStoreCase):
         grouped = self.grouped(self.today)
         self.kept(self.today)
         p = self.partners
-        # an unchanged repeat customer's kept row, marked: it must stay as it is
-        marked = next(partner for partner in p[11:] if grouped[partner.id][0] > 0)
-        self.env.cr.execute(
-            "UPDATE partner_segment_forecast_customer SET first_spend = first_spend + 1000"
-            " WHERE forecast_id = %s AND partner_id = %s",
-            [self.forecast.id, marked.id],
-        )
-        marked_row = self.kept_row(marked)
+        marked, marked_row = self.mark_repeat_customer(grouped)
         self.later()
         Order = self.env["sale.order"]
         self.order(p[3], 1, 40.0)  # a new order

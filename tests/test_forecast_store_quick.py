@@ -41,13 +41,7 @@ class TestForecastQuickCheck(ForecastStoreCase):
         self.assertEqual(self.mark()[0], self.today)
         grouped = self.grouped(self.today)
         p = self.partners
-        marked = next(partner for partner in p[11:] if grouped[partner.id][0] > 0)
-        self.env.cr.execute(
-            "UPDATE partner_segment_forecast_customer SET first_spend = first_spend + 1000"
-            " WHERE forecast_id = %s AND partner_id = %s",
-            [self.forecast.id, marked.id],
-        )
-        marked_row = self.kept_row(marked)
+        marked, marked_row = self.mark_repeat_customer(grouped)
         self.later()
         Order = self.env["sale.order"]
         self.order(p[3], 1, 40.0)

@@ -151,11 +151,7 @@ def fill_changed(forecast_id, scope, check):
                 ON s.forecast_id = %(forecast)s AND s.scope = %(scope)s
                AND s.partner_id = c.partner_id
              WHERE s.partner_id IS NULL OR s.records <> c.records OR s.stamp <> c.stamp;
-        ANALYZE %(changed)s;
-        DELETE FROM %(table)s s
-         USING %(changed)s c
-         WHERE s.forecast_id = %(forecast)s AND s.scope = %(scope)s
-           AND s.partner_id = c.partner_id;
+        %(delete_changed)s;
         DELETE FROM %(table)s s
          WHERE s.forecast_id = %(forecast)s AND s.scope = %(scope)s
            AND NOT EXISTS (SELECT 1 FROM %(check)s c WHERE c.partner_id = s.partner_id);
@@ -165,6 +161,25 @@ def fill_changed(forecast_id, scope, check):
         changed=CHANGED_TABLE,
         table=TABLE,
         select=check,
+        forecast=forecast_id,
+        scope=scope,
+        delete_changed=_delete_changed(forecast_id, scope),
+    )
+
+
+def _delete_changed(forecast_id, scope):
+    """CHANGED_TABLE analyzed, and the kept rows of its customers deleted
+    (they are grouped again)."""
+    return SQL(
+        """
+        ANALYZE %(changed)s;
+        DELETE FROM %(table)s s
+         USING %(changed)s c
+         WHERE s.forecast_id = %(forecast)s AND s.scope = %(scope)s
+           AND s.partner_id = c.partner_id
+        """,
+        changed=CHANGED_TABLE,
+        table=TABLE,
         forecast=forecast_id,
         scope=scope,
     )
@@ -275,18 +290,12 @@ def fill_candidates(forecast_id, scope, candidates):
         DROP TABLE IF EXISTS %(changed)s;
         CREATE TEMP TABLE %(changed)s ON COMMIT DROP AS
             SELECT DISTINCT c.partner_id FROM (%(select)s) c WHERE c.partner_id IS NOT NULL;
-        ANALYZE %(changed)s;
-        DELETE FROM %(table)s s
-         USING %(changed)s c
-         WHERE s.forecast_id = %(forecast)s AND s.scope = %(scope)s
-           AND s.partner_id = c.partner_id;
+        %(delete_changed)s;
         SELECT COUNT(*) FROM %(changed)s
         """,
         changed=CHANGED_TABLE,
-        table=TABLE,
         select=candidates,
-        forecast=forecast_id,
-        scope=scope,
+        delete_changed=_delete_changed(forecast_id, scope),
     )
 
 
