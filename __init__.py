@@ -38,8 +38,8 @@ def uninstall_hook(env):
 
 
 def drop_own_relations(env):
-    """Drop the tables, views and functions the addon created outside the
-    ORM.  Odoo drops the tables and views of the models (and their
+    """Drop the tables, views, functions and statistics the addon created
+    outside the ORM.  Odoo drops the tables and views of the models (and their
     many2many tables) itself, after this hook: those are left to it."""
     cr = env.cr
     owned = set()
@@ -80,3 +80,14 @@ def drop_own_relations(env):
     for (signature,) in cr.fetchall():
         # a regprocedure's text is the function's quoted name and argument types
         cr.execute(SQL("DROP FUNCTION IF EXISTS %s CASCADE", SQL(signature)))
+    # statistics on Odoo's tables (the engine's test of a commercial partner)
+    cr.execute(
+        """
+        SELECT s.stxname
+          FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
+         WHERE n.nspname = current_schema() AND s.stxname ~ %s
+        """,
+        [RELATION_PATTERN],
+    )
+    for (name,) in cr.fetchall():
+        cr.execute(SQL("DROP STATISTICS IF EXISTS %s", SQL.identifier(name)))

@@ -78,7 +78,7 @@ def universe_query(Partner, domain, company, partner_ids=None, **search_args):
     )
     query.add_where(
         SQL(
-            "%s = %s",
+            Q.IS_COMMERCIAL,
             SQL.identifier(query.table, "id"),
             SQL.identifier(query.table, "commercial_partner_id"),
         )

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..engine import apply, metrics_read
+from ..engine import classify_sql
 from ..engine import run as engine_run
 
 # Segmentation data is for the company's staff: portal and public users read
@@ -114,6 +115,13 @@ class ResPartner(models.Model):
         first = self.env["res.company"].sudo().search([], limit=1)  # its currency only
         for partner in self:
             partner.segment_currency_id = (partner.company_id or first).currency_id
+
+    def init(self):
+        super().init()
+        # the engine's test of a commercial partner, estimated from statistics
+        self.env.cr.execute(classify_sql.HAS_COMMERCIAL_STATISTICS)
+        if not self.env.cr.rowcount:
+            self.env.cr.execute(classify_sql.CREATE_COMMERCIAL_STATISTICS)
 
     @api.depends(
         "commercial_partner_id.segment_assignment_ids",

@@ -75,7 +75,8 @@ fi
 # 3. Uninstalling leaves nothing of the addon in the database: no table, view,
 #    sequence, index or function named after it (its models' tables, its
 #    many2many tables, partner_segment_run_result, the reports' revenue
-#    snapshot, the psseg_* work tables...), no column of its fields.
+#    snapshot, the psseg_* work tables...), no statistics, no column of its
+#    fields.
 left="$(psql -d "$DB" -Atqc "
     SELECT 'relation (' || c.relkind::text || ') ' || n.nspname || '.' || c.relname
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -87,6 +88,10 @@ left="$(psql -d "$DB" -Atqc "
       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
        AND p.proname ~ '(partner_segment|partner_sales_channel|psseg_|winback)'
+    UNION ALL
+    SELECT 'statistics ' || s.stxname
+      FROM pg_statistic_ext s
+     WHERE s.stxname ~ '(partner_segment|partner_sales_channel|psseg_|winback)'
     UNION ALL
     SELECT 'column ' || table_name || '.' || column_name
       FROM information_schema.columns
