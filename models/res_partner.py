@@ -2,8 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..engine import apply, metrics_read
-from ..engine import classify_sql
+from ..engine import apply, classify_sql, metrics_read
 from ..engine import run as engine_run
 
 # Segmentation data is for the company's staff: portal and public users read
