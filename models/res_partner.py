@@ -116,11 +116,12 @@ class ResPartner(models.Model):
             partner.segment_currency_id = (partner.company_id or first).currency_id
 
     def init(self):
-        super().init()
+        result = super().init()
         # the engine's test of a commercial partner, estimated from statistics
         self.env.cr.execute(classify_sql.HAS_COMMERCIAL_STATISTICS)
         if not self.env.cr.rowcount:
             self.env.cr.execute(classify_sql.CREATE_COMMERCIAL_STATISTICS)
+        return result
 
     @api.depends(
         "commercial_partner_id.segment_assignment_ids",
