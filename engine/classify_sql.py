@@ -142,7 +142,8 @@ def _ranked_insert(ranked, scope_ids, edges, keep=None):
     is_edge, pos, rk, before, total, n) into psseg_result.  With ``edges`` (a
     full run), the statement also returns the boundary rows: (edge key, value
     as text).  With ``keep`` (a scheme id), it also keeps the ranking in
-    ``partner_segment_run_ranking`` (the scheme's rows, deleted first) and
+    ``partner_segment_run_ranking`` (the scheme's rows that differ written,
+    those beyond its last position deleted) and
     returns (edge key, value as text, is edge, total as text, n) for the
     boundaries and the first partner (see :func:`.classify.keep_ranking`)."""
     if not edges:
@@ -156,16 +157,28 @@ def _ranked_insert(ranked, scope_ids, edges, keep=None):
             SQL("AND partner_id = ANY(%s)", list(scope_ids)) if scope_ids is not None else SQL(),
         )
     if keep:
+        # the rows that differ from the kept ones only (none when nothing
+        # changed): a ranking of a million partners is not written again
         return SQL(
             """
-            DELETE FROM partner_segment_run_ranking WHERE scheme_id = %(scheme)s;
             WITH ranked AS (%(ranked)s), inserted AS (
                 INSERT INTO psseg_result (partner_id, segment_id)
                 SELECT partner_id, segment_id FROM ranked WHERE segment_id IS NOT NULL
             ), kept AS (
                 INSERT INTO partner_segment_run_ranking
                        (scheme_id, position, partner_id, group_rank, value, value_before)
-                SELECT %(scheme)s, pos, partner_id, rk, v, before FROM ranked)
+                SELECT %(scheme)s, r.pos, r.partner_id, r.rk, r.v, r.before
+                  FROM ranked r
+                  LEFT JOIN partner_segment_run_ranking o
+                         ON o.scheme_id = %(scheme)s AND o.position = r.pos
+                 WHERE (o.partner_id, o.group_rank, o.value, o.value_before)
+                       IS DISTINCT FROM (r.partner_id, r.rk, r.v, r.before)
+                ON CONFLICT (scheme_id, position) DO UPDATE
+                   SET partner_id = EXCLUDED.partner_id, group_rank = EXCLUDED.group_rank,
+                       value = EXCLUDED.value, value_before = EXCLUDED.value_before
+            ), removed AS (
+                DELETE FROM partner_segment_run_ranking
+                 WHERE scheme_id = %(scheme)s AND position > (SELECT COUNT(*) FROM ranked))
             SELECT edge_key, v::text, is_edge, total::text, n
               FROM ranked WHERE is_edge OR pos = 1 ORDER BY edge_key
             """,
