@@ -27,6 +27,8 @@ CREATE_WORK_TABLES = SQL(
         partner_id integer NOT NULL,
         value numeric
     ) ON COMMIT DROP;
+    CREATE INDEX IF NOT EXISTS psseg_value_metric ON psseg_value
+     USING brin (metric_id) WITH (pages_per_range = 8);
     CREATE TEMP TABLE IF NOT EXISTS psseg_universe (
         id integer NOT NULL
     ) ON COMMIT DROP;
