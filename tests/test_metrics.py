@@ -70,6 +70,13 @@ class TestMetricValues(SegmentationCase):
         self.assertLess(len(sources), len(aggregates))
         self.assertEqual(insert.call_count, len(sources))
         self.assert_stored_values_are_read_values(metrics)
+        # each metric's values lie together (readers read their blocks
+        # through the block-range index on the metric, see ANALYZE_VALUES)
+        self.env.cr.execute("SELECT metric_id FROM psseg_value ORDER BY ctid")
+        order = [metric_id for (metric_id,) in self.env.cr.fetchall()]
+        runs = [m for k, m in enumerate(order) if k == 0 or order[k - 1] != m]
+        self.assertEqual(len(runs), len(set(order)))
+        self.assertGreater(len(runs), len(sources))
 
     def test_chosen_partners_read_each_table_once_with_the_same_values(self):
         """For chosen partners, the sources of one table (invoices: revenue,

@@ -364,3 +364,57 @@ class TestPreviewKept(SegmentationCase):
             "SELECT COUNT(*) FROM partner_segment_run_ranking WHERE scheme_id = %s", [scheme_id]
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0)
+
+    def test_a_run_writes_the_kept_rows_that_changed(self):
+        """A full run writes the kept rows that differ from the last run's
+        (none when nothing changed), deletes those beyond its last position,
+        and leaves the same ranking as one written from nothing (here
+        everyone moves down one place: a customer climbs to the top)."""
+        cr = self.env.cr
+        schemes = self.pareto("test_kept_rewrite_p", [50, 80, 100]) | self.quantile(
+            "test_kept_rewrite_q", 4, [(1, 2), (3, 4)]
+        )
+
+        def kept():
+            cr.execute(
+                "SELECT scheme_id, position, partner_id, group_rank, value, value_before"
+                "  FROM partner_segment_run_ranking WHERE scheme_id = ANY(%s)"
+                " ORDER BY scheme_id, position",
+                [schemes.ids],
+            )
+            return cr.fetchall()
+
+        def written():
+            self.env.flush_all()
+            cr.execute(
+                "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+                " WHERE relname = 'partner_segment_run_ranking'"
+            )
+            return cr.fetchone()[0]
+
+        def from_nothing():
+            cr.execute(
+                "DELETE FROM partner_segment_run_ranking WHERE scheme_id = ANY(%s)", [schemes.ids]
+            )
+            self.recompute(schemes)
+            return kept()
+
+        self.recompute(schemes)
+        first = kept()
+        self.assertIn(self.customers[0].id, [row[2] for row in first])
+        before = written()
+        self.recompute(schemes)
+        self.assertEqual(written(), before, "nothing changed, nothing written")
+        self.assertEqual(kept(), first)
+        # one customer climbs to the top, one leaves the schemes' partners
+        climber, leaving = self.customers[-1], self.customers[0]
+        self.make_invoice(climber, 10**6, days_ago=3)
+        leaving.active = False
+        before = written()
+        self.recompute(schemes)
+        changed, after = written() - before, kept()
+        self.assertEqual(len(after), len(first) - 2)
+        self.assertNotIn(leaving.id, [row[2] for row in after])
+        self.assertIn((schemes[0].id, 1, climber.id), [row[:3] for row in after])
+        self.assertGreater(changed, 0)
+        self.assertEqual(after, from_nothing())
