@@ -30,7 +30,7 @@ from odoo.sql_db import Cursor
 sys.path.insert(0, str(Path(__file__).parent))
 from floor import daily_floor_queries, time_floor
 
-from bench import open_bench
+from bench import open_bench, vacuum
 
 ADDON = "/partner_segmentation/"
 
@@ -96,6 +96,7 @@ def main():
             cr.commit()
         engine_run.run(env, schemes)  # today's fit, committed; and a warm cache
         cr.commit()
+        vacuum(args.db)  # what autovacuum does after the night's run
         floor = time_floor(cr, datetime.date.today(), queries=daily_floor_queries)
 
         def refit():
