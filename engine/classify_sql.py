@@ -43,11 +43,13 @@ def universe_table(slot):
 
 
 def fill_universe(table, subquery):
+    """The table made again from ``subquery`` (its rowcount: how many): a
+    CREATE TABLE … AS may run the partners' query in parallel, an
+    INSERT … SELECT never does."""
     return SQL(
         """
-        CREATE TEMP TABLE IF NOT EXISTS %(table)s (id integer NOT NULL) ON COMMIT DROP;
-        TRUNCATE %(table)s;
-        INSERT INTO %(table)s (id) %(subquery)s
+        DROP TABLE IF EXISTS pg_temp.%(table)s;
+        CREATE TEMP TABLE %(table)s ON COMMIT DROP AS SELECT u.id FROM (%(subquery)s) u
         """,
         table=table,
         subquery=subquery,

@@ -15,6 +15,23 @@ REVENUE_TABLE = "partner_segment_report_revenue"
 REVENUE_DAYS = 365
 
 
+def insert_select(table, columns, select):
+    """INSERT INTO ``table`` (``columns``, SQL) the rows of ``select`` (the
+    same columns, in order) through a temporary table: a CREATE TABLE … AS
+    may run the SELECT in parallel, an INSERT … SELECT never does."""
+    return SQL(
+        """
+        DROP TABLE IF EXISTS pg_temp.psseg_report_rows;
+        CREATE TEMP TABLE psseg_report_rows ON COMMIT DROP AS %(select)s;
+        INSERT INTO %(table)s (%(columns)s) SELECT * FROM psseg_report_rows;
+        DROP TABLE pg_temp.psseg_report_rows
+        """,
+        table=table,
+        columns=columns,
+        select=select,
+    )
+
+
 def partner_join(partner_column):
     """JOIN of the partner ``p`` and its salesperson ``pu`` on ``partner_column``."""
     return SQL(
@@ -38,23 +55,20 @@ def refresh_revenue(cr, day):
     table is ``partner.segment.report.revenue``'s."""
     table = SQL.identifier(REVENUE_TABLE)
     cr.execute(SQL("TRUNCATE %s", table))
-    cr.execute(
-        SQL(
-            """
-            INSERT INTO %s (partner_id, company_id, revenue)
-            SELECT m.commercial_partner_id, m.company_id, SUM(m.amount_untaxed_signed)
-              FROM account_move m
-             WHERE m.move_type IN ('out_invoice', 'out_refund')
-               AND m.state = 'posted'
-               AND m.commercial_partner_id IS NOT NULL
-               AND m.invoice_date > %s AND m.invoice_date <= %s
-          GROUP BY m.commercial_partner_id, m.company_id
-            """,
-            table,
-            day - datetime.timedelta(days=REVENUE_DAYS),
-            day,
-        )
+    select = SQL(
+        """
+        SELECT m.commercial_partner_id, m.company_id, SUM(m.amount_untaxed_signed)
+          FROM account_move m
+         WHERE m.move_type IN ('out_invoice', 'out_refund')
+           AND m.state = 'posted'
+           AND m.commercial_partner_id IS NOT NULL
+           AND m.invoice_date > %s AND m.invoice_date <= %s
+      GROUP BY m.commercial_partner_id, m.company_id
+        """,
+        day - datetime.timedelta(days=REVENUE_DAYS),
+        day,
     )
+    cr.execute(insert_select(table, SQL("partner_id, company_id, revenue"), select))
     cr.execute(SQL("ANALYZE %s", table))
 
 

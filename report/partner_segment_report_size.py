@@ -86,32 +86,32 @@ class PartnerSegmentReportSize(models.Model):
         enable_sort = cr.fetchone()[0]
         dimensions = self._dimensions()
         scheme, company = common.scheme_revenue_company(SQL("a.scheme_id"), self.env.company.id)
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO partner_segment_report_size
-                       (date, scheme_id, segment_id, %(dimension_names)s,
-                        partner_count, revenue, create_uid, write_uid, create_date, write_date)
-                SELECT %(day)s, a.scheme_id, a.segment_id, %(dimensions)s,
-                       COUNT(*), COALESCE(SUM(rev.revenue), 0),
-                       %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-                  FROM (%(source)s) a
-                  %(partners)s
-                  %(scheme)s
-                  %(revenue)s
-              GROUP BY a.scheme_id, a.segment_id, %(group)s
-                """,
-                day=day,
-                dimension_names=SQL(", ").join(map(SQL.identifier, dimensions)),
-                dimensions=SQL(", ").join(dimensions.values()),
-                partners=common.partner_join(SQL("a.partner_id")),
-                uid=self.env.uid,
-                group=SQL(", ").join(dimensions.values()),
-                source=source,
-                scheme=scheme,
-                revenue=common.revenue_join(SQL("a.partner_id"), company),
-            )
+        columns = SQL(
+            "date, scheme_id, segment_id, %s, "
+            "partner_count, revenue, create_uid, write_uid, create_date, write_date",
+            SQL(", ").join(map(SQL.identifier, dimensions)),
         )
+        select = SQL(
+            """
+            SELECT %(day)s::date, a.scheme_id, a.segment_id, %(dimensions)s,
+                   COUNT(*), COALESCE(SUM(rev.revenue), 0),
+                   %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+              FROM (%(source)s) a
+              %(partners)s
+              %(scheme)s
+              %(revenue)s
+          GROUP BY a.scheme_id, a.segment_id, %(group)s
+            """,
+            day=day,
+            dimensions=SQL(", ").join(dimensions.values()),
+            partners=common.partner_join(SQL("a.partner_id")),
+            uid=self.env.uid,
+            group=SQL(", ").join(dimensions.values()),
+            source=source,
+            scheme=scheme,
+            revenue=common.revenue_join(SQL("a.partner_id"), company),
+        )
+        cr.execute(common.insert_select(SQL.identifier(self._table), columns, select))
         cr.execute(SQL("SELECT set_config('enable_sort', %s, true)", enable_sort))
         self.invalidate_model()
 
