@@ -22,7 +22,7 @@ def insert_select(table, columns, select):
     return SQL(
         """
         DROP TABLE IF EXISTS pg_temp.psseg_report_rows;
-        CREATE TEMP TABLE psseg_report_rows ON COMMIT DROP AS %(select)s;
+        CREATE TEMP TABLE psseg_report_rows (%(columns)s) ON COMMIT DROP AS %(select)s;
         INSERT INTO %(table)s (%(columns)s) SELECT * FROM psseg_report_rows;
         DROP TABLE pg_temp.psseg_report_rows
         """,
