@@ -18,10 +18,10 @@ TRUNCATE_RESULT = SQL("TRUNCATE psseg_result, psseg_diff")
 # A commercial partner is one whose ``commercial_partner_id`` is its own id.
 # PostgreSQL estimates a comparison of two columns at 0.5 % of the rows
 # whatever the data (most partners, in fact: companies and individuals),
-# and with that estimate it probes the documents' semi-joins and the kept
-# figures' index once per partner instead of hashing them.  Written as a
-# boolean test, the comparison matches the expression statistics below, and
-# ANALYZE gives the planner its real share.
+# and with that estimate it looks a forecast's kept figures up once per
+# partner instead of hashing them (0.8 s more of a fit's 5 s at 1M
+# customers).  Written as a boolean test, the comparison matches the
+# expression statistics below, and ANALYZE gives the planner its real share.
 IS_COMMERCIAL = "(%s = %s) IS TRUE"
 COMMERCIAL_STATISTICS = "psseg_res_partner_commercial"
 HAS_COMMERCIAL_STATISTICS = SQL(
