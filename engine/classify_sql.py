@@ -12,6 +12,7 @@ from typing import NamedTuple
 from odoo.tools import SQL
 
 TRUNCATE_RESULT = SQL("TRUNCATE psseg_result, psseg_diff")
+COUNT_RESULT = SQL("SELECT COUNT(*) FROM psseg_result")
 
 # -- the commercial partners: a test the planner can estimate -----------------------
 
@@ -33,7 +34,6 @@ CREATE_COMMERCIAL_STATISTICS = SQL(
     " ANALYZE res_partner",
     SQL.identifier(COMMERCIAL_STATISTICS),
 )
-COUNT_RESULT = SQL("SELECT COUNT(*) FROM psseg_result")
 
 
 def universe_table(slot):

@@ -101,7 +101,7 @@ left="$(psql -d "$DB" -Atqc "
                 ('customer_type', 'governance_type', 'sales_channel_id', 'customer_status',
                  'annual_potential')))
      ORDER BY 1")"
-echo "uninstall: $(printf '%s' "$left" | grep -c . || true) relations, functions or columns of the addon left"
+echo "uninstall: $(printf '%s' "$left" | grep -c . || true) relations, functions, statistics or columns of the addon left"
 if [ -n "$left" ]; then
     printf '%s\n' "$left" | head -n 20 >&2
     rc=1

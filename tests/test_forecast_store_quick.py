@@ -150,8 +150,8 @@ class TestForecastQuickCheck(ForecastStoreCase):
         with patch.object(store, "refresh", return_value=False):
             grouped = scoring.fit_inputs(self.forecast, self.today)
         self.assertGreater(len(kept["x"]), 10)
+        order_k = np.lexsort((kept["T"], kept["t_x"], kept["x"]))
+        order_g = np.lexsort((grouped["T"], grouped["t_x"], grouped["x"]))
         for key in ("x", "t_x", "T", "weights"):
-            order_k = np.lexsort((kept["T"], kept["t_x"], kept["x"]))
-            order_g = np.lexsort((grouped["T"], grouped["t_x"], grouped["x"]))
             np.testing.assert_array_equal(kept[key][order_k], grouped[key][order_g])
         np.testing.assert_allclose(np.sort(kept["spend_m"]), np.sort(grouped["spend_m"]))
