@@ -210,6 +210,31 @@ class TestCockpitFigures(CockpitCase):
         )
         self.assertCounts(data)
 
+    def test_movers_counted_in_the_users_days(self):
+        """The last 30 days are the user's (Auckland, UTC+12 in June): a
+        change at 13:00 UTC on the eve of the first day is in, one at 13:00
+        UTC on the last day is on the next day there, out."""
+        self.manager.tz = "Pacific/Auckland"
+        date_from, date_to = datetime.date(2026, 6, 1), datetime.date(2026, 6, 30)
+        self.env.flush_all()
+        for partner, moment in (
+            (self.beta, datetime.datetime(2026, 5, 31, 13)),
+            (self.gamma, datetime.datetime(2026, 6, 30, 13)),
+        ):
+            self.env.cr.execute(
+                "UPDATE partner_segment_history SET date = %s WHERE partner_id = %s",
+                [moment, partner.id],
+            )
+        data = self.cockpit(period="30d")
+        self.assertEqual((data["date_from"], data["date_to"]), (str(date_from), str(date_to)))
+        moved = [(m["from"], m["to"], m["count"]) for m in data["movers"]]
+        self.assertEqual(moved, [("Not classified", "A", 1), ("Not classified", "C", 1)])
+        self.assertCounts(data)
+        # the same changes counted in UTC's days: Gamma in, Beta out
+        self.manager.tz = "UTC"
+        moved = [(m["from"], m["to"], m["count"]) for m in self.cockpit(period="30d")["movers"]]
+        self.assertEqual(moved, [("Not classified", "A", 2)])
+
     def test_churn_tile_once_the_scheme_has_assignments(self):
         self.assertNotIn("churn", self.values(self.cockpit()), "no assignment yet")
         high = self.churn.segment_ids.filtered(lambda s: s.code == "CHURN_HIGH")

@@ -5,8 +5,10 @@ applied) used as a sub-select; the figures are grouped in the database."""
 
 import datetime
 
+import pytz
 from dateutil.relativedelta import relativedelta
 
+from odoo import fields
 from odoo.tools import SQL
 
 
@@ -83,6 +85,19 @@ def by_segment(assignments, partners, segment_ids, moves=None, rates=None):
         partners,
         tuple(segment_ids),
     )
+
+
+def day_start(day, tz_name):
+    """The moment ``day`` begins in the time zone ``tz_name`` (the user's, in
+    which the period's days are counted: :func:`.common.today_of`), as a UTC
+    datetime string; a time zone pytz does not know counts as UTC, as in
+    ``fields.Date.context_today``."""
+    try:
+        tz = pytz.timezone(tz_name or "UTC")
+    except pytz.UnknownTimeZoneError:
+        tz = pytz.utc
+    start = tz.localize(datetime.datetime.combine(day, datetime.time.min))
+    return fields.Datetime.to_string(start.astimezone(pytz.utc).replace(tzinfo=None))
 
 
 def movers(history, partners):

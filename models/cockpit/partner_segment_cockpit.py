@@ -357,11 +357,16 @@ class PartnerSegmentCockpit(models.AbstractModel):
             for segment in segments
         ]
 
+    def _day_start(self, day):
+        """When ``day`` begins for the user (see :func:`.cockpit_sql.day_start`)."""
+        return Q.day_start(day, self.env.context.get("tz") or self.env.user.tz)
+
     def _movers(self, ctx, scheme):
+        # the changes of the period's days as the user counts them, not UTC's
         domain = [
             ("scheme_id", "=", scheme.id),
-            ("date", ">=", fields.Datetime.to_string(ctx["date_from"])),
-            ("date", "<", fields.Datetime.to_string(ctx["date_to"] + datetime.timedelta(days=1))),
+            ("date", ">=", self._day_start(ctx["date_from"])),
+            ("date", "<", self._day_start(ctx["date_to"] + datetime.timedelta(days=1))),
         ]
         history = self.env["partner.segment.history"]._search(domain).subselect()
         rows = self._fetch(Q.movers(history, ctx["partners"]))
