@@ -13,7 +13,6 @@
         "sale_loyalty",
         "crm",
         "mass_mailing",
-        "spreadsheet_dashboard",
         "survey",
     ],
     "data": [
