@@ -2,9 +2,12 @@
 """Customer card check (``card_check``): flags, one to-do per flagged
 partner for its salesperson, completeness per salesperson."""
 
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from ..models.card_check import res_partner as card_check
 from .common import SegmentationCase, on_reference_days
 
 
@@ -83,6 +86,34 @@ class TestCardCheck(SegmentationCase):
         self.assertEqual(self.segment_of(self.nochannel, self.scheme).code, "OK")
         self.assertFalse(self.todos(self.nochannel))
         self.assertEqual(len(self.todos()), 2)
+
+    def test_actions_work_a_page_of_partners_at_a_time(self):
+        """A first classification flags most partners at once: the actions
+        read and write them a page at a time.  With pages of two, a company
+        met through two contacts in two pages gets one to-do, a partner
+        without a salesperson none; a second call adds none; the 'complete'
+        action closes them through the contacts."""
+        Partner = self.env["res.partner"]
+        company = self.make_partner("Card company", user_id=self.seller.id)
+        one = Partner.create({"name": "Card contact one", "parent_id": company.id})
+        two = Partner.create({"name": "Card contact two", "parent_id": company.id})
+        loose = self.make_partner("Card loose", user_id=self.other_seller.id)
+        nobody = self.make_partner("Card nobody")
+        flagged = one | loose | nobody | two | company
+        with patch.object(card_check, "BATCH", 2):
+            pages = [page.ids for page in flagged._segment_card_pages()]
+            self.assertEqual(pages, [(company | loose).ids, (nobody | company).ids, company.ids])
+            flagged.action_segment_card_check_todo()
+            todos = self.todos(company | loose | nobody)
+            self.assertEqual(sorted(todos.mapped("res_id")), sorted((company | loose).ids))
+            by_partner = {todo.res_id: todo for todo in todos}
+            self.assertEqual(by_partner[company.id].user_id, self.seller)
+            self.assertIn("Governance", by_partner[company.id].note)
+            self.assertEqual(by_partner[loose.id].user_id, self.other_seller)
+            flagged.action_segment_card_check_todo()
+            self.assertEqual(self.todos(company | loose | nobody), todos)
+            (nobody | two | loose).action_segment_card_check_done()
+        self.assertFalse(self.todos(company | loose | nobody))
 
     @on_reference_days
     def test_thresholds_are_conditions(self):

@@ -2,8 +2,13 @@
 from markupsafe import Markup
 
 from odoo import models
+from odoo.tools import split_every
 
 from ...engine import common
+
+# partners read and written a page at a time: a first classification puts
+# most of the partners of a base in a card-check segment at once
+BATCH = 1000
 
 
 class ResPartner(models.Model):
@@ -33,42 +38,58 @@ class ResPartner(models.Model):
         if not activity_type:
             return False
         segment = self.env["partner.segment"].browse(self.env.context.get("segment_id")).exists()
-        partners = self.commercial_partner_id.filtered("user_id")
-        open_todos = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", partners.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ]
-        )
-        todo_of = {todo.res_id: todo for todo in open_todos}
         model_id = self.env["ir.model"]._get_id("res.partner")
         # due on the run's day (the engine's reference day)
         today = common.today_of(self.env)
-        vals_list = []
-        for partner in partners:
-            problems = [*([segment.name] if segment else []), *partner._segment_card_missing()]
-            problems = list(dict.fromkeys(problems))
-            note = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._("Please check and correct the customer card:"),
-                Markup("").join(Markup("<li>%s</li>") % problem for problem in problems),
+        for partners in self._segment_card_pages():
+            partners = partners.filtered("user_id")
+            open_todos = self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
             )
-            if partner.id in todo_of:
-                todo_of[partner.id].note = note
-                continue
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": partner.user_id.id,
-                    "date_deadline": today,
-                    "summary": self.env._("Correct the customer card"),
-                    "note": note,
-                }
+            todo_of = {todo.res_id: todo for todo in open_todos}
+            vals_list = []
+            for partner in partners:
+                problems = [*([segment.name] if segment else []), *partner._segment_card_missing()]
+                problems = list(dict.fromkeys(problems))
+                note = Markup("<p>%s</p><ul>%s</ul>") % (
+                    self.env._("Please check and correct the customer card:"),
+                    Markup("").join(Markup("<li>%s</li>") % problem for problem in problems),
+                )
+                if partner.id in todo_of:
+                    todo_of[partner.id].note = note
+                    continue
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": partner.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": partner.user_id.id,
+                        "date_deadline": today,
+                        "summary": self.env._("Correct the customer card"),
+                        "note": note,
+                    }
+                )
+            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+                vals_list
             )
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
         return True
+
+    def _segment_card_pages(self):
+        """The commercial partners of these partners, BATCH partners at a
+        time, each page's fields read as they are needed (not every field of
+        the partners, prefetched for all of them); once a page is done, its
+        work is flushed and the cache emptied, so that a million flagged
+        partners take the memory of one page.  A commercial partner met in
+        two pages (through two of its contacts) comes in both: its open
+        to-do, written by the first, is found by the second."""
+        for ids in split_every(BATCH, self.ids):
+            page = self.browse(ids).with_context(prefetch_fields=False)
+            yield page.commercial_partner_id
+            self.env.invalidate_all()  # flushes, then lets the page's records go
 
     def action_segment_card_check_done(self):
         """Segment action of the card check's 'complete' segment: the open
@@ -78,12 +99,13 @@ class ResPartner(models.Model):
         )
         if not activity_type:
             return False
-        todos = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", self.commercial_partner_id.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ]
-        )
-        todos.action_feedback(feedback=self.env._("The customer card is complete."))
+        for partners in self._segment_card_pages():
+            todos = self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            todos.action_feedback(feedback=self.env._("The customer card is complete."))
         return True
