@@ -51,7 +51,9 @@ fi
 # customers, against loyalty.card.create alone), coupon_kills (Coupons for
 # this Segment on N customers through a real server whose cron worker is
 # SIGKILLed in the job's steps KILLS=4 times: one coupon each, none missing,
-# against the same job uninterrupted).
+# against the same job uninterrupted), card_actions (the card check's
+# shipped segment actions on every customer at once, as a first
+# classification starts them: the engine part runs with actions off).
 for part in ${BENCH_PARTS:-engine limits reports}; do
     case "$part" in
         engine) "$VENV/bin/python" "$ROOT/bench/bench.py" -c "$CONF" -d "$DB" --size "$SIZE" \
@@ -69,8 +71,10 @@ for part in ${BENCH_PARTS:-engine limits reports}; do
             --partners "$N" ;;
         coupon_kills) "$VENV/bin/python" "$ROOT/bench/coupon_kills.py" -c "$CONF" -d "$DB" \
             --size "$SIZE" --partners "$N" --kills "${KILLS:-4}" ;;
+        card_actions) "$VENV/bin/python" "$ROOT/bench/card_actions.py" -c "$CONF" -d "$DB" \
+            --size "$SIZE" ;;
         killed) "$VENV/bin/python" "$ROOT/bench/killed.py" -c "$CONF" -d "$DB" --size "$SIZE" \
             --kills "${KILLS:-4}" ;;
-        *) die "BENCH_PARTS: engine, limits, reports, partial, forecast, forecast_kills, selling, coupons, coupon_kills or killed, not '$part'" ;;
+        *) die "BENCH_PARTS: engine, limits, reports, partial, forecast, forecast_kills, selling, coupons, coupon_kills, card_actions or killed, not '$part'" ;;
     esac
 done
