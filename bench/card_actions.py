@@ -4,9 +4,12 @@ first classification starts them (the engine part of the bench runs with
 the segments' actions off): the to-do action on every commercial partner
 entering *Card incomplete*, then the 'complete' action on the same; time,
 to-dos and the process's peak RSS, everything rolled back.  Appends its table
-to bench/results-<size>.md.
+to bench/results-<size>.md.  ``--salespeople N``: N more customers are
+given a salesperson first (the bench's customers seldom have one), so that
+N more to-dos are made.
 
-    .venv/bin/python bench/card_actions.py -c .build/odoo.conf -d DB --size large
+    .venv/bin/python bench/card_actions.py -c .build/odoo.conf -d DB --size large \
+        [--salespeople 20000]
 """
 
 import resource
@@ -25,9 +28,18 @@ def rss():
 
 
 def main():
-    args, registry = open_bench()
+    args, registry = open_bench(("--salespeople", {"type": int, "default": 0}))
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
+        cr.execute(
+            """
+            UPDATE res_partner SET user_id = %s
+             WHERE id IN (SELECT id FROM res_partner
+                           WHERE id = commercial_partner_id AND partner_share
+                             AND user_id IS NULL ORDER BY id LIMIT %s)
+            """,
+            [env.ref("base.user_admin").id, args.salespeople],
+        )
         cr.execute(
             "SELECT id FROM res_partner WHERE id = commercial_partner_id AND partner_share "
             "ORDER BY id"
