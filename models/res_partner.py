@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import split_every
 
 from ..engine import apply, classify_sql, metrics_read
 from ..engine import run as engine_run
@@ -8,6 +9,9 @@ from ..engine import run as engine_run
 # Segmentation data is for the company's staff: portal and public users read
 # none of it, not even on their own partner.
 SEGMENTATION_READERS = "base.group_user"
+# a segment action's partners read and written a page at a time: a first
+# classification puts most of the partners of a base in a segment at once
+ACTION_PAGE = 1000
 
 
 class ResPartner(models.Model):
@@ -304,18 +308,32 @@ class ResPartner(models.Model):
             note = segment.strategy or ""
         else:
             summary, note = self.env._("Segment changed: call them"), ""
-        partners = self.commercial_partner_id.filtered(
-            lambda p: (
-                not p.activity_ids.filtered(
-                    lambda a: a.activity_type_id == call and a.summary == summary
+        for page in self._segment_action_pages():
+            partners = page.filtered(
+                lambda p: (
+                    not p.activity_ids.filtered(
+                        lambda a: a.activity_type_id == call and a.summary == summary
+                    )
                 )
             )
-        )
-        for user, batch in partners.grouped("user_id").items():
-            batch.activity_schedule(
-                activity_type_id=call.id,
-                summary=summary,
-                note=note,
-                user_id=user.id or self.env.uid,
-            )
+            for user, batch in partners.grouped("user_id").items():
+                batch.activity_schedule(
+                    activity_type_id=call.id,
+                    summary=summary,
+                    note=note,
+                    user_id=user.id or self.env.uid,
+                )
         return True
+
+    def _segment_action_pages(self):
+        """The commercial partners of these partners, ACTION_PAGE partners at
+        a time, each page's fields read as they are needed (not every field
+        of the partners, prefetched for all of them); once a page is done,
+        its work is flushed and the cache emptied, so that a million partners
+        take the memory of one page.  A commercial partner met in two pages
+        (through two of its contacts) comes in both: what the first wrote,
+        the second finds."""
+        for ids in split_every(ACTION_PAGE, self.ids):
+            page = self.browse(ids).with_context(prefetch_fields=False)
+            yield page.commercial_partner_id
+            self.env.invalidate_all()  # flushes, then lets the page's records go

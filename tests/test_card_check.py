@@ -7,7 +7,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from ..models.card_check import res_partner as card_check
+from ..models import res_partner as partner_module
 from .common import SegmentationCase, on_reference_days
 
 
@@ -100,8 +100,8 @@ class TestCardCheck(SegmentationCase):
         loose = self.make_partner("Card loose", user_id=self.other_seller.id)
         nobody = self.make_partner("Card nobody")
         flagged = one | loose | nobody | two | company
-        with patch.object(card_check, "BATCH", 2):
-            pages = [page.ids for page in flagged._segment_card_pages()]
+        with patch.object(partner_module, "ACTION_PAGE", 2):
+            pages = [page.ids for page in flagged._segment_action_pages()]
             self.assertEqual(pages, [(company | loose).ids, (nobody | company).ids, company.ids])
             flagged.action_segment_card_check_todo()
             todos = self.todos(company | loose | nobody)

@@ -2,13 +2,8 @@
 from markupsafe import Markup
 
 from odoo import models
-from odoo.tools import split_every
 
 from ...engine import common
-
-# partners read and written a page at a time: a first classification puts
-# most of the partners of a base in a card-check segment at once
-BATCH = 1000
 
 
 class ResPartner(models.Model):
@@ -41,7 +36,7 @@ class ResPartner(models.Model):
         model_id = self.env["ir.model"]._get_id("res.partner")
         # due on the run's day (the engine's reference day)
         today = common.today_of(self.env)
-        for partners in self._segment_card_pages():
+        for partners in self._segment_action_pages():
             partners = partners.filtered("user_id")
             open_todos = self.env["mail.activity"].search(
                 [
@@ -78,19 +73,6 @@ class ResPartner(models.Model):
             )
         return True
 
-    def _segment_card_pages(self):
-        """The commercial partners of these partners, BATCH partners at a
-        time, each page's fields read as they are needed (not every field of
-        the partners, prefetched for all of them); once a page is done, its
-        work is flushed and the cache emptied, so that a million flagged
-        partners take the memory of one page.  A commercial partner met in
-        two pages (through two of its contacts) comes in both: its open
-        to-do, written by the first, is found by the second."""
-        for ids in split_every(BATCH, self.ids):
-            page = self.browse(ids).with_context(prefetch_fields=False)
-            yield page.commercial_partner_id
-            self.env.invalidate_all()  # flushes, then lets the page's records go
-
     def action_segment_card_check_done(self):
         """Segment action of the card check's 'complete' segment: the open
         card-check to-dos of these partners are marked done."""
@@ -99,7 +81,7 @@ class ResPartner(models.Model):
         )
         if not activity_type:
             return False
-        for partners in self._segment_card_pages():
+        for partners in self._segment_action_pages():
             todos = self.env["mail.activity"].search(
                 [
                     ("res_model", "=", "res.partner"),
