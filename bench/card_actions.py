@@ -52,20 +52,22 @@ def main():
         todo_type = env.ref("partner_segmentation.mail_activity_type_card_check")
         segment = env.ref("partner_segmentation.segment_card_incomplete")
         partners = env["res.partner"].browse(ids).with_context(segment_id=segment.id)
+
+        def measure(action):
+            """(seconds, peak RSS, open card-check to-dos after) of ``action``."""
+            env.invalidate_all()
+            t0 = time.perf_counter()
+            action()
+            env.flush_all()
+            seconds, peak = time.perf_counter() - t0, rss()
+            cr.execute(
+                "SELECT COUNT(*) FROM mail_activity WHERE activity_type_id = %s", [todo_type.id]
+            )
+            return seconds, peak, cr.fetchone()[0]
+
         before = rss()
-        t0 = time.perf_counter()
-        partners.action_segment_card_check_todo()
-        env.flush_all()
-        todo_time, todo_rss = time.perf_counter() - t0, rss()
-        cr.execute("SELECT COUNT(*) FROM mail_activity WHERE activity_type_id = %s", [todo_type.id])
-        todos = cr.fetchone()[0]
-        env.invalidate_all()
-        t0 = time.perf_counter()
-        partners.action_segment_card_check_done()
-        env.flush_all()
-        done_time, done_rss = time.perf_counter() - t0, rss()
-        cr.execute("SELECT COUNT(*) FROM mail_activity WHERE activity_type_id = %s", [todo_type.id])
-        left = cr.fetchone()[0]
+        todo_time, todo_rss, todos = measure(partners.action_segment_card_check_todo)
+        done_time, done_rss, left = measure(partners.action_segment_card_check_done)
         cr.rollback()
     rows = [
         (
